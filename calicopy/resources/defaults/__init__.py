@@ -1,0 +1,39 @@
+"""libcalico-go's defaulting (what clientv3 and the CRD schema fill in on create), per kind.
+
+Family modules contribute ``DEFAULTERS``: model class -> function that fills defaults *in
+place* on a copy; :func:`default` returns that copy and never touches the caller's object.
+Datastore-dependent checks (pool overlap, immutability, tier existence) are pure functions in
+the same family modules, so the Client only has to fetch the objects and call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TypeVar
+
+from ..meta import Resource
+from . import infra, policy
+
+__all__ = ["DEFAULTERS", "default"]
+
+R = TypeVar("R", bound=Resource)
+
+
+def _join() -> Mapping[type, tuple[Callable[[Resource], None], ...]]:
+    joined: dict[type, tuple[Callable[[Resource], None], ...]] = {}
+    for family in (policy, infra):
+        for cls, fn in family.DEFAULTERS.items():
+            joined[cls] = joined.get(cls, ()) + (fn,)
+    return MappingProxyType(joined)
+
+
+DEFAULTERS = _join()
+
+
+def default(resource: R) -> R:
+    """A deep copy of ``resource`` with libcalico-go's create-time defaults filled in."""
+    filled = resource.model_copy(deep=True)
+    for fill in DEFAULTERS.get(type(resource), ()):
+        fill(filled)
+    return filled

@@ -1,0 +1,414 @@
+"""The base of every calicopy model: Go's JSON shape on pydantic v2.
+
+Calico's types are Go structs serialised by ``encoding/json``.  Three of its habits shape
+everything a user sees, and this module reproduces them once for all models:
+
+* field names are the Go ``json`` tags (the pydantic aliases); Python attributes are snake_case;
+* on write, ``omitempty`` drops zero values of non-pointer fields, drops nil pointers, and
+  ``omitzero`` drops zero structs; fields without either are always written;
+* on read, keys match case-insensitively (exact match first), and calicoctl rejects keys
+  that match no field.
+
+Each field carries a :class:`GoField` in its ``Annotated`` metadata with those facts and
+the validation tags of the Go type; :class:`ModelPlan` derives per class, once, what the
+hot paths need.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType, NoneType, UnionType
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
+
+import pydantic
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+
+from ..errors import ErroredField, ValidationError
+
+__all__ = [
+    "CalicoModel",
+    "FieldPlan",
+    "GoField",
+    "ModelPlan",
+    "OmitRule",
+    "errors_from_pydantic",
+    "json_path",
+]
+
+OmitRule = Literal["never", "nil", "empty", "zero"]
+
+
+@dataclass(frozen=True, slots=True)
+class GoField:
+    """What the Go type says about one field.
+
+    ``omit``: ``never`` (no omitempty: always written), ``nil`` (pointer/omitempty: dropped
+    when None), ``empty`` (non-pointer omitempty: dropped when zero/empty), ``zero``
+    (``omitzero``: dropped when the value equals the type's zero value).
+    ``validate``: the go-playground ``validate`` tag, split on commas; ``go_name`` the Go
+    field name that libcalico-go's generic tag-failure message names.
+    The remaining attributes are the kubebuilder (OpenAPI) markers of the CRD schema.
+    """
+
+    go_name: str = ""
+    omit: OmitRule = "never"
+    validate: tuple[str, ...] = ()
+    enum: tuple[str, ...] | None = None
+    item_enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    pattern: str | None = None
+    format: str | None = None
+    required: bool = False
+    default: Any = None
+    list_set: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    """One field as the generic walkers see it."""
+
+    name: str
+    alias: str
+    go: GoField
+    container: Literal["", "list", "map"]
+    model: type[CalicoModel] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPlan:
+    fields: tuple[FieldPlan, ...]
+    by_alias: Mapping[str, FieldPlan]
+    by_folded: Mapping[str, str]
+    by_name: Mapping[str, FieldPlan]
+    omit: tuple[tuple[str, OmitRule], ...]
+    checked: tuple[FieldPlan, ...] = field(default=())
+
+
+_ZERO_SCALARS: tuple[object, ...] = (None, False, 0, "")
+
+
+def _is_go_zero(value: object) -> bool:
+    if isinstance(value, (list, dict, str)):
+        return len(value) == 0
+    if value is None or value is False:
+        return True
+    return isinstance(value, (int, float)) and value == 0
+
+
+def _unwrap(
+    annotation: Any,
+) -> tuple[Literal["", "list", "map"], type[CalicoModel] | None]:
+    """Find the model class (if any) inside ``X | None``, ``list[X]``, ``dict[str, X]``, ``Annotated[...]``."""
+    container: Literal["", "list", "map"] = ""
+    tp = annotation
+    for _ in range(6):
+        origin = get_origin(tp)
+        if origin is typing.Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            args = [a for a in get_args(tp) if a is not NoneType]
+            if len(args) != 1:
+                return container, None
+            tp = args[0]
+        elif origin is list:
+            container = "list"
+            tp = get_args(tp)[0]
+        elif origin is dict:
+            container = "map"
+            tp = get_args(tp)[1]
+        else:
+            break
+    if isinstance(tp, type) and issubclass(tp, CalicoModel):
+        return container, tp
+    return container, None
+
+
+class CalicoModel(BaseModel):
+    """Base of every calicopy model (resources and their nested structs).
+
+    Unknown keys are *kept* (``extra="allow"``) so that data read from a datastore survives a
+    read-modify-write unchanged; the strict paths (``from_dict``, the constructor of a
+    resource, manifests) reject them before pydantic sees the data.
+    """
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="allow",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        protected_namespaces=(),
+        ser_json_inf_nan="strings",
+    )
+
+    __calico_plan__: ClassVar[ModelPlan]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__calico_plan__ = _build_plan(cls)
+
+    @model_serializer(mode="wrap")
+    def _go_json_shape(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if not isinstance(data, dict):
+            return data
+        for alias, rule in type(self).__calico_plan__.omit:
+            if alias not in data:
+                continue
+            value = data[alias]
+            if value is None or (rule == "empty" and _is_go_zero(value)):
+                del data[alias]
+            elif rule == "zero" and (value == {} or _is_go_zero(value)):
+                del data[alias]
+        return data
+
+    # -- conversion helpers shared by every model -------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-shaped dict Go's encoding/json would produce (Calico's names, empty fields dropped)."""
+        result = self.model_dump(mode="json", by_alias=True)
+        assert isinstance(result, dict)
+        return result
+
+    @classmethod
+    def from_storage(cls, data: Mapping[str, Any]) -> Self:
+        """Trusting constructor for data a datastore returned: unknown fields are kept, nothing is validated beyond types."""
+        try:
+            return cls.model_validate(data, by_alias=True, by_name=False)
+        except pydantic.ValidationError as exc:
+            raise errors_from_pydantic(exc) from None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Strict constructor for user input: keys match case-insensitively, unknown keys are an error."""
+        normalised, problems = normalise_keys(cls, data, "")
+        if problems:
+            raise ValidationError(problems)
+        try:
+            obj = cls.model_validate(normalised, by_alias=True, by_name=False)
+        except pydantic.ValidationError as exc:
+            raise errors_from_pydantic(exc) from None
+        obj._after_user_input()
+        return obj
+
+    def _after_user_input(self) -> None:
+        """Hook for resources: validation that runs on user input only."""
+
+
+def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
+    plans: list[FieldPlan] = []
+    for name, info in cls.model_fields.items():
+        go = next((m for m in info.metadata if isinstance(m, GoField)), GoField())
+        container, model = _unwrap(info.annotation)
+        plans.append(FieldPlan(name, info.alias or name, go, container, model))
+    by_alias = {p.alias: p for p in plans}
+    folded: dict[str, str] = {}
+    for p in plans:
+        folded.setdefault(p.alias.casefold(), p.alias)
+    checked = tuple(p for p in plans if p.model is not None or _has_checks(p.go))
+    return ModelPlan(
+        fields=tuple(plans),
+        by_alias=MappingProxyType(by_alias),
+        by_folded=MappingProxyType(folded),
+        by_name=MappingProxyType({p.name: p for p in plans}),
+        omit=tuple((p.alias, p.go.omit) for p in plans if p.go.omit != "never"),
+        checked=checked,
+    )
+
+
+def _has_checks(go: GoField) -> bool:
+    return bool(
+        [t for t in go.validate if t not in ("omitempty", "required")]
+        or go.enum
+        or go.item_enum
+        or go.minimum is not None
+        or go.maximum is not None
+        or go.max_length is not None
+        or go.min_length is not None
+        or go.max_items is not None
+        or go.min_items is not None
+        or go.pattern
+        or go.required
+        or go.list_set
+        or "required" in go.validate
+    )
+
+
+# -- strict input: case-insensitive keys, unknown keys rejected -------------------------------
+
+
+def json_path(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+def normalise_keys(
+    cls: type[CalicoModel], data: Any, path: str, *, accept_names: bool = False
+) -> tuple[Any, list[ErroredField]]:
+    """Map keys to Calico's spelling as Go's decoder does and list the keys no field claims.
+
+    Returns the (possibly rewritten) data and the unknown-field problems.  Type problems are
+    left to pydantic, so anything that is not a mapping passes through unchanged.
+    """
+    problems: list[ErroredField] = []
+    result = _normalise(cls, data, path, problems, accept_names)
+    return result, problems
+
+
+def _normalise(
+    cls: type[CalicoModel],
+    data: Any,
+    path: str,
+    problems: list[ErroredField],
+    accept_names: bool,
+) -> Any:
+    if not isinstance(data, Mapping):
+        return data
+    plan = cls.__calico_plan__
+    by_alias = plan.by_alias
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        fp = by_alias.get(key) if isinstance(key, str) else None
+        if fp is None and isinstance(key, str):
+            if accept_names and key in plan.by_name:
+                fp = plan.by_name[key]
+            else:
+                canonical = plan.by_folded.get(key.casefold())
+                fp = by_alias.get(canonical) if canonical is not None else None
+        if fp is None:
+            problems.append(
+                ErroredField(
+                    json_path(path, str(key)),
+                    f"field in document is not recognized or is in the wrong location: {key}",
+                )
+            )
+            continue
+        sub = fp.model
+        if sub is not None and value is not None:
+            child = json_path(path, fp.alias)
+            if fp.container == "list" and isinstance(value, list):
+                value = [
+                    _normalise(sub, v, json_path(child, i), problems, accept_names)
+                    for i, v in enumerate(value)
+                ]
+            elif fp.container == "map" and isinstance(value, Mapping):
+                value = {
+                    k: _normalise(
+                        sub, v, json_path(child, str(k)), problems, accept_names
+                    )
+                    for k, v in value.items()
+                }
+            elif fp.container == "":
+                value = _normalise(sub, value, child, problems, accept_names)
+        out[fp.alias] = value
+    return out
+
+
+# -- pydantic errors in calicopy's terms -------------------------------------------------------
+
+_GO_TYPE_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "bool_type": "a boolean",
+        "int_type": "an integer",
+        "int_from_float": "an integer",
+        "float_type": "a number",
+        "string_type": "a string",
+        "list_type": "a list",
+        "dict_type": "a mapping",
+        "model_type": "a mapping",
+        "model_attributes_type": "a mapping",
+    }
+)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, Mapping):
+        return "mapping"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def errors_from_pydantic(
+    exc: pydantic.ValidationError, prefix: str = ""
+) -> ValidationError:
+    """Turn pydantic's errors into calicopy's: JSON paths and Go-decoder-like reasons."""
+    fields: list[ErroredField] = []
+    for err in exc.errors(include_url=False):
+        path = prefix
+        for part in err["loc"]:
+            if isinstance(part, str) and (
+                part.startswith("function-") or part in _PYDANTIC_UNION_TAGS
+            ):
+                continue
+            path = json_path(path, part)
+        expected = _GO_TYPE_WORDS.get(err["type"])
+        value = err.get("input")
+        if expected is not None:
+            reason = f"cannot unmarshal {_json_kind(value)} into a field that expects {expected}"
+        elif err["type"] == "value_error":
+            ctx = err.get("ctx") or {}
+            reason = str(ctx.get("error", err["msg"]))
+        else:
+            reason = err["msg"]
+        shown = (
+            value
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            else None
+        )
+        fields.append(ErroredField(path, reason, shown))
+    return ValidationError(_dedupe(fields))
+
+
+_PYDANTIC_UNION_TAGS = frozenset(
+    {"int", "str", "float", "bool", "list[...]", "dict[...]", "none"}
+)
+
+
+def _dedupe(fields: list[ErroredField]) -> list[ErroredField]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in fields:
+        if (f.path, f.reason) not in seen:
+            seen.add((f.path, f.reason))
+            out.append(f)
+    return out
+
+
+# -- Go's float printing -----------------------------------------------------------------------
+
+
+def go_float_json(value: float) -> float | int:
+    """encoding/json writes integral float64 values without a fraction (``1000000``, not ``1000000.0``)."""
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
+Validator = Callable[[Any], str | None]

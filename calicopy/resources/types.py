@@ -1,0 +1,326 @@
+"""Scalar types with Calico's own JSON forms (``api/pkg/lib/numorstring``, ``metav1.Duration``).
+
+Each type decodes what Go's ``UnmarshalJSON`` accepts, fails where it fails (with the same
+reason text), and encodes the way its ``MarshalJSON`` writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import GetCoreSchemaHandler, PlainSerializer
+from pydantic_core import PydanticCustomError, core_schema
+
+from .model import go_float_json
+
+__all__ = [
+    "ASNumber",
+    "DSCP",
+    "Duration",
+    "GoFloat",
+    "Int8",
+    "Int32",
+    "Int64",
+    "IntOrString",
+    "Port",
+    "Protocol",
+    "Uint8",
+    "Uint16",
+    "Uint32",
+    "Uint64",
+    "format_go_duration",
+    "parse_go_duration",
+]
+
+_DIGITS = re.compile(r"[0-9]+")
+_PORT_RANGE = re.compile(r"([0-9]+):([0-9]+)")
+_PORT_NAME = re.compile(r"[a-zA-Z0-9_.-]{1,128}")
+
+
+def _bounded(lo: int, hi: int, go_type: str) -> Any:
+    def check(value: int) -> int:
+        if not lo <= value <= hi:
+            raise PydanticCustomError(
+                "go_number_range",
+                "cannot unmarshal number {value} into a Go value of type {go_type}",
+                {"value": value, "go_type": go_type},
+            )
+        return value
+
+    from pydantic import AfterValidator
+
+    return AfterValidator(check)
+
+
+Uint8 = Annotated[int, _bounded(0, 0xFF, "uint8")]
+Uint16 = Annotated[int, _bounded(0, 0xFFFF, "uint16")]
+Uint32 = Annotated[int, _bounded(0, 0xFFFFFFFF, "uint32")]
+Uint64 = Annotated[int, _bounded(0, 0xFFFFFFFFFFFFFFFF, "uint64")]
+Int8 = Annotated[int, _bounded(-0x80, 0x7F, "int8")]
+Int32 = Annotated[int, _bounded(-0x80000000, 0x7FFFFFFF, "int32")]
+Int64 = Annotated[int, _bounded(-0x8000000000000000, 0x7FFFFFFFFFFFFFFF, "int64")]
+
+# float64: encoding/json prints integral values without a fraction.
+GoFloat = Annotated[
+    float, PlainSerializer(go_float_json, return_type=Any, when_used="json")
+]
+
+
+def _int_not_bool(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A policy port: a number, a range ``"min:max"`` or a named port (``numorstring.Port``)."""
+
+    min_port: int = 0
+    max_port: int = 0
+    port_name: str = ""
+
+    @classmethod
+    def parse(cls, value: int | str) -> Port:
+        """Decode as Go's ``Port.UnmarshalJSON``; raises ValueError with Go's reason."""
+        if _int_not_bool(value):
+            assert isinstance(value, int)
+            if not 0 <= value <= 0xFFFF:
+                raise ValueError(
+                    f"cannot unmarshal number {value} into Go value of type uint16"
+                )
+            return cls(value, value)
+        if not isinstance(value, str):
+            raise ValueError(
+                f"cannot unmarshal {type(value).__name__} into a port (number or string)"
+            )
+        if _DIGITS.fullmatch(value):
+            number = int(value)
+            if number > 0xFFFF:
+                raise ValueError(f"invalid port format ({value})")
+            return cls(number, number)
+        match = _PORT_RANGE.fullmatch(value)
+        if match:
+            low, high = int(match[1]), int(match[2])
+            if low > 0xFFFF:
+                raise ValueError(f"invalid minimum port number in range ({value})")
+            if high > 0xFFFF:
+                raise ValueError(f"invalid maximum port number in range ({value})")
+            if low > high:
+                raise ValueError(
+                    f"minimum port number ({low}) is greater than maximum port number ({high}) in port range"
+                )
+            return cls(low, high)
+        if not _PORT_NAME.fullmatch(value):
+            raise ValueError(f"invalid name for named port ({value})")
+        return cls(port_name=value)
+
+    def to_json(self) -> int | str:
+        if self.port_name:
+            return self.port_name
+        if self.min_port == self.max_port:
+            return self.min_port
+        return f"{self.min_port}:{self.max_port}"
+
+    def __str__(self) -> str:
+        return str(self.to_json())
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> Port:
+            if isinstance(value, Port):
+                return value
+            try:
+                return cls.parse(value)
+            except ValueError as exc:
+                raise PydanticCustomError("go_decode", str(exc)) from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda p: p.to_json()
+            ),
+            json_schema_input_schema=core_schema.union_schema(
+                [core_schema.int_schema(), core_schema.str_schema()]
+            ),
+        )
+
+
+def _uint8_or_string(value: Any) -> int | str:
+    """``numorstring.Uint8OrString``: a numeric string becomes a number, any other string is kept verbatim."""
+    if _int_not_bool(value):
+        if not 0 <= value <= 0xFF:
+            raise PydanticCustomError(
+                "go_decode",
+                "cannot unmarshal number {value} into Go value of type uint8",
+                {"value": value},
+            )
+        return int(value)
+    if isinstance(value, str):
+        if _DIGITS.fullmatch(value) and int(value) <= 0xFF:
+            return int(value)
+        return value
+    raise PydanticCustomError(
+        "go_decode",
+        "cannot unmarshal {kind} into a protocol (number or string)",
+        {"kind": type(value).__name__},
+    )
+
+
+def _number_or_string_schema(fn: Any) -> Any:
+    from pydantic import PlainValidator, WithJsonSchema
+
+    return (
+        PlainValidator(fn),
+        WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+    )
+
+
+Protocol = Annotated[int | str, *_number_or_string_schema(_uint8_or_string)]
+"""A protocol: ``TCP``/``UDP``/``ICMP``/``ICMPv6``/``SCTP``/``UDPLite`` or 1-255 (validation checks which)."""
+
+
+def _as_number(value: Any) -> int:
+    if _int_not_bool(value):
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise PydanticCustomError(
+                "go_decode",
+                "cannot unmarshal number {value} into Go value of type uint32",
+                {"value": value},
+            )
+        return int(value)
+    if isinstance(value, str):
+        if _DIGITS.fullmatch(value) and int(value) <= 0xFFFFFFFF:
+            return int(value)
+        parts = value.split(".")
+        if len(parts) == 2 and all(
+            _DIGITS.fullmatch(p) and int(p) <= 0xFFFF for p in parts
+        ):
+            return (int(parts[0]) << 16) + int(parts[1])
+        raise PydanticCustomError(
+            "go_decode", "invalid AS Number format ({value})", {"value": value}
+        )
+    raise PydanticCustomError(
+        "go_decode",
+        "cannot unmarshal {kind} into an AS number",
+        {"kind": type(value).__name__},
+    )
+
+
+ASNumber = Annotated[int, *_number_or_string_schema(_as_number)]
+"""An AS number (uint32); accepts a number, a decimal string or the dotted ``"a.b"`` form; written as a number."""
+
+
+def _int_or_string(value: Any) -> int | str:
+    if _int_not_bool(value):
+        if not -0x80000000 <= value <= 0x7FFFFFFF:
+            raise PydanticCustomError(
+                "go_decode",
+                "cannot unmarshal number {value} into Go value of type int32",
+                {"value": value},
+            )
+        return int(value)
+    if isinstance(value, str):
+        return value
+    raise PydanticCustomError(
+        "go_decode",
+        "cannot unmarshal {kind} into an int-or-string",
+        {"kind": type(value).__name__},
+    )
+
+
+IntOrString = Annotated[int | str, *_number_or_string_schema(_int_or_string)]
+"""Kubernetes' ``intstr.IntOrString`` (a string stays a string)."""
+
+DSCP = Annotated[int | str, *_number_or_string_schema(_uint8_or_string)]
+"""``numorstring.DSCP``: a number 0-63 or a name such as ``EF`` or ``AF11``."""
+
+
+# -- Go durations (metav1.Duration writes time.Duration.String()) -------------------------------
+
+_DURATION_UNITS = {
+    "ns": 1,
+    "us": 1_000,
+    "µs": 1_000,
+    "μs": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60_000_000_000,
+    "h": 3_600_000_000_000,
+}
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_MAX_DURATION = (1 << 63) - 1
+
+
+def parse_go_duration(text: str) -> int:
+    """Nanoseconds in a Go duration string (``time.ParseDuration``): ``1h2m3.5s``, ``-90s``, ``0``."""
+    original = text
+    negative = text.startswith("-")
+    if text[:1] in "+-":
+        text = text[1:]
+    if text == "0":
+        return 0
+    if not text:
+        raise ValueError(f'time: invalid duration "{original}"')
+    total = 0.0
+    pos = 0
+    while pos < len(text):
+        match = _DURATION_PART.match(text, pos)
+        if not match or match[1] in ("", "."):
+            if match is None and _DURATION_PART.match(text + "s", pos):
+                raise ValueError(f'time: missing unit in duration "{original}"')
+            raise ValueError(f'time: invalid duration "{original}"')
+        total += float(match[1]) * _DURATION_UNITS[match[2]]
+        pos = match.end()
+    if total > _MAX_DURATION:
+        raise ValueError(f'time: invalid duration "{original}"')
+    nanos = int(round(total))
+    return -nanos if negative else nanos
+
+
+def format_go_duration(nanos: int) -> str:
+    """Go's ``time.Duration.String()``: ``2m0s``, ``1.5s``, ``300ms``, ``0s``."""
+    if nanos == 0:
+        return "0s"
+    sign = "-" if nanos < 0 else ""
+    n = abs(nanos)
+    if n < 1_000_000_000:
+        for unit, size in (("ms", 1_000_000), ("µs", 1_000), ("ns", 1)):
+            if n >= size:
+                return sign + _trim_fraction(n, size) + unit
+    hours, rest = divmod(n, 3_600_000_000_000)
+    minutes, rest = divmod(rest, 60_000_000_000)
+    seconds = _trim_fraction(rest, 1_000_000_000)
+    text = ""
+    if hours:
+        text += f"{hours}h"
+    if hours or minutes:
+        text += f"{minutes}m"
+    return sign + text + seconds + "s"
+
+
+def _trim_fraction(value: int, unit: int) -> str:
+    whole, frac = divmod(value, unit)
+    if not frac:
+        return str(whole)
+    digits = len(str(unit)) - 1
+    return f"{whole}.{frac:0{digits}d}".rstrip("0")
+
+
+def _duration(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "go_decode",
+            "cannot unmarshal {kind} into a duration string",
+            {"kind": type(value).__name__},
+        )
+    try:
+        return format_go_duration(parse_go_duration(value))
+    except ValueError as exc:
+        raise PydanticCustomError("go_decode", str(exc)) from None
+
+
+Duration = Annotated[str, *_number_or_string_schema(_duration)]
+"""``metav1.Duration``: any Go duration string, normalised to Go's spelling (``120s`` -> ``2m0s``)."""
