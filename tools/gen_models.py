@@ -20,9 +20,9 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 
 def _load_snake_case() -> Callable[[str], str]:
@@ -437,7 +437,9 @@ class Generator:
                 return
             seen.add(st.name)
             for f in st.fields:
-                for ref in re.findall(r"\w+", f.go_type):
+                refs = re.findall(r"\w+", f.go_type)
+                refs += [r2 for r in refs if r in self.named for r2 in re.findall(r"\w+", self.named[r].underlying)]
+                for ref in refs:
                     if ref in names:
                         visit(names[ref])
                     elif f.embedded and ref in self.structs:

@@ -30,69 +30,48 @@ class ServiceLoadBalancerAggregation(StrEnum):
 class ServiceLoadBalancerIPBlock(CalicoModel):
     """ServiceLoadBalancerIPBlock represents a single allowed LoadBalancer IP CIDR block."""
 
-    cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr"
-        ),
-    ] = Field("", alias="cidr")
+    cidr: Annotated[str, GoField(go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr")] = Field(
+        "", alias="cidr"
+    )
 
 
 class ServiceExternalIPBlock(CalicoModel):
     """ServiceExternalIPBlock represents a single allowed External IP CIDR block."""
 
-    cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr"
-        ),
-    ] = Field("", alias="cidr")
+    cidr: Annotated[str, GoField(go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr")] = Field(
+        "", alias="cidr"
+    )
 
 
 class ServiceClusterIPBlock(CalicoModel):
     """ServiceClusterIPBlock represents a single allowed ClusterIP CIDR block."""
 
-    cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr"
-        ),
-    ] = Field("", alias="cidr")
+    cidr: Annotated[str, GoField(go_name="CIDR", omit="empty", validate=("omitempty", "net"), format="cidr")] = Field(
+        "", alias="cidr"
+    )
 
 
 class Community(CalicoModel):
     """Community contains standard or large community value and its name."""
 
-    name: Annotated[
-        str, GoField(go_name="Name", omit="empty", validate=("required", "name"))
-    ] = Field("", alias="name", description="Name given to community value.")
+    name: Annotated[str, GoField(go_name="Name", omit="empty", validate=("required", "name"))] = Field(
+        "", alias="name", description="Name given to community value."
+    )
     value: Annotated[
         str,
         GoField(
-            go_name="Value",
-            omit="empty",
-            validate=("required",),
-            pattern="^(\\d+):(\\d+)$|^(\\d+):(\\d+):(\\d+)$",
+            go_name="Value", omit="empty", validate=("required",), pattern="^(\\d+):(\\d+)$|^(\\d+):(\\d+):(\\d+)$"
         ),
-    ] = Field(
-        "", alias="value", description="Value must be of format `aa:nn` or `aa:nn:mm`."
-    )
+    ] = Field("", alias="value", description="Value must be of format `aa:nn` or `aa:nn:mm`.")
 
 
 class PrefixAdvertisement(CalicoModel):
     """PrefixAdvertisement configures advertisement properties for the specified CIDR."""
 
-    cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR", omit="empty", validate=("required", "net"), format="cidr"
-        ),
-    ] = Field(
+    cidr: Annotated[str, GoField(go_name="CIDR", omit="empty", validate=("required", "net"), format="cidr")] = Field(
         "", alias="cidr", description="CIDR for which properties should be advertised."
     )
-    communities: Annotated[
-        list[str], GoField(go_name="Communities", omit="empty", validate=("required",))
-    ] = Field(
+    communities: Annotated[list[str], GoField(go_name="Communities", omit="empty", validate=("required",))] = Field(
         default_factory=list,
         alias="communities",
         description="Communities can be list of either community names already defined in `Specs.Communities` or community value of format `aa:nn` or `aa:nn:mm`.",
@@ -117,28 +96,18 @@ class BGPConfigurationSpec(CalicoModel):
         description="LogSeverityScreen is the log severity above which logs are sent to the stdout.",
     )
     node_to_node_mesh_enabled: Annotated[
-        bool | None,
-        GoField(go_name="NodeToNodeMeshEnabled", omit="nil", validate=("omitempty",)),
+        bool | None, GoField(go_name="NodeToNodeMeshEnabled", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="nodeToNodeMeshEnabled",
         description="NodeToNodeMeshEnabled sets whether full node to node BGP mesh is enabled.",
     )
-    as_number: Annotated[
-        ASNumber | None,
-        GoField(go_name="ASNumber", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="asNumber",
-        description="ASNumber is the default AS number used by a node.",
+    as_number: Annotated[ASNumber | None, GoField(go_name="ASNumber", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="asNumber", description="ASNumber is the default AS number used by a node."
     )
     service_load_balancer_i_ps: Annotated[
         list[ServiceLoadBalancerIPBlock],
-        GoField(
-            go_name="ServiceLoadBalancerIPs",
-            omit="empty",
-            validate=("omitempty", "dive"),
-        ),
+        GoField(go_name="ServiceLoadBalancerIPs", omit="empty", validate=("omitempty", "dive")),
     ] = Field(
         default_factory=list,
         alias="serviceLoadBalancerIPs",
@@ -146,19 +115,14 @@ class BGPConfigurationSpec(CalicoModel):
     )
     service_external_i_ps: Annotated[
         list[ServiceExternalIPBlock],
-        GoField(
-            go_name="ServiceExternalIPs", omit="empty", validate=("omitempty", "dive")
-        ),
+        GoField(go_name="ServiceExternalIPs", omit="empty", validate=("omitempty", "dive")),
     ] = Field(
         default_factory=list,
         alias="serviceExternalIPs",
         description="ServiceExternalIPs are the CIDR blocks for Kubernetes Service External IPs.",
     )
     service_cluster_i_ps: Annotated[
-        list[ServiceClusterIPBlock],
-        GoField(
-            go_name="ServiceClusterIPs", omit="empty", validate=("omitempty", "dive")
-        ),
+        list[ServiceClusterIPBlock], GoField(go_name="ServiceClusterIPs", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="serviceClusterIPs",
@@ -179,58 +143,39 @@ class BGPConfigurationSpec(CalicoModel):
         description="ServiceLoadBalancerAggregation controls how LoadBalancer service IPs are advertised.",
     )
     communities: Annotated[
-        list[Community],
-        GoField(go_name="Communities", omit="empty", validate=("omitempty", "dive")),
+        list[Community], GoField(go_name="Communities", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="communities",
         description="Communities is a list of BGP community values and their arbitrary names for tagging routes.",
     )
     prefix_advertisements: Annotated[
-        list[PrefixAdvertisement],
-        GoField(
-            go_name="PrefixAdvertisements", omit="empty", validate=("omitempty", "dive")
-        ),
+        list[PrefixAdvertisement], GoField(go_name="PrefixAdvertisements", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="prefixAdvertisements",
         description="PrefixAdvertisements contains per-prefix advertisement configuration.",
     )
-    listen_port: Annotated[
-        Uint16,
-        GoField(go_name="ListenPort", omit="empty", validate=("omitempty", "gt=0")),
-    ] = Field(
-        0,
-        alias="listenPort",
-        description="ListenPort is the port where BGP protocol should listen.",
+    listen_port: Annotated[Uint16, GoField(go_name="ListenPort", omit="empty", validate=("omitempty", "gt=0"))] = Field(
+        0, alias="listenPort", description="ListenPort is the port where BGP protocol should listen."
     )
     node_mesh_password: Annotated[
-        BGPPassword | None,
-        GoField(go_name="NodeMeshPassword", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="nodeMeshPassword",
-        description="Optional BGP password for full node-to-mesh peerings.",
-    )
+        BGPPassword | None, GoField(go_name="NodeMeshPassword", omit="nil", validate=("omitempty",))
+    ] = Field(None, alias="nodeMeshPassword", description="Optional BGP password for full node-to-mesh peerings.")
     node_mesh_max_restart_time: Annotated[Duration | None, GoField(omit="nil")] = Field(
         None,
         alias="nodeMeshMaxRestartTime",
         description="Time to allow for software restart for node-to-mesh peerings.",
     )
-    bind_mode: Annotated[str | None, GoField(omit="nil", enum=("None", "NodeIP"))] = (
-        Field(
-            None,
-            alias="bindMode",
-            description="BindMode indicates whether to listen for BGP connections on all addresses (None) or only on the node's canonical IP address Node.Spec.BGP.IPvXAddress (NodeIP).",
-        )
+    bind_mode: Annotated[str | None, GoField(omit="nil", enum=("None", "NodeIP"))] = Field(
+        None,
+        alias="bindMode",
+        description="BindMode indicates whether to listen for BGP connections on all addresses (None) or only on the node's canonical IP address Node.Spec.BGP.IPvXAddress (NodeIP).",
     )
     ignored_interfaces: Annotated[
         list[str],
         GoField(
-            go_name="IgnoredInterfaces",
-            omit="empty",
-            validate=("omitempty", "dive", "ignoredInterface"),
-            list_set=True,
+            go_name="IgnoredInterfaces", omit="empty", validate=("omitempty", "dive", "ignoredInterface"), list_set=True
         ),
     ] = Field(
         default_factory=list,
@@ -238,32 +183,20 @@ class BGPConfigurationSpec(CalicoModel):
         description="IgnoredInterfaces indicates the network interfaces that needs to be excluded when reading device routes.",
     )
     local_workload_peering_ipv4: Annotated[
-        str,
-        GoField(
-            go_name="LocalWorkloadPeeringIPV4",
-            omit="empty",
-            validate=("omitempty", "ipv4"),
-        ),
+        str, GoField(go_name="LocalWorkloadPeeringIPV4", omit="empty", validate=("omitempty", "ipv4"))
     ] = Field(
         "",
         alias="localWorkloadPeeringIPV4",
         description="The virtual IPv4 address of the node with which its local workload is expected to peer.",
     )
     local_workload_peering_ipv6: Annotated[
-        str,
-        GoField(
-            go_name="LocalWorkloadPeeringIPV6",
-            omit="empty",
-            validate=("omitempty", "ipv6"),
-        ),
+        str, GoField(go_name="LocalWorkloadPeeringIPV6", omit="empty", validate=("omitempty", "ipv6"))
     ] = Field(
         "",
         alias="localWorkloadPeeringIPV6",
         description="The virtual IPv6 address of the node with which its local workload is expected to peer.",
     )
-    program_cluster_routes: Annotated[
-        str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))
-    ] = Field(
+    program_cluster_routes: Annotated[str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))] = Field(
         None,
         alias="programClusterRoutes",
         description="ProgramClusterRoutes controls how a cluster node gets a route to a workload on another node, when that workload's IP comes from an IP Pool with vxlanMode: Never.",
@@ -302,6 +235,4 @@ class BGPConfiguration(Resource):
     """BGPConfiguration (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "BGPConfiguration"
-    spec: Annotated[BGPConfigurationSpec, GoField()] = Field(
-        default_factory=BGPConfigurationSpec, alias="spec"
-    )
+    spec: Annotated[BGPConfigurationSpec, GoField()] = Field(default_factory=BGPConfigurationSpec, alias="spec")

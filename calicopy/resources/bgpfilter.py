@@ -46,23 +46,11 @@ class BGPFilterPrefixLengthV4(CalicoModel):
 
     min: Annotated[
         Int32 | None,
-        GoField(
-            go_name="Min",
-            omit="nil",
-            validate=("omitempty", "bgpFilterPrefixLengthV4"),
-            minimum=0,
-            maximum=32,
-        ),
+        GoField(go_name="Min", omit="nil", validate=("omitempty", "bgpFilterPrefixLengthV4"), minimum=0, maximum=32),
     ] = Field(None, alias="min")
     max: Annotated[
         Int32 | None,
-        GoField(
-            go_name="Max",
-            omit="nil",
-            validate=("omitempty", "bgpFilterPrefixLengthV4"),
-            minimum=0,
-            maximum=32,
-        ),
+        GoField(go_name="Max", omit="nil", validate=("omitempty", "bgpFilterPrefixLengthV4"), minimum=0, maximum=32),
     ] = Field(None, alias="max")
 
 
@@ -72,21 +60,16 @@ class BGPFilterCommunityMatch(CalicoModel):
     to support anyOf/allOf semantics with multiple values.
     """
 
-    values: Annotated[
-        list[str] | None,
-        GoField(go_name="Values", validate=("required",), min_items=1, max_items=1),
-    ] = Field(
-        None,
-        alias="values",
-        description="Values is a list of BGP community values to match against.",
+    values: Annotated[list[str] | None, GoField(go_name="Values", validate=("required",), min_items=1, max_items=1)] = (
+        Field(None, alias="values", description="Values is a list of BGP community values to match against.")
     )
 
 
 class BGPFilterAddCommunity(CalicoModel):
     """BGPFilterAddCommunity specifies a BGP community to add to a route."""
 
-    value: Annotated[str | None, GoField(go_name="Value", validate=("required",))] = (
-        Field(None, alias="value", description="Value is the BGP community to add.")
+    value: Annotated[str | None, GoField(go_name="Value", validate=("required",))] = Field(
+        None, alias="value", description="Value is the BGP community to add."
     )
 
 
@@ -94,12 +77,9 @@ class BGPFilterPrependASPath(CalicoModel):
     """BGPFilterPrependASPath specifies AS numbers to prepend to a route's AS path."""
 
     prefix: Annotated[
-        list[ASNumber] | None,
-        GoField(go_name="Prefix", validate=("required",), min_items=1, max_items=10),
+        list[ASNumber] | None, GoField(go_name="Prefix", validate=("required",), min_items=1, max_items=10)
     ] = Field(
-        None,
-        alias="prefix",
-        description="Prefix is the sequence of AS numbers to prepend to the route's AS path.",
+        None, alias="prefix", description="Prefix is the sequence of AS numbers to prepend to the route's AS path."
     )
 
 
@@ -108,12 +88,7 @@ class BGPFilterSetPriority(CalicoModel):
 
     value: Annotated[
         int | None,
-        GoField(
-            go_name="Value",
-            validate=("required", "gte=1", "lte=2147483646"),
-            minimum=1,
-            maximum=2147483646,
-        ),
+        GoField(go_name="Value", validate=("required", "gte=1", "lte=2147483646"), minimum=1, maximum=2147483646),
     ] = Field(
         None,
         alias="value",
@@ -127,24 +102,17 @@ class BGPFilterOperation(CalicoModel):
     """
 
     add_community: Annotated[
-        BGPFilterAddCommunity | None,
-        GoField(go_name="AddCommunity", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="addCommunity",
-        description="AddCommunity adds the specified BGP community to the route.",
-    )
+        BGPFilterAddCommunity | None, GoField(go_name="AddCommunity", omit="nil", validate=("omitempty",))
+    ] = Field(None, alias="addCommunity", description="AddCommunity adds the specified BGP community to the route.")
     prepend_as_path: Annotated[
-        BGPFilterPrependASPath | None,
-        GoField(go_name="PrependASPath", omit="nil", validate=("omitempty",)),
+        BGPFilterPrependASPath | None, GoField(go_name="PrependASPath", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="prependASPath",
         description="PrependASPath prepends the specified AS numbers to the route's AS path.",
     )
     set_priority: Annotated[
-        BGPFilterSetPriority | None,
-        GoField(go_name="SetPriority", omit="nil", validate=("omitempty",)),
+        BGPFilterSetPriority | None, GoField(go_name="SetPriority", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="setPriority",
@@ -158,47 +126,28 @@ class BGPFilterRuleV4(CalicoModel):
     """
 
     cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR",
-            omit="empty",
-            validate=("omitempty", "netv4"),
-            max_length=18,
-            format="cidr",
-        ),
+        str, GoField(go_name="CIDR", omit="empty", validate=("omitempty", "netv4"), max_length=18, format="cidr")
     ] = Field(
         "",
         alias="cidr",
         description='If non-empty, this filter rule will only apply when the route being exported or imported "matches" the given CIDR - where the definition of "matches" is according to MatchOperator and PrefixLength.',
     )
     prefix_length: Annotated[
-        BGPFilterPrefixLengthV4 | None,
-        GoField(go_name="PrefixLength", omit="nil", validate=("omitempty",)),
+        BGPFilterPrefixLengthV4 | None, GoField(go_name="PrefixLength", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="prefixLength",
         description="PrefixLength further constrains the CIDR match by restricting the range of allowed prefix lengths.",
     )
     source: Annotated[
-        str,
-        GoField(
-            go_name="Source",
-            omit="empty",
-            validate=("omitempty", "oneof=RemotePeers"),
-            enum=("RemotePeers",),
-        ),
+        str, GoField(go_name="Source", omit="empty", validate=("omitempty", "oneof=RemotePeers"), enum=("RemotePeers",))
     ] = Field(
         "",
         alias="source",
         description='If set to "RemotePeers": for export rules, this filter rule will only apply to routes learned from BGP peers (i.e.',
     )
     interface: Annotated[
-        str,
-        GoField(
-            go_name="Interface",
-            omit="empty",
-            validate=("omitempty", "bgpFilterInterface"),
-        ),
+        str, GoField(go_name="Interface", omit="empty", validate=("omitempty", "bgpFilterInterface"))
     ] = Field(
         "",
         alias="interface",
@@ -213,34 +162,24 @@ class BGPFilterRuleV4(CalicoModel):
             enum=("Equal", "NotEqual", "In", "NotIn"),
         ),
     ] = Field(
-        "",
-        alias="matchOperator",
-        description="MatchOperator defines how the route's prefix is compared against CIDR.",
+        "", alias="matchOperator", description="MatchOperator defines how the route's prefix is compared against CIDR."
     )
     peer_type: Annotated[
-        str,
-        GoField(
-            go_name="PeerType",
-            omit="empty",
-            validate=("omitempty", "oneof=eBGP iBGP"),
-            enum=("eBGP", "iBGP"),
-        ),
+        str, GoField(go_name="PeerType", omit="empty", validate=("omitempty", "oneof=eBGP iBGP"), enum=("eBGP", "iBGP"))
     ] = Field(
         "",
         alias="peerType",
         description="If non-empty, this filter rule will only apply to routes being imported from or exported to a BGP peer of the specified type.",
     )
     communities: Annotated[
-        BGPFilterCommunityMatch | None,
-        GoField(go_name="Communities", omit="nil", validate=("omitempty",)),
+        BGPFilterCommunityMatch | None, GoField(go_name="Communities", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="communities",
         description="If set, this filter rule will only apply to routes that carry the specified BGP community.",
     )
     as_path_prefix: Annotated[
-        list[ASNumber],
-        GoField(go_name="ASPathPrefix", omit="empty", validate=("omitempty",)),
+        list[ASNumber], GoField(go_name="ASPathPrefix", omit="empty", validate=("omitempty",))
     ] = Field(
         default_factory=list,
         alias="asPathPrefix",
@@ -261,22 +200,11 @@ class BGPFilterRuleV4(CalicoModel):
         description="If set, this filter rule will only apply to routes with the given priority, in the same units as the ...RoutePriority fields in FelixConfiguration.",
     )
     action: Annotated[
-        str,
-        GoField(
-            go_name="Action",
-            validate=("required", "filterAction"),
-            enum=("Accept", "Reject"),
-        ),
+        str, GoField(go_name="Action", validate=("required", "filterAction"), enum=("Accept", "Reject"))
     ] = Field("", alias="action")
     operations: Annotated[
         list[BGPFilterOperation],
-        GoField(
-            go_name="Operations",
-            omit="empty",
-            validate=("omitempty", "dive"),
-            min_items=1,
-            max_items=10,
-        ),
+        GoField(go_name="Operations", omit="empty", validate=("omitempty", "dive"), min_items=1, max_items=10),
     ] = Field(
         default_factory=list,
         alias="operations",
@@ -289,23 +217,11 @@ class BGPFilterPrefixLengthV6(CalicoModel):
 
     min: Annotated[
         Int32 | None,
-        GoField(
-            go_name="Min",
-            omit="nil",
-            validate=("omitempty", "bgpFilterPrefixLengthV6"),
-            minimum=0,
-            maximum=128,
-        ),
+        GoField(go_name="Min", omit="nil", validate=("omitempty", "bgpFilterPrefixLengthV6"), minimum=0, maximum=128),
     ] = Field(None, alias="min")
     max: Annotated[
         Int32 | None,
-        GoField(
-            go_name="Max",
-            omit="nil",
-            validate=("omitempty", "bgpFilterPrefixLengthV6"),
-            minimum=0,
-            maximum=128,
-        ),
+        GoField(go_name="Max", omit="nil", validate=("omitempty", "bgpFilterPrefixLengthV6"), minimum=0, maximum=128),
     ] = Field(None, alias="max")
 
 
@@ -315,47 +231,28 @@ class BGPFilterRuleV6(CalicoModel):
     """
 
     cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR",
-            omit="empty",
-            validate=("omitempty", "netv6"),
-            max_length=43,
-            format="cidr",
-        ),
+        str, GoField(go_name="CIDR", omit="empty", validate=("omitempty", "netv6"), max_length=43, format="cidr")
     ] = Field(
         "",
         alias="cidr",
         description='If non-empty, this filter rule will only apply when the route being exported or imported "matches" the given CIDR - where the definition of "matches" is according to MatchOperator and PrefixLength.',
     )
     prefix_length: Annotated[
-        BGPFilterPrefixLengthV6 | None,
-        GoField(go_name="PrefixLength", omit="nil", validate=("omitempty",)),
+        BGPFilterPrefixLengthV6 | None, GoField(go_name="PrefixLength", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="prefixLength",
         description="PrefixLength further constrains the CIDR match by restricting the range of allowed prefix lengths.",
     )
     source: Annotated[
-        str,
-        GoField(
-            go_name="Source",
-            omit="empty",
-            validate=("omitempty", "oneof=RemotePeers"),
-            enum=("RemotePeers",),
-        ),
+        str, GoField(go_name="Source", omit="empty", validate=("omitempty", "oneof=RemotePeers"), enum=("RemotePeers",))
     ] = Field(
         "",
         alias="source",
         description='If set to "RemotePeers": for export rules, this filter rule will only apply to routes learned from BGP peers (i.e.',
     )
     interface: Annotated[
-        str,
-        GoField(
-            go_name="Interface",
-            omit="empty",
-            validate=("omitempty", "bgpFilterInterface"),
-        ),
+        str, GoField(go_name="Interface", omit="empty", validate=("omitempty", "bgpFilterInterface"))
     ] = Field(
         "",
         alias="interface",
@@ -370,34 +267,24 @@ class BGPFilterRuleV6(CalicoModel):
             enum=("Equal", "NotEqual", "In", "NotIn"),
         ),
     ] = Field(
-        "",
-        alias="matchOperator",
-        description="MatchOperator defines how the route's prefix is compared against CIDR.",
+        "", alias="matchOperator", description="MatchOperator defines how the route's prefix is compared against CIDR."
     )
     peer_type: Annotated[
-        str,
-        GoField(
-            go_name="PeerType",
-            omit="empty",
-            validate=("omitempty", "oneof=eBGP iBGP"),
-            enum=("eBGP", "iBGP"),
-        ),
+        str, GoField(go_name="PeerType", omit="empty", validate=("omitempty", "oneof=eBGP iBGP"), enum=("eBGP", "iBGP"))
     ] = Field(
         "",
         alias="peerType",
         description="If non-empty, this filter rule will only apply to routes being imported from or exported to a BGP peer of the specified type.",
     )
     communities: Annotated[
-        BGPFilterCommunityMatch | None,
-        GoField(go_name="Communities", omit="nil", validate=("omitempty",)),
+        BGPFilterCommunityMatch | None, GoField(go_name="Communities", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="communities",
         description="If set, this filter rule will only apply to routes that carry the specified BGP community.",
     )
     as_path_prefix: Annotated[
-        list[ASNumber],
-        GoField(go_name="ASPathPrefix", omit="empty", validate=("omitempty",)),
+        list[ASNumber], GoField(go_name="ASPathPrefix", omit="empty", validate=("omitempty",))
     ] = Field(
         default_factory=list,
         alias="asPathPrefix",
@@ -418,22 +305,11 @@ class BGPFilterRuleV6(CalicoModel):
         description="If set, this filter rule will only apply to routes with the given priority, in the same units as the ...RoutePriority fields in FelixConfiguration.",
     )
     action: Annotated[
-        str,
-        GoField(
-            go_name="Action",
-            validate=("required", "filterAction"),
-            enum=("Accept", "Reject"),
-        ),
+        str, GoField(go_name="Action", validate=("required", "filterAction"), enum=("Accept", "Reject"))
     ] = Field("", alias="action")
     operations: Annotated[
         list[BGPFilterOperation],
-        GoField(
-            go_name="Operations",
-            omit="empty",
-            validate=("omitempty", "dive"),
-            min_items=1,
-            max_items=10,
-        ),
+        GoField(go_name="Operations", omit="empty", validate=("omitempty", "dive"), min_items=1, max_items=10),
     ] = Field(
         default_factory=list,
         alias="operations",
@@ -445,32 +321,28 @@ class BGPFilterSpec(CalicoModel):
     """BGPFilterSpec contains the IPv4 and IPv6 filter rules of the BGP Filter."""
 
     export_v4: Annotated[
-        list[BGPFilterRuleV4],
-        GoField(go_name="ExportV4", omit="empty", validate=("omitempty", "dive")),
+        list[BGPFilterRuleV4], GoField(go_name="ExportV4", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="exportV4",
         description="The ordered set of IPv4 BGPFilter rules acting on exporting routes to a peer.",
     )
     import_v4: Annotated[
-        list[BGPFilterRuleV4],
-        GoField(go_name="ImportV4", omit="empty", validate=("omitempty", "dive")),
+        list[BGPFilterRuleV4], GoField(go_name="ImportV4", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="importV4",
         description="The ordered set of IPv4 BGPFilter rules acting on importing routes from a peer.",
     )
     export_v6: Annotated[
-        list[BGPFilterRuleV6],
-        GoField(go_name="ExportV6", omit="empty", validate=("omitempty", "dive")),
+        list[BGPFilterRuleV6], GoField(go_name="ExportV6", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="exportV6",
         description="The ordered set of IPv6 BGPFilter rules acting on exporting routes to a peer.",
     )
     import_v6: Annotated[
-        list[BGPFilterRuleV6],
-        GoField(go_name="ImportV6", omit="empty", validate=("omitempty", "dive")),
+        list[BGPFilterRuleV6], GoField(go_name="ImportV6", omit="empty", validate=("omitempty", "dive"))
     ] = Field(
         default_factory=list,
         alias="importV6",
@@ -482,6 +354,4 @@ class BGPFilter(Resource):
     """BGPFilter (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "BGPFilter"
-    spec: Annotated[BGPFilterSpec, GoField()] = Field(
-        default_factory=BGPFilterSpec, alias="spec"
-    )
+    spec: Annotated[BGPFilterSpec, GoField()] = Field(default_factory=BGPFilterSpec, alias="spec")

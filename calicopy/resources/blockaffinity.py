@@ -22,21 +22,13 @@ class BlockAffinityState(StrEnum):
 class BlockAffinitySpec(CalicoModel):
     """BlockAffinitySpec contains the specification for a BlockAffinity resource."""
 
-    state: Annotated[
-        str, GoField(enum=("", "confirmed", "pending", "pendingDeletion"))
-    ] = Field(
-        "",
-        alias="state",
-        description="The state of the block affinity with regard to any referenced IPAM blocks.",
+    state: Annotated[str, GoField(enum=("", "confirmed", "pending", "pendingDeletion"))] = Field(
+        "", alias="state", description="The state of the block affinity with regard to any referenced IPAM blocks."
     )
     node: Annotated[str, GoField()] = Field(
-        "",
-        alias="node",
-        description="The node that this block affinity is assigned to.",
+        "", alias="node", description="The node that this block affinity is assigned to."
     )
-    type: Annotated[str, GoField(omit="empty")] = Field(
-        "", alias="type", description="The type of affinity."
-    )
+    type: Annotated[str, GoField(omit="empty")] = Field("", alias="type", description="The type of affinity.")
     cidr: Annotated[str, GoField(format="cidr", required=True)] = Field(
         "", alias="cidr", description="The CIDR range this block affinity references."
     )
@@ -51,6 +43,4 @@ class BlockAffinity(Resource):
     """BlockAffinity maintains a block affinity's state"""
 
     KIND: ClassVar[str] = "BlockAffinity"
-    spec: Annotated[BlockAffinitySpec, GoField()] = Field(
-        default_factory=BlockAffinitySpec, alias="spec"
-    )
+    spec: Annotated[BlockAffinitySpec, GoField()] = Field(default_factory=BlockAffinitySpec, alias="spec")

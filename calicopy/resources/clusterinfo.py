@@ -13,24 +13,14 @@ from .model import CalicoModel, GoField
 class ClusterInformationSpec(CalicoModel):
     """ClusterInformationSpec contains the values of describing the cluster."""
 
-    cluster_guid: Annotated[
-        str, GoField(go_name="ClusterGUID", omit="empty", validate=("omitempty",))
-    ] = Field(
+    cluster_guid: Annotated[str, GoField(go_name="ClusterGUID", omit="empty", validate=("omitempty",))] = Field(
         "", alias="clusterGUID", description="ClusterGUID is the GUID of the cluster"
     )
-    cluster_type: Annotated[
-        str, GoField(go_name="ClusterType", omit="empty", validate=("omitempty",))
-    ] = Field(
-        "",
-        alias="clusterType",
-        description="ClusterType describes the type of the cluster",
+    cluster_type: Annotated[str, GoField(go_name="ClusterType", omit="empty", validate=("omitempty",))] = Field(
+        "", alias="clusterType", description="ClusterType describes the type of the cluster"
     )
-    calico_version: Annotated[
-        str, GoField(go_name="CalicoVersion", omit="empty", validate=("omitempty",))
-    ] = Field(
-        "",
-        alias="calicoVersion",
-        description="CalicoVersion is the version of Calico that the cluster is running",
+    calico_version: Annotated[str, GoField(go_name="CalicoVersion", omit="empty", validate=("omitempty",))] = Field(
+        "", alias="calicoVersion", description="CalicoVersion is the version of Calico that the cluster is running"
     )
     datastore_ready: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
@@ -38,9 +28,7 @@ class ClusterInformationSpec(CalicoModel):
         description="DatastoreReady is used during significant datastore migrations to signal to components such as Felix that it should wait before accessing the datastore.",
     )
     variant: Annotated[str, GoField(omit="empty")] = Field(
-        "",
-        alias="variant",
-        description="Variant declares which variant of Calico should be active.",
+        "", alias="variant", description="Variant declares which variant of Calico should be active."
     )
 
 
@@ -48,6 +36,4 @@ class ClusterInformation(Resource):
     """ClusterInformation (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "ClusterInformation"
-    spec: Annotated[ClusterInformationSpec, GoField()] = Field(
-        default_factory=ClusterInformationSpec, alias="spec"
-    )
+    spec: Annotated[ClusterInformationSpec, GoField()] = Field(default_factory=ClusterInformationSpec, alias="spec")

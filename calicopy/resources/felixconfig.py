@@ -168,6 +168,13 @@ class BPFConntrackTimeouts(CalicoModel):
     )
 
 
+class RouteTableIDRange(CalicoModel):
+    """RouteTableIDRange (Calico's Go struct of the same name)."""
+
+    min: Annotated[int, GoField()] = Field(0, alias="min")
+    max: Annotated[int, GoField()] = Field(0, alias="max")
+
+
 class RouteTableRange(CalicoModel):
     """RouteTableRange (Calico's Go struct of the same name)."""
 
@@ -189,9 +196,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="UseInternalDataplaneDriver, if true, Felix will use its internal dataplane programming logic.",
     )
     dataplane_driver: Annotated[str, GoField(omit="empty")] = Field(
-        "",
-        alias="dataplaneDriver",
-        description="DataplaneDriver filename of the external dataplane driver to use.",
+        "", alias="dataplaneDriver", description="DataplaneDriver filename of the external dataplane driver to use."
     )
     dataplane_watchdog_timeout: Annotated[Duration | None, GoField(omit="nil")] = Field(
         None,
@@ -204,40 +209,35 @@ class FelixConfigurationSpec(CalicoModel):
         description="IPv6Support controls whether Felix enables support for IPv6 (if supported by the in-use dataplane).",
     )
     route_refresh_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="routeRefreshInterval",
         description="RouteRefreshInterval is the period at which Felix re-checks the routes in the dataplane to ensure that no other process has accidentally broken Calico's rules.",
     )
     interface_refresh_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="interfaceRefreshInterval",
         description="InterfaceRefreshInterval is the period at which Felix rescans local interfaces to verify their state.",
     )
     iptables_refresh_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="iptablesRefreshInterval",
         description="IptablesRefreshInterval is the period at which Felix re-checks the IP sets in the dataplane to ensure that no other process has accidentally broken Calico's rules.",
     )
     iptables_post_write_check_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="iptablesPostWriteCheckInterval",
         description="IptablesPostWriteCheckInterval is the period after Felix has done a write to the dataplane that it schedules an extra read back in order to check the write was not clobbered by another process.",
     )
     iptables_lock_probe_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="iptablesLockProbeInterval",
@@ -265,13 +265,10 @@ class FelixConfigurationSpec(CalicoModel):
             pattern="^([a-zA-Z0-9-_]+=([^=]+),)*([a-zA-Z0-9-_]+=([^=]+))?$",
         ),
     ] = Field(
-        "",
-        alias="featureGates",
-        description="FeatureGates is used to enable or disable tech-preview Calico features.",
+        "", alias="featureGates", description="FeatureGates is used to enable or disable tech-preview Calico features."
     )
     ipsets_refresh_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="ipsetsRefreshInterval",
@@ -292,25 +289,21 @@ class FelixConfigurationSpec(CalicoModel):
             pattern="^(?i)(Auto|Legacy|NFT)?$",
         ),
     ] = Field(
-        None,
-        alias="iptablesBackend",
-        description="IptablesBackend controls which backend of iptables will be used.",
+        None, alias="iptablesBackend", description="IptablesBackend controls which backend of iptables will be used."
     )
     xdp_refresh_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="xdpRefreshInterval",
         description="XDPRefreshInterval is the period at which Felix re-checks all XDP state to ensure that no other process has accidentally broken Calico's BPF maps or attached programs.",
     )
-    netlink_timeout: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
-    ] = Field(
-        None,
-        alias="netlinkTimeout",
-        description="NetlinkTimeout is the timeout when talking to the kernel over the netlink protocol, used for programming routes, rules, and other kernel objects.",
+    netlink_timeout: Annotated[Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")] = (
+        Field(
+            None,
+            alias="netlinkTimeout",
+            description="NetlinkTimeout is the timeout when talking to the kernel over the netlink protocol, used for programming routes, rules, and other kernel objects.",
+        )
     )
     metadata_addr: Annotated[str, GoField(omit="empty")] = Field(
         "",
@@ -318,9 +311,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="MetadataAddr is the IP address or domain name of the server that can answer VM queries for cloud-init metadata.",
     )
     metadata_port: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="metadataPort",
-        description="MetadataPort is the port of the metadata server.",
+        None, alias="metadataPort", description="MetadataPort is the port of the metadata server."
     )
     openstack_region: Annotated[str, GoField(omit="empty")] = Field(
         "",
@@ -337,9 +328,7 @@ class FelixConfigurationSpec(CalicoModel):
         alias="interfaceExclude",
         description="InterfaceExclude A comma-separated list of interface names that should be excluded when Felix is resolving host endpoints.",
     )
-    chain_insert_mode: Annotated[
-        str, GoField(omit="empty", pattern="^(?i)(Insert|Append)?$")
-    ] = Field(
+    chain_insert_mode: Annotated[str, GoField(omit="empty", pattern="^(?i)(Insert|Append)?$")] = Field(
         "",
         alias="chainInsertMode",
         description="ChainInsertMode controls whether Felix hooks the kernel's top-level iptables chains by inserting a rule at the top of the chain or by appending a rule at the bottom.",
@@ -396,32 +385,19 @@ class FelixConfigurationSpec(CalicoModel):
         alias="iptablesFilterDenyAction",
         description="IptablesFilterDenyAction controls what happens to traffic that is denied by network policy.",
     )
-    log_prefix: Annotated[
-        str, GoField(omit="empty", pattern="^([a-zA-Z0-9%: /_-])*$")
-    ] = Field(
-        "",
-        alias="logPrefix",
-        description="LogPrefix is the log prefix that Felix uses when rendering LOG rules.",
+    log_prefix: Annotated[str, GoField(omit="empty", pattern="^([a-zA-Z0-9%: /_-])*$")] = Field(
+        "", alias="logPrefix", description="LogPrefix is the log prefix that Felix uses when rendering LOG rules."
     )
     log_action_rate_limit: Annotated[
-        str | None,
-        GoField(omit="nil", pattern="^[1-9]\\d{0,3}/(?:second|minute|hour|day)$"),
-    ] = Field(
-        None,
-        alias="logActionRateLimit",
-        description="LogActionRateLimit sets the rate of hitting a Log action.",
-    )
-    log_action_rate_limit_burst: Annotated[
-        int | None, GoField(omit="nil", minimum=0, maximum=9999)
-    ] = Field(
+        str | None, GoField(omit="nil", pattern="^[1-9]\\d{0,3}/(?:second|minute|hour|day)$")
+    ] = Field(None, alias="logActionRateLimit", description="LogActionRateLimit sets the rate of hitting a Log action.")
+    log_action_rate_limit_burst: Annotated[int | None, GoField(omit="nil", minimum=0, maximum=9999)] = Field(
         None,
         alias="logActionRateLimitBurst",
         description="LogActionRateLimitBurst sets the rate limit burst of hitting a Log action when LogActionRateLimit is enabled.",
     )
     log_file_path: Annotated[str, GoField(omit="empty")] = Field(
-        "",
-        alias="logFilePath",
-        description="LogFilePath is the full path to the Felix log.",
+        "", alias="logFilePath", description="LogFilePath is the full path to the Felix log."
     )
     log_severity_file: Annotated[
         str,
@@ -463,12 +439,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="LogSeveritySys is the log severity above which logs are sent to the syslog.",
     )
     log_debug_filename_regex: Annotated[
-        str,
-        GoField(
-            go_name="LogDebugFilenameRegex",
-            omit="empty",
-            validate=("omitempty", "regexp"),
-        ),
+        str, GoField(go_name="LogDebugFilenameRegex", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="logDebugFilenameRegex",
@@ -480,9 +451,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="IPIPEnabled overrides whether Felix should configure an IPIP interface on the host.",
     )
     ipip_mtu: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="ipipMTU",
-        description="IPIPMTU controls the MTU to set on the IPIP tunnel device.",
+        None, alias="ipipMTU", description="IPIPMTU controls the MTU to set on the IPIP tunnel device."
     )
     vxlan_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
@@ -490,54 +459,40 @@ class FelixConfigurationSpec(CalicoModel):
         description="VXLANEnabled overrides whether Felix should create the VXLAN tunnel device for IPv4 VXLAN networking.",
     )
     vxlan_mtu: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="vxlanMTU",
-        description="VXLANMTU is the MTU to set on the IPv4 VXLAN tunnel device.",
+        None, alias="vxlanMTU", description="VXLANMTU is the MTU to set on the IPv4 VXLAN tunnel device."
     )
     vxlan_mtuv6: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="vxlanMTUV6",
-        description="VXLANMTUV6 is the MTU to set on the IPv6 VXLAN tunnel device.",
+        None, alias="vxlanMTUV6", description="VXLANMTUV6 is the MTU to set on the IPv6 VXLAN tunnel device."
     )
     vxlan_port: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="vxlanPort",
-        description="VXLANPort is the UDP port number to use for VXLAN traffic.",
+        None, alias="vxlanPort", description="VXLANPort is the UDP port number to use for VXLAN traffic."
     )
     vxlan_vni: Annotated[int | None, GoField(omit="nil")] = Field(
+        None, alias="vxlanVNI", description="VXLANVNI is the VXLAN VNI to use for VXLAN traffic."
+    )
+    allow_vxlan_packets_from_workloads: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
-        alias="vxlanVNI",
-        description="VXLANVNI is the VXLAN VNI to use for VXLAN traffic.",
+        alias="allowVXLANPacketsFromWorkloads",
+        description="AllowVXLANPacketsFromWorkloads controls whether Felix will add a rule to drop VXLAN encapsulated traffic from workloads.",
     )
-    allow_vxlan_packets_from_workloads: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="allowVXLANPacketsFromWorkloads",
-            description="AllowVXLANPacketsFromWorkloads controls whether Felix will add a rule to drop VXLAN encapsulated traffic from workloads.",
-        )
-    )
-    allow_ipip_packets_from_workloads: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="allowIPIPPacketsFromWorkloads",
-            description="AllowIPIPPacketsFromWorkloads controls whether Felix will add a rule to drop IPIP encapsulated traffic from workloads.",
-        )
+    allow_ipip_packets_from_workloads: Annotated[bool | None, GoField(omit="nil")] = Field(
+        None,
+        alias="allowIPIPPacketsFromWorkloads",
+        description="AllowIPIPPacketsFromWorkloads controls whether Felix will add a rule to drop IPIP encapsulated traffic from workloads.",
     )
     reporting_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="reportingInterval",
         description="ReportingInterval is the interval at which Felix reports its status into the datastore or 0 to disable.",
     )
-    reporting_ttl: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
-    ] = Field(
-        None,
-        alias="reportingTTL",
-        description="ReportingTTL is the time-to-live setting for process-wide status reports.",
+    reporting_ttl: Annotated[Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")] = (
+        Field(
+            None,
+            alias="reportingTTL",
+            description="ReportingTTL is the time-to-live setting for process-wide status reports.",
+        )
     )
     endpoint_reporting_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
@@ -545,8 +500,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="EndpointReportingEnabled controls whether Felix reports endpoint status to the datastore.",
     )
     endpoint_reporting_delay: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="endpointReportingDelay",
@@ -562,12 +516,10 @@ class FelixConfigurationSpec(CalicoModel):
         alias="iptablesMarkMask",
         description="IptablesMarkMask is the mask that Felix selects its IPTables Mark bits from.",
     )
-    disable_conntrack_invalid_check: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="disableConntrackInvalidCheck",
-            description="DisableConntrackInvalidCheck disables the check for invalid connections in conntrack.",
-        )
+    disable_conntrack_invalid_check: Annotated[bool | None, GoField(omit="nil")] = Field(
+        None,
+        alias="disableConntrackInvalidCheck",
+        description="DisableConntrackInvalidCheck disables the check for invalid connections in conntrack.",
     )
     health_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
@@ -575,22 +527,14 @@ class FelixConfigurationSpec(CalicoModel):
         description="HealthEnabled if set to true, enables Felix's health port, which provides readiness and liveness endpoints.",
     )
     health_host: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="healthHost",
-        description="HealthHost is the host that the health server should bind to.",
+        None, alias="healthHost", description="HealthHost is the host that the health server should bind to."
     )
     health_port: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="healthPort",
-        description="HealthPort is the TCP port that the health server should bind to.",
+        None, alias="healthPort", description="HealthPort is the TCP port that the health server should bind to."
     )
     health_timeout_overrides: Annotated[
         list[HealthTimeoutOverride],
-        GoField(
-            go_name="HealthTimeoutOverrides",
-            omit="empty",
-            validate=("omitempty", "dive"),
-        ),
+        GoField(go_name="HealthTimeoutOverrides", omit="empty", validate=("omitempty", "dive")),
     ] = Field(
         default_factory=list,
         alias="healthTimeoutOverrides",
@@ -602,12 +546,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="PrometheusMetricsEnabled enables the Prometheus metrics server in Felix if set to true.",
     )
     prometheus_metrics_host: Annotated[
-        str,
-        GoField(
-            go_name="PrometheusMetricsHost",
-            omit="empty",
-            validate=("omitempty", "prometheusHost"),
-        ),
+        str, GoField(go_name="PrometheusMetricsHost", omit="empty", validate=("omitempty", "prometheusHost"))
     ] = Field(
         "",
         alias="prometheusMetricsHost",
@@ -623,16 +562,12 @@ class FelixConfigurationSpec(CalicoModel):
         alias="prometheusGoMetricsEnabled",
         description="PrometheusGoMetricsEnabled disables Go runtime metrics collection, which the Prometheus client does by default, when set to false.",
     )
-    prometheus_process_metrics_enabled: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="prometheusProcessMetricsEnabled",
-            description="PrometheusProcessMetricsEnabled disables process metrics collection, which the Prometheus client does by default, when set to false.",
-        )
+    prometheus_process_metrics_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+        None,
+        alias="prometheusProcessMetricsEnabled",
+        description="PrometheusProcessMetricsEnabled disables process metrics collection, which the Prometheus client does by default, when set to false.",
     )
-    prometheus_wire_guard_metrics_enabled: Annotated[
-        bool | None, GoField(omit="nil")
-    ] = Field(
+    prometheus_wire_guard_metrics_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
         alias="prometheusWireGuardMetricsEnabled",
         description="PrometheusWireGuardMetricsEnabled disables wireguard metrics collection, which the Prometheus client does by default, when set to false.",
@@ -667,25 +602,18 @@ class FelixConfigurationSpec(CalicoModel):
         alias="prometheusMetricsClientAuth",
         description="PrometheusMetricsClientAuth specifies the client authentication type for the /metrics endpoint.",
     )
-    failsafe_inbound_host_ports: Annotated[
-        list[ProtoPort] | None, GoField(omit="nil")
-    ] = Field(
+    failsafe_inbound_host_ports: Annotated[list[ProtoPort] | None, GoField(omit="nil")] = Field(
         None,
         alias="failsafeInboundHostPorts",
         description="FailsafeInboundHostPorts is a list of ProtoPort struct objects including UDP/TCP/SCTP ports and CIDRs that Felix will allow incoming traffic to host endpoints on irrespective of the security policy.",
     )
-    failsafe_outbound_host_ports: Annotated[
-        list[ProtoPort] | None, GoField(omit="nil")
-    ] = Field(
+    failsafe_outbound_host_ports: Annotated[list[ProtoPort] | None, GoField(omit="nil")] = Field(
         None,
         alias="failsafeOutboundHostPorts",
         description="FailsafeOutboundHostPorts is a list of PortProto struct objects including UDP/TCP/SCTP ports and CIDRs that Felix will allow outgoing traffic from host endpoints to irrespective of the security policy.",
     )
     kube_node_port_ranges: Annotated[
-        list[Port] | None,
-        GoField(
-            go_name="KubeNodePortRanges", omit="nil", validate=("omitempty", "dive")
-        ),
+        list[Port] | None, GoField(go_name="KubeNodePortRanges", omit="nil", validate=("omitempty", "dive"))
     ] = Field(
         None,
         alias="kubeNodePortRanges",
@@ -702,16 +630,14 @@ class FelixConfigurationSpec(CalicoModel):
         description="UsageReportingEnabled reports anonymous Calico version number and cluster size to projectcalico.org.",
     )
     usage_reporting_initial_delay: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="usageReportingInitialDelay",
         description="UsageReportingInitialDelay controls the minimum delay before Felix makes a report.",
     )
     usage_reporting_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="usageReportingInterval",
@@ -760,16 +686,12 @@ class FelixConfigurationSpec(CalicoModel):
         alias="removeExternalRoutes",
         description="RemoveExternalRoutes Controls whether Felix will remove unexpected routes to workload interfaces.",
     )
-    program_cluster_routes: Annotated[
-        str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))
-    ] = Field(
+    program_cluster_routes: Annotated[str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))] = Field(
         None,
         alias="programClusterRoutes",
         description="ProgramClusterRoutes controls how a cluster node gets a route to a workload on another node, when that workload's IP comes from an IP Pool with vxlanMode: Never.",
     )
-    ip_forwarding: Annotated[
-        str, GoField(omit="empty", enum=("Enabled", "Disabled"))
-    ] = Field(
+    ip_forwarding: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
         "",
         alias="ipForwarding",
         description="IPForwarding controls whether Felix sets the host sysctls to enable IP forwarding.",
@@ -790,53 +712,38 @@ class FelixConfigurationSpec(CalicoModel):
         description="DebugDisableLogDropping disables the dropping of log messages when the log buffer is full.",
     )
     debug_simulate_calc_graph_hang_after: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="debugSimulateCalcGraphHangAfter",
         description="DebugSimulateCalcGraphHangAfter is used to simulate a hang in the calculation graph after the specified duration.",
     )
     debug_simulate_dataplane_hang_after: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="debugSimulateDataplaneHangAfter",
         description="DebugSimulateDataplaneHangAfter is used to simulate a hang in the dataplane after the specified duration.",
     )
     debug_simulate_dataplane_apply_delay: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="debugSimulateDataplaneApplyDelay",
         description="DebugSimulateDataplaneApplyDelay adds an artificial delay to every dataplane operation.",
     )
     debug_host: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="debugHost",
-        description="DebugHost is the host IP or hostname to bind the debug port to.",
+        None, alias="debugHost", description="DebugHost is the host IP or hostname to bind the debug port to."
     )
     debug_port: Annotated[
-        int | None,
-        GoField(
-            go_name="DebugPort",
-            omit="nil",
-            validate=("omitempty", "gte=0", "lte=65535"),
-        ),
+        int | None, GoField(go_name="DebugPort", omit="nil", validate=("omitempty", "gte=0", "lte=65535"))
     ] = Field(
         None,
         alias="debugPort",
         description="DebugPort if set, enables Felix's debug HTTP port, which allows memory and CPU profiles to be retrieved.",
     )
     iptables_nat_outgoing_interface_filter: Annotated[
-        str,
-        GoField(
-            go_name="IptablesNATOutgoingInterfaceFilter",
-            omit="empty",
-            validate=("omitempty", "ifaceFilter"),
-        ),
+        str, GoField(go_name="IptablesNATOutgoingInterfaceFilter", omit="empty", validate=("omitempty", "ifaceFilter"))
     ] = Field(
         "",
         alias="iptablesNATOutgoingInterfaceFilter",
@@ -857,13 +764,8 @@ class FelixConfigurationSpec(CalicoModel):
         alias="genericXDPEnabled",
         description="GenericXDPEnabled enables Generic XDP so network cards that don't support XDP offload or driver modes can use XDP.",
     )
-    nftables_mode: Annotated[
-        str | None,
-        GoField(omit="nil", enum=("Disabled", "Enabled", "Auto"), default="Auto"),
-    ] = Field(
-        None,
-        alias="nftablesMode",
-        description="NFTablesMode configures nftables support in Felix.",
+    nftables_mode: Annotated[str | None, GoField(omit="nil", enum=("Disabled", "Enabled", "Auto"), default="Auto")] = (
+        Field(None, alias="nftablesMode", description="NFTablesMode configures nftables support in Felix.")
     )
     nftables_refresh_interval: Annotated[Duration | None, GoField(omit="nil")] = Field(
         None,
@@ -914,16 +816,11 @@ class FelixConfigurationSpec(CalicoModel):
         alias="nftablesMarkMask",
         description="NftablesMarkMask is the mask that Felix selects its nftables Mark bits from.",
     )
-    bpf_enabled: Annotated[
-        bool | None, GoField(go_name="BPFEnabled", omit="nil", validate=("omitempty",))
-    ] = Field(
-        None,
-        alias="bpfEnabled",
-        description="BPFEnabled, if enabled Felix will use the BPF dataplane.",
+    bpf_enabled: Annotated[bool | None, GoField(go_name="BPFEnabled", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="bpfEnabled", description="BPFEnabled, if enabled Felix will use the BPF dataplane."
     )
     bpf_disable_unprivileged: Annotated[
-        bool | None,
-        GoField(go_name="BPFDisableUnprivileged", omit="nil", validate=("omitempty",)),
+        bool | None, GoField(go_name="BPFDisableUnprivileged", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="bpfDisableUnprivileged",
@@ -932,23 +829,11 @@ class FelixConfigurationSpec(CalicoModel):
     bpf_jit_hardening: Annotated[
         str | None,
         GoField(
-            go_name="BPFJITHardening",
-            omit="nil",
-            validate=("omitempty", "oneof=Auto Strict"),
-            enum=("Auto", "Strict"),
+            go_name="BPFJITHardening", omit="nil", validate=("omitempty", "oneof=Auto Strict"), enum=("Auto", "Strict")
         ),
-    ] = Field(
-        None,
-        alias="bpfJITHardening",
-        description="BPFJITHardening controls BPF JIT hardening.",
-    )
+    ] = Field(None, alias="bpfJITHardening", description="BPFJITHardening controls BPF JIT hardening.")
     bpf_log_level: Annotated[
-        str,
-        GoField(
-            go_name="BPFLogLevel",
-            validate=("omitempty", "bpfLogLevel"),
-            pattern="^(?i)(Off|Info|Debug)?$",
-        ),
+        str, GoField(go_name="BPFLogLevel", validate=("omitempty", "bpfLogLevel"), pattern="^(?i)(Off|Info|Debug)?$")
     ] = Field(
         "",
         alias="bpfLogLevel",
@@ -981,59 +866,42 @@ class FelixConfigurationSpec(CalicoModel):
         description="BPFConntrackCleanupMode controls how BPF conntrack entries are cleaned up.",
     )
     bpf_conntrack_timeouts: Annotated[
-        BPFConntrackTimeouts | None,
-        GoField(go_name="BPFConntrackTimeouts", omit="nil", validate=("omitempty",)),
+        BPFConntrackTimeouts | None, GoField(go_name="BPFConntrackTimeouts", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="bpfConntrackTimeouts",
         description="BPFConntrackTimers overrides the default values for the specified conntrack timer if set.",
     )
     bpf_log_filters: Annotated[
-        dict[str, str] | None,
-        GoField(
-            go_name="BPFLogFilters", omit="nil", validate=("omitempty", "bpfLogFilters")
-        ),
+        dict[str, str] | None, GoField(go_name="BPFLogFilters", omit="nil", validate=("omitempty", "bpfLogFilters"))
     ] = Field(
         None,
         alias="bpfLogFilters",
         description="BPFLogFilters is a map of key=values where the value is a pcap filter expression and the key is an interface name with 'all' denoting all interfaces, 'weps' all workload endpoints and 'heps' all host endpoints.",
     )
-    bpf_ctlb_log_filter: Annotated[
-        str, GoField(go_name="BPFCTLBLogFilter", omit="empty", validate=("omitempty",))
-    ] = Field(
-        "",
-        alias="bpfCTLBLogFilter",
-        description="BPFCTLBLogFilter specifies, what is logged by connect time load balancer when BPFLogLevel is debug.",
+    bpf_ctlb_log_filter: Annotated[str, GoField(go_name="BPFCTLBLogFilter", omit="empty", validate=("omitempty",))] = (
+        Field(
+            "",
+            alias="bpfCTLBLogFilter",
+            description="BPFCTLBLogFilter specifies, what is logged by connect time load balancer when BPFLogLevel is debug.",
+        )
     )
     bpf_data_iface_pattern: Annotated[
-        str,
-        GoField(
-            go_name="BPFDataIfacePattern",
-            omit="empty",
-            validate=("omitempty", "regexp"),
-        ),
+        str, GoField(go_name="BPFDataIfacePattern", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="bpfDataIfacePattern",
         description="BPFDataIfacePattern is a regular expression that controls which interfaces Felix should attach BPF programs to in order to catch traffic to/from the network.",
     )
     bpf_l3_iface_pattern: Annotated[
-        str,
-        GoField(
-            go_name="BPFL3IfacePattern", omit="empty", validate=("omitempty", "regexp")
-        ),
+        str, GoField(go_name="BPFL3IfacePattern", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="bpfL3IfacePattern",
         description="BPFL3IfacePattern is a regular expression that allows to list tunnel devices like wireguard or vxlan (i.e., L3 devices) in addition to BPFDataIfacePattern.",
     )
     bpf_connect_time_load_balancing_enabled: Annotated[
-        bool | None,
-        GoField(
-            go_name="BPFConnectTimeLoadBalancingEnabled",
-            omit="nil",
-            validate=("omitempty",),
-        ),
+        bool | None, GoField(go_name="BPFConnectTimeLoadBalancingEnabled", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="bpfConnectTimeLoadBalancingEnabled",
@@ -1079,34 +947,20 @@ class FelixConfigurationSpec(CalicoModel):
         description="BPFExternalServiceMode in BPF mode, controls how connections from outside the cluster to services (node ports and cluster IPs) are forwarded to remote workloads.",
     )
     bpf_dsr_optout_cid_rs: Annotated[
-        list[str] | None,
-        GoField(
-            go_name="BPFDSROptoutCIDRs", omit="nil", validate=("omitempty", "cidrs")
-        ),
+        list[str] | None, GoField(go_name="BPFDSROptoutCIDRs", omit="nil", validate=("omitempty", "cidrs"))
     ] = Field(
-        None,
-        alias="bpfDSROptoutCIDRs",
-        description="BPFDSROptoutCIDRs is a list of CIDRs which are excluded from DSR.",
+        None, alias="bpfDSROptoutCIDRs", description="BPFDSROptoutCIDRs is a list of CIDRs which are excluded from DSR."
     )
     bpf_ext_to_service_connmark: Annotated[
         int | None,
-        GoField(
-            go_name="BPFExtToServiceConnmark",
-            omit="nil",
-            validate=("omitempty", "gte=0", "lte=4294967295"),
-        ),
+        GoField(go_name="BPFExtToServiceConnmark", omit="nil", validate=("omitempty", "gte=0", "lte=4294967295")),
     ] = Field(
         None,
         alias="bpfExtToServiceConnmark",
         description="BPFExtToServiceConnmark in BPF mode, controls a 32bit mark that is set on connections from an external client to a local service.",
     )
     bpf_kube_proxy_iptables_cleanup_enabled: Annotated[
-        bool | None,
-        GoField(
-            go_name="BPFKubeProxyIptablesCleanupEnabled",
-            omit="nil",
-            validate=("omitempty",),
-        ),
+        bool | None, GoField(go_name="BPFKubeProxyIptablesCleanupEnabled", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="bpfKubeProxyIptablesCleanupEnabled",
@@ -1126,12 +980,7 @@ class FelixConfigurationSpec(CalicoModel):
         description="BPFKubeProxyMinSyncPeriod, in BPF mode, controls the minimum time between updates to the dataplane for Felix's embedded kube-proxy.",
     )
     bpf_kube_proxy_healthz_port: Annotated[
-        int | None,
-        GoField(
-            go_name="BPFKubeProxyHealthzPort",
-            omit="nil",
-            validate=("omitempty", "gte=0", "lte=65535"),
-        ),
+        int | None, GoField(go_name="BPFKubeProxyHealthzPort", omit="nil", validate=("omitempty", "gte=0", "lte=65535"))
     ] = Field(
         None,
         alias="bpfKubeProxyHealthzPort",
@@ -1143,14 +992,10 @@ class FelixConfigurationSpec(CalicoModel):
         description="BPFPSNATPorts sets the range from which we randomly pick a port if there is a source port collision.",
     )
     bpf_map_size_nat_frontend: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeNATFrontend",
-        description="BPFMapSizeNATFrontend sets the size for NAT front end map.",
+        None, alias="bpfMapSizeNATFrontend", description="BPFMapSizeNATFrontend sets the size for NAT front end map."
     )
     bpf_map_size_nat_backend: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeNATBackend",
-        description="BPFMapSizeNATBackend sets the size for NAT back end map.",
+        None, alias="bpfMapSizeNATBackend", description="BPFMapSizeNATBackend sets the size for NAT back end map."
     )
     bpf_map_size_nat_affinity: Annotated[int | None, GoField(omit="nil")] = Field(
         None,
@@ -1158,58 +1003,43 @@ class FelixConfigurationSpec(CalicoModel):
         description="BPFMapSizeNATAffinity sets the size of the BPF map that stores the affinity of a connection (for services that enable that feature.",
     )
     bpf_map_size_route: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeRoute",
-        description="BPFMapSizeRoute sets the size for the routes map.",
+        None, alias="bpfMapSizeRoute", description="BPFMapSizeRoute sets the size for the routes map."
     )
     bpf_map_size_conntrack: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeConntrack",
-        description="BPFMapSizeConntrack sets the size for the conntrack map.",
+        None, alias="bpfMapSizeConntrack", description="BPFMapSizeConntrack sets the size for the conntrack map."
     )
     bpf_map_size_per_cpu_conntrack: Annotated[int | None, GoField(omit="nil")] = Field(
         None,
         alias="bpfMapSizePerCpuConntrack",
         description="BPFMapSizePerCPUConntrack determines the size of conntrack map based on the number of CPUs.",
     )
-    bpf_map_size_conntrack_scaling: Annotated[
-        str, GoField(omit="empty", pattern="^(?i)(Disabled|DoubleIfFull)?$")
-    ] = Field(
-        "",
-        alias="bpfMapSizeConntrackScaling",
-        description="BPFMapSizeConntrackScaling controls whether and how we scale the conntrack map size depending on its usage.",
+    bpf_map_size_conntrack_scaling: Annotated[str, GoField(omit="empty", pattern="^(?i)(Disabled|DoubleIfFull)?$")] = (
+        Field(
+            "",
+            alias="bpfMapSizeConntrackScaling",
+            description="BPFMapSizeConntrackScaling controls whether and how we scale the conntrack map size depending on its usage.",
+        )
     )
     bpf_map_size_conntrack_cleanup_queue: Annotated[
         int | None,
-        GoField(
-            go_name="BPFMapSizeConntrackCleanupQueue",
-            omit="nil",
-            validate=("omitempty", "gte=1"),
-            minimum=1,
-        ),
+        GoField(go_name="BPFMapSizeConntrackCleanupQueue", omit="nil", validate=("omitempty", "gte=1"), minimum=1),
     ] = Field(
         None,
         alias="bpfMapSizeConntrackCleanupQueue",
         description="BPFMapSizeConntrackCleanupQueue sets the size for the map used to hold NAT conntrack entries that are queued for cleanup.",
     )
     bpf_map_size_ip_sets: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeIPSets",
-        description="BPFMapSizeIPSets sets the size for ipsets map.",
+        None, alias="bpfMapSizeIPSets", description="BPFMapSizeIPSets sets the size for ipsets map."
     )
     bpf_map_size_if_state: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizeIfState",
-        description="BPFMapSizeIfState sets the size for ifstate map.",
+        None, alias="bpfMapSizeIfState", description="BPFMapSizeIfState sets the size for ifstate map."
     )
     bpf_host_conntrack_bypass: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
         alias="bpfHostConntrackBypass",
         description="BPFHostConntrackBypass Controls whether to bypass Linux conntrack in BPF mode for workloads and services.",
     )
-    bpf_enforce_rpf: Annotated[
-        str, GoField(omit="empty", pattern="^(?i)(Disabled|Strict|Loose)?$")
-    ] = Field(
+    bpf_enforce_rpf: Annotated[str, GoField(omit="empty", pattern="^(?i)(Disabled|Strict|Loose)?$")] = Field(
         "",
         alias="bpfEnforceRPF",
         description="BPFEnforceRPF enforce strict RPF on all host interfaces with BPF programs regardless of what is the per-interfaces or global setting.",
@@ -1221,53 +1051,34 @@ class FelixConfigurationSpec(CalicoModel):
     )
     bpf_force_track_packets_from_ifaces: Annotated[
         list[str] | None,
-        GoField(
-            go_name="BPFForceTrackPacketsFromIfaces",
-            omit="nil",
-            validate=("omitempty", "ifaceFilterSlice"),
-        ),
+        GoField(go_name="BPFForceTrackPacketsFromIfaces", omit="nil", validate=("omitempty", "ifaceFilterSlice")),
     ] = Field(
         None,
         alias="bpfForceTrackPacketsFromIfaces",
         description="BPFForceTrackPacketsFromIfaces in BPF mode, forces traffic from these interfaces to skip Calico's iptables NOTRACK rule, allowing traffic from those interfaces to be tracked by Linux conntrack.",
     )
     bpf_disable_gro_for_ifaces: Annotated[
-        str,
-        GoField(
-            go_name="BPFDisableGROForIfaces",
-            omit="empty",
-            validate=("omitempty", "regexp"),
-        ),
+        str, GoField(go_name="BPFDisableGROForIfaces", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="bpfDisableGROForIfaces",
         description="BPFDisableGROForIfaces is a regular expression that controls which interfaces Felix should disable the Generic Receive Offload [GRO] option.",
     )
     bpf_exclude_cid_rs_from_nat: Annotated[
-        list[str] | None,
-        GoField(
-            go_name="BPFExcludeCIDRsFromNAT",
-            omit="nil",
-            validate=("omitempty", "cidrs"),
-        ),
+        list[str] | None, GoField(go_name="BPFExcludeCIDRsFromNAT", omit="nil", validate=("omitempty", "cidrs"))
     ] = Field(
         None,
         alias="bpfExcludeCIDRsFromNAT",
         description="BPFExcludeCIDRsFromNAT is a list of CIDRs that are to be excluded from NAT resolution so that host can handle them.",
     )
     bpf_export_buffer_size_mb: Annotated[
-        int | None,
-        GoField(
-            go_name="BPFExportBufferSizeMB", omit="nil", validate=("omitempty", "cidrs")
-        ),
+        int | None, GoField(go_name="BPFExportBufferSizeMB", omit="nil", validate=("omitempty", "cidrs"))
     ] = Field(
         None,
         alias="bpfExportBufferSizeMB",
         description="BPFExportBufferSizeMB in BPF mode, controls the buffer size used for sending BPF events to felix.",
     )
-    istio_ambient_mode: Annotated[
-        str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))
-    ] = Field(
+    istio_ambient_mode: Annotated[str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))] = Field(
         None,
         alias="istioAmbientMode",
         description="IstioAmbientMode configures Felix to work together with Tigera's Istio distribution.",
@@ -1282,66 +1093,48 @@ class FelixConfigurationSpec(CalicoModel):
         alias="cgroupV2Path",
         description="CgroupV2Path overrides the default location where to find the cgroup hierarchy.",
     )
-    flow_logs_policy_evaluation_mode: Annotated[
-        str | None, GoField(omit="nil", enum=("None", "Continuous"))
-    ] = Field(
+    flow_logs_policy_evaluation_mode: Annotated[str | None, GoField(omit="nil", enum=("None", "Continuous"))] = Field(
         None,
         alias="flowLogsPolicyEvaluationMode",
         description="Continuous - Felix evaluates active flows on a regular basis to determine the rule traces in the flow logs.",
     )
-    bpf_redirect_to_peer: Annotated[
-        str, GoField(omit="empty", enum=("Enabled", "Disabled"))
-    ] = Field(
+    bpf_redirect_to_peer: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
         "",
         alias="bpfRedirectToPeer",
         description="BPFRedirectToPeer controls whether traffic may be forwarded directly to the peer side of a workload’s device.",
     )
     bpf_attach_type: Annotated[
         str | None,
-        GoField(
-            go_name="BPFAttachType",
-            omit="nil",
-            validate=("omitempty", "oneof=TC TCX"),
-            enum=("TC", "TCX"),
-        ),
+        GoField(go_name="BPFAttachType", omit="nil", validate=("omitempty", "oneof=TC TCX"), enum=("TC", "TCX")),
     ] = Field(
         None,
         alias="bpfAttachType",
         description="BPFAttachType controls how are the BPF programs at the network interfaces attached.",
     )
     flow_logs_flush_interval: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="flowLogsFlushInterval",
         description="FlowLogsFlushInterval configures the interval at which Felix exports flow logs.",
     )
-    flow_logs_collector_debug_trace: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="flowLogsCollectorDebugTrace",
-            description="When FlowLogsCollectorDebugTrace is set to true, enables the logs in the collector to be printed in their entirety.",
-        )
+    flow_logs_collector_debug_trace: Annotated[bool | None, GoField(omit="nil")] = Field(
+        None,
+        alias="flowLogsCollectorDebugTrace",
+        description="When FlowLogsCollectorDebugTrace is set to true, enables the logs in the collector to be printed in their entirety.",
     )
     flow_logs_goldmane_server: Annotated[str | None, GoField(omit="nil")] = Field(
         None,
         alias="flowLogsGoldmaneServer",
         description="FlowLogGoldmaneServer is the flow server endpoint to which flow data should be published.",
     )
-    flow_logs_local_reporter: Annotated[
-        str | None, GoField(omit="nil", enum=("Disabled", "Enabled"))
-    ] = Field(
+    flow_logs_local_reporter: Annotated[str | None, GoField(omit="nil", enum=("Disabled", "Enabled"))] = Field(
         None,
         alias="flowLogsLocalReporter",
         description="FlowLogsLocalReporter configures local unix socket for reporting flow data from each node.",
     )
-    bpf_profiling: Annotated[
-        str, GoField(omit="empty", enum=("Enabled", "Disabled"))
-    ] = Field(
-        "",
-        alias="bpfProfiling",
-        description="BPFProfiling controls profiling of BPF programs.",
+    bpf_profiling: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
+        "", alias="bpfProfiling", description="BPFProfiling controls profiling of BPF programs."
     )
     route_source: Annotated[
         str,
@@ -1351,27 +1144,17 @@ class FelixConfigurationSpec(CalicoModel):
             validate=("omitempty", "routeSource"),
             pattern="^(?i)(WorkloadIPs|CalicoIPAM)?$",
         ),
-    ] = Field(
-        "",
-        alias="routeSource",
-        description="RouteSource configures where Felix gets its routing information.",
-    )
+    ] = Field("", alias="routeSource", description="RouteSource configures where Felix gets its routing information.")
     route_table_ranges: Annotated[
-        list[RouteTableIDRange] | None,
-        GoField(go_name="RouteTableRanges", omit="nil", validate=("omitempty", "dive")),
+        list[RouteTableIDRange] | None, GoField(go_name="RouteTableRanges", omit="nil", validate=("omitempty", "dive"))
     ] = Field(
         None,
         alias="routeTableRanges",
         description="Calico programs additional Linux route tables for various purposes.",
     )
     route_table_range: Annotated[
-        RouteTableRange | None,
-        GoField(go_name="RouteTableRange", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="routeTableRange",
-        description="Deprecated in favor of RouteTableRanges.",
-    )
+        RouteTableRange | None, GoField(go_name="RouteTableRange", omit="nil", validate=("omitempty",))
+    ] = Field(None, alias="routeTableRange", description="Deprecated in favor of RouteTableRanges.")
     route_sync_disabled: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
         alias="routeSyncDisabled",
@@ -1379,11 +1162,7 @@ class FelixConfigurationSpec(CalicoModel):
     )
     ipv4_normal_route_priority: Annotated[
         int | None,
-        GoField(
-            go_name="IPv4NormalRoutePriority",
-            omit="nil",
-            validate=("omitempty", "gte=1", "lte=2147483646"),
-        ),
+        GoField(go_name="IPv4NormalRoutePriority", omit="nil", validate=("omitempty", "gte=1", "lte=2147483646")),
     ] = Field(
         None,
         alias="ipv4NormalRoutePriority",
@@ -1391,11 +1170,7 @@ class FelixConfigurationSpec(CalicoModel):
     )
     ipv4_elevated_route_priority: Annotated[
         int | None,
-        GoField(
-            go_name="IPv4ElevatedRoutePriority",
-            omit="nil",
-            validate=("omitempty", "gte=1", "lte=2147483646"),
-        ),
+        GoField(go_name="IPv4ElevatedRoutePriority", omit="nil", validate=("omitempty", "gte=1", "lte=2147483646")),
     ] = Field(
         None,
         alias="ipv4ElevatedRoutePriority",
@@ -1403,11 +1178,7 @@ class FelixConfigurationSpec(CalicoModel):
     )
     ipv6_normal_route_priority: Annotated[
         int | None,
-        GoField(
-            go_name="IPv6NormalRoutePriority",
-            omit="nil",
-            validate=("omitempty", "gte=1", "lte=2147483646"),
-        ),
+        GoField(go_name="IPv6NormalRoutePriority", omit="nil", validate=("omitempty", "gte=1", "lte=2147483646")),
     ] = Field(
         None,
         alias="ipv6NormalRoutePriority",
@@ -1415,19 +1186,14 @@ class FelixConfigurationSpec(CalicoModel):
     )
     ipv6_elevated_route_priority: Annotated[
         int | None,
-        GoField(
-            go_name="IPv6ElevatedRoutePriority",
-            omit="nil",
-            validate=("omitempty", "gte=1", "lte=2147483646"),
-        ),
+        GoField(go_name="IPv6ElevatedRoutePriority", omit="nil", validate=("omitempty", "gte=1", "lte=2147483646")),
     ] = Field(
         None,
         alias="ipv6ElevatedRoutePriority",
         description="Route Priority value for an elevated priority Calico-programmed IPv6 route.",
     )
     live_migration_route_convergence_time: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="liveMigrationRouteConvergenceTime",
@@ -1449,24 +1215,14 @@ class FelixConfigurationSpec(CalicoModel):
         description="WireguardThreadingEnabled controls whether Wireguard has Threaded NAPI enabled.",
     )
     wireguard_listening_port: Annotated[
-        int | None,
-        GoField(
-            go_name="WireguardListeningPort",
-            omit="nil",
-            validate=("omitempty", "gt=0", "lte=65535"),
-        ),
+        int | None, GoField(go_name="WireguardListeningPort", omit="nil", validate=("omitempty", "gt=0", "lte=65535"))
     ] = Field(
         None,
         alias="wireguardListeningPort",
         description="WireguardListeningPort controls the listening port used by IPv4 Wireguard.",
     )
     wireguard_listening_port_v6: Annotated[
-        int | None,
-        GoField(
-            go_name="WireguardListeningPortV6",
-            omit="nil",
-            validate=("omitempty", "gt=0", "lte=65535"),
-        ),
+        int | None, GoField(go_name="WireguardListeningPortV6", omit="nil", validate=("omitempty", "gt=0", "lte=65535"))
     ] = Field(
         None,
         alias="wireguardListeningPortV6",
@@ -1474,60 +1230,39 @@ class FelixConfigurationSpec(CalicoModel):
     )
     wireguard_routing_rule_priority: Annotated[
         int | None,
-        GoField(
-            go_name="WireguardRoutingRulePriority",
-            omit="nil",
-            validate=("omitempty", "gt=0", "lt=32766"),
-        ),
+        GoField(go_name="WireguardRoutingRulePriority", omit="nil", validate=("omitempty", "gt=0", "lt=32766")),
     ] = Field(
         None,
         alias="wireguardRoutingRulePriority",
         description="WireguardRoutingRulePriority controls the priority value to use for the Wireguard routing rule.",
     )
     wireguard_interface_name: Annotated[
-        str,
-        GoField(
-            go_name="WireguardInterfaceName",
-            omit="empty",
-            validate=("omitempty", "interface"),
-        ),
+        str, GoField(go_name="WireguardInterfaceName", omit="empty", validate=("omitempty", "interface"))
     ] = Field(
         "",
         alias="wireguardInterfaceName",
         description="WireguardInterfaceName specifies the name to use for the IPv4 Wireguard interface.",
     )
     wireguard_interface_name_v6: Annotated[
-        str,
-        GoField(
-            go_name="WireguardInterfaceNameV6",
-            omit="empty",
-            validate=("omitempty", "interface"),
-        ),
+        str, GoField(go_name="WireguardInterfaceNameV6", omit="empty", validate=("omitempty", "interface"))
     ] = Field(
         "",
         alias="wireguardInterfaceNameV6",
         description="WireguardInterfaceNameV6 specifies the name to use for the IPv6 Wireguard interface.",
     )
     wireguard_mtu: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="wireguardMTU",
-        description="WireguardMTU controls the MTU on the IPv4 Wireguard interface.",
+        None, alias="wireguardMTU", description="WireguardMTU controls the MTU on the IPv4 Wireguard interface."
     )
     wireguard_mtuv6: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="wireguardMTUV6",
-        description="WireguardMTUV6 controls the MTU on the IPv6 Wireguard interface.",
+        None, alias="wireguardMTUV6", description="WireguardMTUV6 controls the MTU on the IPv6 Wireguard interface."
     )
-    wireguard_host_encryption_enabled: Annotated[bool | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="wireguardHostEncryptionEnabled",
-            description="WireguardHostEncryptionEnabled controls whether Wireguard host-to-host encryption is enabled.",
-        )
+    wireguard_host_encryption_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+        None,
+        alias="wireguardHostEncryptionEnabled",
+        description="WireguardHostEncryptionEnabled controls whether Wireguard host-to-host encryption is enabled.",
     )
     wireguard_keep_alive: Annotated[
-        Duration | None,
-        GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
+        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
     ] = Field(
         None,
         alias="wireguardKeepAlive",
@@ -1573,23 +1308,14 @@ class FelixConfigurationSpec(CalicoModel):
         description="WorkloadSourceSpoofing controls whether pods can use the allowedSourcePrefixes annotation to send traffic with a source IP address that is not theirs.",
     )
     mtu_iface_pattern: Annotated[
-        str,
-        GoField(
-            go_name="MTUIfacePattern", omit="empty", validate=("omitempty", "regexp")
-        ),
+        str, GoField(go_name="MTUIfacePattern", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="mtuIfacePattern",
         description="MTUIfacePattern is a regular expression that controls which interfaces Felix should scan in order to calculate the host's MTU.",
     )
     floating_i_ps: Annotated[
-        str | None,
-        GoField(
-            go_name="FloatingIPs",
-            omit="nil",
-            validate=("omitempty",),
-            enum=("Enabled", "Disabled"),
-        ),
+        str | None, GoField(go_name="FloatingIPs", omit="nil", validate=("omitempty",), enum=("Enabled", "Disabled"))
     ] = Field(
         None,
         alias="floatingIPs",
@@ -1609,30 +1335,23 @@ class FelixConfigurationSpec(CalicoModel):
         description="WindowsManageFirewallRules configures whether or not Felix will program Windows Firewall rules (to allow inbound access to its own metrics ports).",
     )
     go_gc_threshold: Annotated[
-        int | None,
-        GoField(go_name="GoGCThreshold", omit="nil", validate=("omitempty", "gte=-1")),
+        int | None, GoField(go_name="GoGCThreshold", omit="nil", validate=("omitempty", "gte=-1"))
     ] = Field(
-        None,
-        alias="goGCThreshold",
-        description="GoGCThreshold Sets the Go runtime's garbage collection threshold.",
+        None, alias="goGCThreshold", description="GoGCThreshold Sets the Go runtime's garbage collection threshold."
     )
     go_memory_limit_mb: Annotated[
-        int | None,
-        GoField(
-            go_name="GoMemoryLimitMB", omit="nil", validate=("omitempty", "gte=-1")
-        ),
+        int | None, GoField(go_name="GoMemoryLimitMB", omit="nil", validate=("omitempty", "gte=-1"))
     ] = Field(
         None,
         alias="goMemoryLimitMB",
         description="GoMemoryLimitMB sets a (soft) memory limit for the Go runtime in MB.",
     )
-    go_max_procs: Annotated[
-        int | None,
-        GoField(go_name="GoMaxProcs", omit="nil", validate=("omitempty", "gte=-1")),
-    ] = Field(
-        None,
-        alias="goMaxProcs",
-        description="GoMaxProcs sets the maximum number of CPUs that the Go runtime will use concurrently.",
+    go_max_procs: Annotated[int | None, GoField(go_name="GoMaxProcs", omit="nil", validate=("omitempty", "gte=-1"))] = (
+        Field(
+            None,
+            alias="goMaxProcs",
+            description="GoMaxProcs sets the maximum number of CPUs that the Go runtime will use concurrently.",
+        )
     )
     require_mtu_file: Annotated[bool | None, GoField(omit="nil")] = Field(
         None,
@@ -1641,23 +1360,14 @@ class FelixConfigurationSpec(CalicoModel):
     )
     bpf_maglev_max_endpoints_per_service: Annotated[
         int | None,
-        GoField(
-            go_name="BPFMaglevMaxEndpointsPerService",
-            omit="nil",
-            validate=("omitempty", "gt=0", "lte=3000"),
-        ),
+        GoField(go_name="BPFMaglevMaxEndpointsPerService", omit="nil", validate=("omitempty", "gt=0", "lte=3000")),
     ] = Field(
         None,
         alias="bpfMaglevMaxEndpointsPerService",
         description="BPFMaglevMaxEndpointsPerService is the maximum number of endpoints expected to be part of a single Maglev-enabled service.",
     )
     bpf_maglev_max_services: Annotated[
-        int | None,
-        GoField(
-            go_name="BPFMaglevMaxServices",
-            omit="nil",
-            validate=("omitempty", "gt=0", "lte=3000"),
-        ),
+        int | None, GoField(go_name="BPFMaglevMaxServices", omit="nil", validate=("omitempty", "gt=0", "lte=3000"))
     ] = Field(
         None,
         alias="bpfMaglevMaxServices",
@@ -1669,13 +1379,4 @@ class FelixConfiguration(Resource):
     """FelixConfiguration (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "FelixConfiguration"
-    spec: Annotated[FelixConfigurationSpec, GoField()] = Field(
-        default_factory=FelixConfigurationSpec, alias="spec"
-    )
-
-
-class RouteTableIDRange(CalicoModel):
-    """RouteTableIDRange (Calico's Go struct of the same name)."""
-
-    min: Annotated[int, GoField()] = Field(0, alias="min")
-    max: Annotated[int, GoField()] = Field(0, alias="max")
+    spec: Annotated[FelixConfigurationSpec, GoField()] = Field(default_factory=FelixConfigurationSpec, alias="spec")

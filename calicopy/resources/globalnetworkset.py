@@ -14,24 +14,12 @@ class GlobalNetworkSetSpec(CalicoModel):
     """GlobalNetworkSetSpec contains the specification for a NetworkSet resource."""
 
     nets: Annotated[
-        list[str],
-        GoField(
-            go_name="Nets",
-            omit="empty",
-            validate=("omitempty", "dive", "cidr"),
-            list_set=True,
-        ),
-    ] = Field(
-        default_factory=list,
-        alias="nets",
-        description="The list of IP networks that belong to this set.",
-    )
+        list[str], GoField(go_name="Nets", omit="empty", validate=("omitempty", "dive", "cidr"), list_set=True)
+    ] = Field(default_factory=list, alias="nets", description="The list of IP networks that belong to this set.")
 
 
 class GlobalNetworkSet(Resource):
     """GlobalNetworkSet (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "GlobalNetworkSet"
-    spec: Annotated[GlobalNetworkSetSpec, GoField()] = Field(
-        default_factory=GlobalNetworkSetSpec, alias="spec"
-    )
+    spec: Annotated[GlobalNetworkSetSpec, GoField()] = Field(default_factory=GlobalNetworkSetSpec, alias="spec")

@@ -14,70 +14,41 @@ from .types import Protocol, Uint16
 class EndpointPort(CalicoModel):
     """EndpointPort (Calico's Go struct of the same name)."""
 
-    name: Annotated[str, GoField(go_name="Name", validate=("portName",))] = Field(
-        "", alias="name"
-    )
+    name: Annotated[str, GoField(go_name="Name", validate=("portName",))] = Field("", alias="name")
     protocol: Annotated[Protocol | None, GoField()] = Field(None, alias="protocol")
-    port: Annotated[
-        Uint16, GoField(go_name="Port", validate=("gt=0",), minimum=1, maximum=65535)
-    ] = Field(0, alias="port")
+    port: Annotated[Uint16, GoField(go_name="Port", validate=("gt=0",), minimum=1, maximum=65535)] = Field(
+        0, alias="port"
+    )
 
 
 class HostEndpointSpec(CalicoModel):
     """HostEndpointSpec contains the specification for a HostEndpoint resource."""
 
-    node: Annotated[
-        str,
-        GoField(
-            go_name="Node", omit="empty", validate=("omitempty", "name"), max_length=253
-        ),
-    ] = Field(
-        "",
-        alias="node",
-        description="The node name identifying the Calico node instance.",
+    node: Annotated[str, GoField(go_name="Node", omit="empty", validate=("omitempty", "name"), max_length=253)] = Field(
+        "", alias="node", description="The node name identifying the Calico node instance."
     )
     interface_name: Annotated[
-        str,
-        GoField(
-            go_name="InterfaceName",
-            omit="empty",
-            validate=("omitempty", "interface"),
-            max_length=15,
-        ),
+        str, GoField(go_name="InterfaceName", omit="empty", validate=("omitempty", "interface"), max_length=15)
     ] = Field(
         "",
         alias="interfaceName",
         description='Either "*", or the name of a specific Linux interface to apply policy to; or empty.',
     )
     expected_i_ps: Annotated[
-        list[str],
-        GoField(
-            go_name="ExpectedIPs",
-            omit="empty",
-            validate=("omitempty", "dive", "ip"),
-            list_set=True,
-        ),
+        list[str], GoField(go_name="ExpectedIPs", omit="empty", validate=("omitempty", "dive", "ip"), list_set=True)
     ] = Field(
         default_factory=list,
         alias="expectedIPs",
         description="The expected IP addresses (IPv4 and IPv6) of the endpoint.",
     )
     profiles: Annotated[
-        list[str],
-        GoField(
-            go_name="Profiles",
-            omit="empty",
-            validate=("omitempty", "dive", "name"),
-            list_set=True,
-        ),
+        list[str], GoField(go_name="Profiles", omit="empty", validate=("omitempty", "dive", "name"), list_set=True)
     ] = Field(
         default_factory=list,
         alias="profiles",
         description="A list of identifiers of security Profile objects that apply to this endpoint.",
     )
-    ports: Annotated[
-        list[EndpointPort], GoField(go_name="Ports", omit="empty", validate=("dive",))
-    ] = Field(
+    ports: Annotated[list[EndpointPort], GoField(go_name="Ports", omit="empty", validate=("dive",))] = Field(
         default_factory=list,
         alias="ports",
         description="Ports contains the endpoint's named ports, which may be referenced in security policy rules.",
@@ -88,6 +59,4 @@ class HostEndpoint(Resource):
     """HostEndpoint (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "HostEndpoint"
-    spec: Annotated[HostEndpointSpec, GoField()] = Field(
-        default_factory=HostEndpointSpec, alias="spec"
-    )
+    spec: Annotated[HostEndpointSpec, GoField()] = Field(default_factory=HostEndpointSpec, alias="spec")

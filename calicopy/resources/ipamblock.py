@@ -14,12 +14,8 @@ from .types import Uint64
 class AllocationAttribute(CalicoModel):
     """AllocationAttribute (Calico's Go struct of the same name)."""
 
-    handle_id: Annotated[str | None, GoField(omit="nil")] = Field(
-        None, alias="handle_id"
-    )
-    secondary: Annotated[dict[str, str], GoField(omit="empty")] = Field(
-        default_factory=dict, alias="secondary"
-    )
+    handle_id: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="handle_id")
+    secondary: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="secondary")
     alternate_owner_attrs: Annotated[dict[str, str], GoField(omit="empty")] = Field(
         default_factory=dict, alias="alternateOwnerAttrs"
     )
@@ -28,25 +24,15 @@ class AllocationAttribute(CalicoModel):
 class IPAMBlockSpec(CalicoModel):
     """IPAMBlockSpec contains the specification for an IPAMBlock resource."""
 
-    cidr: Annotated[str, GoField(format="cidr")] = Field(
-        "", alias="cidr", description="The block's CIDR."
-    )
-    affinity: Annotated[
-        str | None, GoField(omit="nil", pattern="^(host|virtual):[a-zA-Z0-9\\.\\-_]+$")
-    ] = Field(
-        None,
-        alias="affinity",
-        description="Affinity of the block, if this block has one.",
+    cidr: Annotated[str, GoField(format="cidr")] = Field("", alias="cidr", description="The block's CIDR.")
+    affinity: Annotated[str | None, GoField(omit="nil", pattern="^(host|virtual):[a-zA-Z0-9\\.\\-_]+$")] = Field(
+        None, alias="affinity", description="Affinity of the block, if this block has one."
     )
     affinity_claim_time: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="affinityClaimTime",
-        description="Time at which affinity was claimed.",
+        None, alias="affinityClaimTime", description="Time at which affinity was claimed."
     )
     allocations: Annotated[list[int] | None, GoField()] = Field(
-        None,
-        alias="allocations",
-        description="Array of allocations in-use within this block.",
+        None, alias="allocations", description="Array of allocations in-use within this block."
     )
     unallocated: Annotated[list[int] | None, GoField()] = Field(
         None,
@@ -63,12 +49,10 @@ class IPAMBlockSpec(CalicoModel):
         alias="sequenceNumber",
         description="We store a sequence number that is updated each time the block is written.",
     )
-    sequence_number_for_allocation: Annotated[dict[str, Uint64] | None, GoField()] = (
-        Field(
-            None,
-            alias="sequenceNumberForAllocation",
-            description="Map of allocated ordinal within the block to sequence number of the block at the time of allocation.",
-        )
+    sequence_number_for_allocation: Annotated[dict[str, Uint64] | None, GoField()] = Field(
+        None,
+        alias="sequenceNumberForAllocation",
+        description="Map of allocated ordinal within the block to sequence number of the block at the time of allocation.",
     )
     deleted: Annotated[bool, GoField()] = Field(
         False,
@@ -86,6 +70,4 @@ class IPAMBlock(Resource):
     """IPAMBlock (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "IPAMBlock"
-    spec: Annotated[IPAMBlockSpec, GoField()] = Field(
-        default_factory=IPAMBlockSpec, alias="spec"
-    )
+    spec: Annotated[IPAMBlockSpec, GoField()] = Field(default_factory=IPAMBlockSpec, alias="spec")

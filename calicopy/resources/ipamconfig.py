@@ -15,25 +15,17 @@ class IPAMConfigurationSpec(CalicoModel):
     """IPAMConfigurationSpec contains the specification for an IPAMConfiguration resource."""
 
     strict_affinity: Annotated[bool, GoField(default=False)] = Field(
-        False,
-        alias="strictAffinity",
-        description="When StrictAffinity is true, borrowing IP addresses is not allowed.",
+        False, alias="strictAffinity", description="When StrictAffinity is true, borrowing IP addresses is not allowed."
     )
-    max_blocks_per_host: Annotated[
-        Int32, GoField(omit="empty", minimum=0, maximum=1000000, default=0)
-    ] = Field(
+    max_blocks_per_host: Annotated[Int32, GoField(omit="empty", minimum=0, maximum=1000000, default=0)] = Field(
         0,
         alias="maxBlocksPerHost",
         description="MaxBlocksPerHost, if non-zero, is the max number of blocks that can be affine to each host.",
     )
     auto_allocate_blocks: Annotated[bool, GoField(default=True)] = Field(
-        False,
-        alias="autoAllocateBlocks",
-        description="Whether or not to auto allocate blocks to hosts.",
+        False, alias="autoAllocateBlocks", description="Whether or not to auto allocate blocks to hosts."
     )
-    kube_virt_vm_address_persistence: Annotated[
-        str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))
-    ] = Field(
+    kube_virt_vm_address_persistence: Annotated[str | None, GoField(omit="nil", enum=("Enabled", "Disabled"))] = Field(
         None,
         alias="kubeVirtVMAddressPersistence",
         description="KubeVirtVMAddressPersistence controls whether KubeVirt VirtualMachine workloads maintain persistent IP addresses across VM lifecycle events (reboot, migration, pod eviction).",
@@ -44,6 +36,4 @@ class IPAMConfiguration(Resource):
     """IPAMConfiguration contains information about a block for IP address assignment."""
 
     KIND: ClassVar[str] = "IPAMConfiguration"
-    spec: Annotated[IPAMConfigurationSpec, GoField()] = Field(
-        default_factory=IPAMConfigurationSpec, alias="spec"
-    )
+    spec: Annotated[IPAMConfigurationSpec, GoField()] = Field(default_factory=IPAMConfigurationSpec, alias="spec")

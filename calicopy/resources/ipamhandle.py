@@ -22,6 +22,4 @@ class IPAMHandle(Resource):
     """IPAMHandle (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "IPAMHandle"
-    spec: Annotated[IPAMHandleSpec, GoField()] = Field(
-        default_factory=IPAMHandleSpec, alias="spec"
-    )
+    spec: Annotated[IPAMHandleSpec, GoField()] = Field(default_factory=IPAMHandleSpec, alias="spec")

@@ -46,16 +46,9 @@ class AssignmentMode(StrEnum):
 class IPPoolSpec(CalicoModel):
     """IPPoolSpec contains the specification for an IPPool resource."""
 
-    cidr: Annotated[
-        str,
-        GoField(
-            go_name="CIDR",
-            validate=("net",),
-            max_length=48,
-            format="cidr",
-            required=True,
-        ),
-    ] = Field("", alias="cidr", description="The pool CIDR.")
+    cidr: Annotated[str, GoField(go_name="CIDR", validate=("net",), max_length=48, format="cidr", required=True)] = (
+        Field("", alias="cidr", description="The pool CIDR.")
+    )
     vxlan_mode: Annotated[
         str,
         GoField(
@@ -64,11 +57,7 @@ class IPPoolSpec(CalicoModel):
             validate=("omitempty", "vxlanMode"),
             enum=("Never", "Always", "CrossSubnet"),
         ),
-    ] = Field(
-        "",
-        alias="vxlanMode",
-        description="Contains configuration for VXLAN tunneling for this pool.",
-    )
+    ] = Field("", alias="vxlanMode", description="Contains configuration for VXLAN tunneling for this pool.")
     ipip_mode: Annotated[
         str,
         GoField(
@@ -77,11 +66,7 @@ class IPPoolSpec(CalicoModel):
             validate=("omitempty", "ipIpMode"),
             enum=("Never", "Always", "CrossSubnet"),
         ),
-    ] = Field(
-        "",
-        alias="ipipMode",
-        description="Contains configuration for IPIP tunneling for this pool.",
-    )
+    ] = Field("", alias="ipipMode", description="Contains configuration for IPIP tunneling for this pool.")
     nat_outgoing: Annotated[bool, GoField(omit="empty")] = Field(
         False,
         alias="natOutgoing",
@@ -92,35 +77,19 @@ class IPPoolSpec(CalicoModel):
         alias="disabled",
         description="When disabled is true, Calico IPAM will not assign addresses from this pool.",
     )
-    disable_bgp_export: Annotated[
-        bool, GoField(go_name="DisableBGPExport", omit="empty", validate=("omitempty",))
-    ] = Field(
-        False,
-        alias="disableBGPExport",
-        description="Disable exporting routes from this IP Pool's CIDR over BGP.",
+    disable_bgp_export: Annotated[bool, GoField(go_name="DisableBGPExport", omit="empty", validate=("omitempty",))] = (
+        Field(
+            False, alias="disableBGPExport", description="Disable exporting routes from this IP Pool's CIDR over BGP."
+        )
     )
     block_size: Annotated[int, GoField(omit="empty", minimum=0, maximum=128)] = Field(
-        0,
-        alias="blockSize",
-        description="The block size to use for IP address assignments from this pool.",
+        0, alias="blockSize", description="The block size to use for IP address assignments from this pool."
     )
-    node_selector: Annotated[
-        str,
-        GoField(
-            go_name="NodeSelector", omit="empty", validate=("omitempty", "selector")
-        ),
-    ] = Field(
-        "",
-        alias="nodeSelector",
-        description="Allows IPPool to allocate for a specific node by label selector.",
+    node_selector: Annotated[str, GoField(go_name="NodeSelector", omit="empty", validate=("omitempty", "selector"))] = (
+        Field("", alias="nodeSelector", description="Allows IPPool to allocate for a specific node by label selector.")
     )
     namespace_selector: Annotated[
-        str,
-        GoField(
-            go_name="NamespaceSelector",
-            omit="empty",
-            validate=("omitempty", "selector"),
-        ),
+        str, GoField(go_name="NamespaceSelector", omit="empty", validate=("omitempty", "selector"))
     ] = Field(
         "",
         alias="namespaceSelector",
@@ -137,9 +106,7 @@ class IPPoolSpec(CalicoModel):
             list_set=True,
         ),
     ] = Field(
-        default_factory=list,
-        alias="allowedUses",
-        description="AllowedUse controls what the IP pool will be used for.",
+        default_factory=list, alias="allowedUses", description="AllowedUse controls what the IP pool will be used for."
     )
     assignment_mode: Annotated[
         str | None,
@@ -160,21 +127,15 @@ class IPPoolSpec(CalicoModel):
 class IPPoolStatus(CalicoModel):
     """IPPoolStatus (Calico's Go struct of the same name)."""
 
-    conditions: Annotated[list[Condition], GoField(omit="empty")] = Field(
-        default_factory=list, alias="conditions"
-    )
+    conditions: Annotated[list[Condition], GoField(omit="empty")] = Field(default_factory=list, alias="conditions")
 
 
 class IPPool(Resource):
     """IPPool (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "IPPool"
-    spec: Annotated[IPPoolSpec, GoField()] = Field(
-        default_factory=IPPoolSpec, alias="spec"
-    )
-    status: Annotated[IPPoolStatus | None, GoField(omit="nil")] = Field(
-        None, alias="status"
-    )
+    spec: Annotated[IPPoolSpec, GoField()] = Field(default_factory=IPPoolSpec, alias="spec")
+    status: Annotated[IPPoolStatus | None, GoField(omit="nil")] = Field(None, alias="status")
 
 
 class IPIPConfiguration(CalicoModel):
@@ -185,6 +146,6 @@ class IPIPConfiguration(CalicoModel):
         alias="enabled",
         description="When enabled is true, ipip tunneling will be used to deliver packets to destinations within this pool.",
     )
-    mode: Annotated[
-        str, GoField(go_name="Mode", omit="empty", validate=("ipIpMode",))
-    ] = Field("", alias="mode", description="The IPIP mode.")
+    mode: Annotated[str, GoField(go_name="Mode", omit="empty", validate=("ipIpMode",))] = Field(
+        "", alias="mode", description="The IPIP mode."
+    )

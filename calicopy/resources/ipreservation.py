@@ -15,13 +15,7 @@ class IPReservationSpec(CalicoModel):
 
     reserved_cid_rs: Annotated[
         list[str],
-        GoField(
-            go_name="ReservedCIDRs",
-            omit="empty",
-            validate=("cidrs", "omitempty"),
-            format="cidr",
-            list_set=True,
-        ),
+        GoField(go_name="ReservedCIDRs", omit="empty", validate=("cidrs", "omitempty"), format="cidr", list_set=True),
     ] = Field(
         default_factory=list,
         alias="reservedCIDRs",
@@ -38,6 +32,4 @@ class IPReservation(Resource):
     """
 
     KIND: ClassVar[str] = "IPReservation"
-    spec: Annotated[IPReservationSpec, GoField()] = Field(
-        default_factory=IPReservationSpec, alias="spec"
-    )
+    spec: Annotated[IPReservationSpec, GoField()] = Field(default_factory=IPReservationSpec, alias="spec")

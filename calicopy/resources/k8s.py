@@ -32,68 +32,44 @@ class LabelSelectorRequirement(CalicoModel):
     """One ``matchExpressions`` entry of a Kubernetes label selector."""
 
     key: Annotated[str, GoField()] = Field("", alias="key")
-    operator: Annotated[
-        str, GoField(enum=("In", "NotIn", "Exists", "DoesNotExist"))
-    ] = Field("", alias="operator")
-    values: Annotated[list[str], GoField(omit="empty")] = Field(
-        default_factory=list, alias="values"
-    )
+    operator: Annotated[str, GoField(enum=("In", "NotIn", "Exists", "DoesNotExist"))] = Field("", alias="operator")
+    values: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="values")
 
 
 class LabelSelector(CalicoModel):
     """A Kubernetes ``metav1.LabelSelector`` (used by StagedKubernetesNetworkPolicy)."""
 
-    match_labels: Annotated[dict[str, str], GoField(omit="empty")] = Field(
-        default_factory=dict, alias="matchLabels"
+    match_labels: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="matchLabels")
+    match_expressions: Annotated[list[LabelSelectorRequirement], GoField(omit="empty")] = Field(
+        default_factory=list, alias="matchExpressions"
     )
-    match_expressions: Annotated[
-        list[LabelSelectorRequirement], GoField(omit="empty")
-    ] = Field(default_factory=list, alias="matchExpressions")
 
 
 class IPBlock(CalicoModel):
     cidr: Annotated[str, GoField()] = Field("", alias="cidr")
-    except_: Annotated[list[str], GoField(omit="empty")] = Field(
-        default_factory=list, alias="except"
-    )
+    except_: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="except")
 
 
 class NetworkPolicyPeer(CalicoModel):
-    pod_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(
-        None, alias="podSelector"
-    )
-    namespace_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(
-        None, alias="namespaceSelector"
-    )
-    ip_block: Annotated[IPBlock | None, GoField(omit="nil")] = Field(
-        None, alias="ipBlock"
-    )
+    pod_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="podSelector")
+    namespace_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="namespaceSelector")
+    ip_block: Annotated[IPBlock | None, GoField(omit="nil")] = Field(None, alias="ipBlock")
 
 
 class NetworkPolicyPort(CalicoModel):
     protocol: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="protocol")
     port: Annotated[IntOrString | None, GoField(omit="nil")] = Field(None, alias="port")
-    end_port: Annotated[Int32 | None, GoField(omit="nil")] = Field(
-        None, alias="endPort"
-    )
+    end_port: Annotated[Int32 | None, GoField(omit="nil")] = Field(None, alias="endPort")
 
 
 class NetworkPolicyIngressRule(CalicoModel):
-    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(
-        default_factory=list, alias="ports"
-    )
-    from_: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(
-        default_factory=list, alias="from"
-    )
+    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(default_factory=list, alias="ports")
+    from_: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(default_factory=list, alias="from")
 
 
 class NetworkPolicyEgressRule(CalicoModel):
-    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(
-        default_factory=list, alias="ports"
-    )
-    to: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(
-        default_factory=list, alias="to"
-    )
+    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(default_factory=list, alias="ports")
+    to: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(default_factory=list, alias="to")
 
 
 class SecretKeySelector(CalicoModel):
@@ -101,24 +77,16 @@ class SecretKeySelector(CalicoModel):
 
     name: Annotated[str, GoField(omit="never", default="")] = Field("", alias="name")
     key: Annotated[str, GoField()] = Field("", alias="key")
-    optional: Annotated[bool | None, GoField(omit="nil")] = Field(
-        None, alias="optional"
-    )
+    optional: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="optional")
 
 
 class Condition(CalicoModel):
     """A ``metav1.Condition`` in a status."""
 
     type: Annotated[str, GoField()] = Field("", alias="type")
-    status: Annotated[str, GoField(enum=("True", "False", "Unknown"))] = Field(
-        "", alias="status"
-    )
-    observed_generation: Annotated[Int64, GoField(omit="empty")] = Field(
-        0, alias="observedGeneration"
-    )
-    last_transition_time: Annotated[str | None, GoField()] = Field(
-        None, alias="lastTransitionTime"
-    )
+    status: Annotated[str, GoField(enum=("True", "False", "Unknown"))] = Field("", alias="status")
+    observed_generation: Annotated[Int64, GoField(omit="empty")] = Field(0, alias="observedGeneration")
+    last_transition_time: Annotated[str | None, GoField()] = Field(None, alias="lastTransitionTime")
     reason: Annotated[str, GoField()] = Field("", alias="reason")
     message: Annotated[str, GoField()] = Field("", alias="message")
 
@@ -128,12 +96,8 @@ class OwnerReference(CalicoModel):
     kind: Annotated[str, GoField()] = Field("", alias="kind")
     name: Annotated[str, GoField()] = Field("", alias="name")
     uid: Annotated[str, GoField()] = Field("", alias="uid")
-    controller: Annotated[bool | None, GoField(omit="nil")] = Field(
-        None, alias="controller"
-    )
-    block_owner_deletion: Annotated[bool | None, GoField(omit="nil")] = Field(
-        None, alias="blockOwnerDeletion"
-    )
+    controller: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="controller")
+    block_owner_deletion: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="blockOwnerDeletion")
 
 
 class ManagedFieldsEntry(CalicoModel):
@@ -142,7 +106,5 @@ class ManagedFieldsEntry(CalicoModel):
     api_version: Annotated[str, GoField(omit="empty")] = Field("", alias="apiVersion")
     time: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="time")
     fields_type: Annotated[str, GoField(omit="empty")] = Field("", alias="fieldsType")
-    fields_v1: Annotated[dict[str, Any] | None, GoField(omit="nil")] = Field(
-        None, alias="fieldsV1"
-    )
+    fields_v1: Annotated[dict[str, Any] | None, GoField(omit="nil")] = Field(None, alias="fieldsV1")
     subresource: Annotated[str, GoField(omit="empty")] = Field("", alias="subresource")

@@ -30,55 +30,39 @@ class Template(CalicoModel):
     """Template (Calico's Go struct of the same name)."""
 
     generate_name: Annotated[
-        str,
-        GoField(
-            go_name="GenerateName",
-            omit="empty",
-            validate=("omitempty", "name"),
-            max_length=253,
-        ),
+        str, GoField(go_name="GenerateName", omit="empty", validate=("omitempty", "name"), max_length=253)
     ] = Field(
         "",
         alias="generateName",
         description="GenerateName is appended to the end of the generated AutoHostEndpoint name",
     )
     interface_cid_rs: Annotated[
-        list[str],
-        GoField(
-            go_name="InterfaceCIDRs", omit="empty", validate=("cidrs",), list_set=True
-        ),
+        list[str], GoField(go_name="InterfaceCIDRs", omit="empty", validate=("cidrs",), list_set=True)
     ] = Field(
         default_factory=list,
         alias="interfaceCIDRs",
         description="InterfaceCIDRs contains a list of CIDRs used for matching nodeIPs to the AutoHostEndpoint.",
     )
     interface_pattern: Annotated[
-        str,
-        GoField(
-            go_name="InterfacePattern", omit="empty", validate=("omitempty", "regexp")
-        ),
+        str, GoField(go_name="InterfacePattern", omit="empty", validate=("omitempty", "regexp"))
     ] = Field(
         "",
         alias="interfacePattern",
         description="InterfacePattern contains a regex string to match Node interface names.",
     )
-    labels: Annotated[
-        dict[str, str],
-        GoField(go_name="Labels", omit="empty", validate=("omitempty", "labels")),
-    ] = Field(
-        default_factory=dict,
-        alias="labels",
-        description="Labels adds the specified labels to the generated AutoHostEndpoint, labels from node with the same name will be overwritten by values from the template label",
+    labels: Annotated[dict[str, str], GoField(go_name="Labels", omit="empty", validate=("omitempty", "labels"))] = (
+        Field(
+            default_factory=dict,
+            alias="labels",
+            description="Labels adds the specified labels to the generated AutoHostEndpoint, labels from node with the same name will be overwritten by values from the template label",
+        )
     )
-    node_selector: Annotated[
-        str,
-        GoField(
-            go_name="NodeSelector", omit="empty", validate=("omitempty", "selector")
-        ),
-    ] = Field(
-        "",
-        alias="nodeSelector",
-        description="NodeSelector allows the AutoHostEndpoint to be created only for specific nodes",
+    node_selector: Annotated[str, GoField(go_name="NodeSelector", omit="empty", validate=("omitempty", "selector"))] = (
+        Field(
+            "",
+            alias="nodeSelector",
+            description="NodeSelector allows the AutoHostEndpoint to be created only for specific nodes",
+        )
     )
 
 
@@ -94,22 +78,13 @@ class AutoHostEndpointConfig(CalicoModel):
             enum=("Enabled", "Disabled"),
         ),
     ] = Field(
-        "",
-        alias="autoCreate",
-        description="AutoCreate enables automatic creation of host endpoints for every node.",
+        "", alias="autoCreate", description="AutoCreate enables automatic creation of host endpoints for every node."
     )
     create_default_host_endpoint: Annotated[
         str,
-        GoField(
-            go_name="CreateDefaultHostEndpoint",
-            omit="empty",
-            validate=("omitempty", "createDefaultHostEndpoint"),
-        ),
+        GoField(go_name="CreateDefaultHostEndpoint", omit="empty", validate=("omitempty", "createDefaultHostEndpoint")),
     ] = Field("", alias="createDefaultHostEndpoint")
-    templates: Annotated[
-        list[Template],
-        GoField(go_name="Templates", omit="empty", validate=("omitempty",)),
-    ] = Field(
+    templates: Annotated[list[Template], GoField(go_name="Templates", omit="empty", validate=("omitempty",))] = Field(
         default_factory=list,
         alias="templates",
         description="Templates contains definition for creating AutoHostEndpoints",
@@ -122,8 +97,7 @@ class NodeControllerConfig(CalicoModel):
     """
 
     reconciler_period: Annotated[
-        Duration | None,
-        GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="reconcilerPeriod",
@@ -142,12 +116,8 @@ class NodeControllerConfig(CalicoModel):
         alias="syncLabels",
         description="SyncLabels controls whether to copy Kubernetes node labels to Calico nodes.",
     )
-    host_endpoint: Annotated[AutoHostEndpointConfig | None, GoField(omit="nil")] = (
-        Field(
-            None,
-            alias="hostEndpoint",
-            description="HostEndpoint controls syncing nodes to host endpoints.",
-        )
+    host_endpoint: Annotated[AutoHostEndpointConfig | None, GoField(omit="nil")] = Field(
+        None, alias="hostEndpoint", description="HostEndpoint controls syncing nodes to host endpoints."
     )
     leak_grace_period: Annotated[Duration | None, GoField(omit="nil")] = Field(
         None,
@@ -162,8 +132,7 @@ class PolicyControllerConfig(CalicoModel):
     """
 
     reconciler_period: Annotated[
-        Duration | None,
-        GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="reconcilerPeriod",
@@ -177,8 +146,7 @@ class WorkloadEndpointControllerConfig(CalicoModel):
     """
 
     reconciler_period: Annotated[
-        Duration | None,
-        GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="reconcilerPeriod",
@@ -192,8 +160,7 @@ class ServiceAccountControllerConfig(CalicoModel):
     """
 
     reconciler_period: Annotated[
-        Duration | None,
-        GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="reconcilerPeriod",
@@ -207,8 +174,7 @@ class NamespaceControllerConfig(CalicoModel):
     """
 
     reconciler_period: Annotated[
-        Duration | None,
-        GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="ReconcilerPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="reconcilerPeriod",
@@ -258,47 +224,29 @@ class ControllersConfig(CalicoModel):
     """ControllersConfig enables and configures individual Kubernetes controllers"""
 
     node: Annotated[NodeControllerConfig | None, GoField(omit="nil")] = Field(
-        None,
-        alias="node",
-        description="Node enables and configures the node controller.",
+        None, alias="node", description="Node enables and configures the node controller."
     )
     policy: Annotated[PolicyControllerConfig | None, GoField(omit="nil")] = Field(
-        None,
-        alias="policy",
-        description="Policy enables and configures the policy controller.",
+        None, alias="policy", description="Policy enables and configures the policy controller."
     )
-    workload_endpoint: Annotated[
-        WorkloadEndpointControllerConfig | None, GoField(omit="nil")
-    ] = Field(
+    workload_endpoint: Annotated[WorkloadEndpointControllerConfig | None, GoField(omit="nil")] = Field(
         None,
         alias="workloadEndpoint",
         description="WorkloadEndpoint enables and configures the workload endpoint controller.",
     )
-    service_account: Annotated[
-        ServiceAccountControllerConfig | None, GoField(omit="nil")
-    ] = Field(
+    service_account: Annotated[ServiceAccountControllerConfig | None, GoField(omit="nil")] = Field(
         None,
         alias="serviceAccount",
         description="ServiceAccount enables and configures the service account controller.",
     )
     namespace: Annotated[NamespaceControllerConfig | None, GoField(omit="nil")] = Field(
-        None,
-        alias="namespace",
-        description="Namespace enables and configures the namespace controller.",
+        None, alias="namespace", description="Namespace enables and configures the namespace controller."
     )
-    load_balancer: Annotated[
-        LoadBalancerControllerConfig | None, GoField(omit="nil")
-    ] = Field(
-        None,
-        alias="loadBalancer",
-        description="LoadBalancer enables and configures the LoadBalancer controller.",
+    load_balancer: Annotated[LoadBalancerControllerConfig | None, GoField(omit="nil")] = Field(
+        None, alias="loadBalancer", description="LoadBalancer enables and configures the LoadBalancer controller."
     )
-    policy_migration: Annotated[
-        MigrationControllerConfig | None, GoField(omit="nil")
-    ] = Field(
-        None,
-        alias="policyMigration",
-        description="Migration enables and configures migration controllers.",
+    policy_migration: Annotated[MigrationControllerConfig | None, GoField(omit="nil")] = Field(
+        None, alias="policyMigration", description="Migration enables and configures migration controllers."
     )
 
 
@@ -333,16 +281,13 @@ class KubeControllersConfigurationSpec(CalicoModel):
         description='HealthChecks enables or disables support for health checks [Default: Enabled] Valid values are: "Enabled", "Disabled".',
     )
     etcd_v3_compaction_period: Annotated[
-        Duration | None,
-        GoField(go_name="EtcdV3CompactionPeriod", omit="nil", validate=("omitempty",)),
+        Duration | None, GoField(go_name="EtcdV3CompactionPeriod", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="etcdV3CompactionPeriod",
         description="EtcdV3CompactionPeriod is the period between etcdv3 compaction requests.",
     )
-    prometheus_metrics_port: Annotated[
-        int | None, GoField(omit="nil", minimum=0, maximum=65535)
-    ] = Field(
+    prometheus_metrics_port: Annotated[int | None, GoField(omit="nil", minimum=0, maximum=65535)] = Field(
         None,
         alias="prometheusMetricsPort",
         description="PrometheusMetricsPort is the TCP port that the Prometheus metrics server should bind to.",
@@ -352,9 +297,7 @@ class KubeControllersConfigurationSpec(CalicoModel):
         alias="controllers",
         description="Controllers enables and configures individual Kubernetes controllers",
     )
-    debug_profile_port: Annotated[
-        Int32 | None, GoField(omit="nil", minimum=0, maximum=65535)
-    ] = Field(
+    debug_profile_port: Annotated[Int32 | None, GoField(omit="nil", minimum=0, maximum=65535)] = Field(
         None,
         alias="debugProfilePort",
         description="DebugProfilePort configures the port to serve memory and cpu profiles on.",
@@ -367,9 +310,7 @@ class KubeControllersConfigurationStatus(CalicoModel):
     variables on the kube-controllers process.
     """
 
-    running_config: Annotated[
-        KubeControllersConfigurationSpec | None, GoField(omit="nil")
-    ] = Field(
+    running_config: Annotated[KubeControllersConfigurationSpec | None, GoField(omit="nil")] = Field(
         None,
         alias="runningConfig",
         description="RunningConfig contains the effective config that is running in the kube-controllers pod, after merging the API resource with any environment variables.",

@@ -22,37 +22,23 @@ class ObjectMeta(CalicoModel):
     """Kubernetes ``metav1.ObjectMeta``, in Go's field order (all fields omitempty)."""
 
     name: Annotated[str, GoField(omit="empty")] = Field("", alias="name")
-    generate_name: Annotated[str, GoField(omit="empty")] = Field(
-        "", alias="generateName"
-    )
+    generate_name: Annotated[str, GoField(omit="empty")] = Field("", alias="generateName")
     namespace: Annotated[str, GoField(omit="empty")] = Field("", alias="namespace")
     self_link: Annotated[str, GoField(omit="empty")] = Field("", alias="selfLink")
     uid: Annotated[str, GoField(omit="empty")] = Field("", alias="uid")
-    resource_version: Annotated[str, GoField(omit="empty")] = Field(
-        "", alias="resourceVersion"
-    )
+    resource_version: Annotated[str, GoField(omit="empty")] = Field("", alias="resourceVersion")
     generation: Annotated[Int64, GoField(omit="empty")] = Field(0, alias="generation")
-    creation_timestamp: Annotated[str | None, GoField(omit="nil")] = Field(
-        None, alias="creationTimestamp"
-    )
-    deletion_timestamp: Annotated[str | None, GoField(omit="nil")] = Field(
-        None, alias="deletionTimestamp"
-    )
+    creation_timestamp: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="creationTimestamp")
+    deletion_timestamp: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="deletionTimestamp")
     deletion_grace_period_seconds: Annotated[Int64 | None, GoField(omit="nil")] = Field(
         None, alias="deletionGracePeriodSeconds"
     )
-    labels: Annotated[dict[str, str], GoField(omit="empty")] = Field(
-        default_factory=dict, alias="labels"
-    )
-    annotations: Annotated[dict[str, str], GoField(omit="empty")] = Field(
-        default_factory=dict, alias="annotations"
-    )
+    labels: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="labels")
+    annotations: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="annotations")
     owner_references: Annotated[list[OwnerReference], GoField(omit="empty")] = Field(
         default_factory=list, alias="ownerReferences"
     )
-    finalizers: Annotated[list[str], GoField(omit="empty")] = Field(
-        default_factory=list, alias="finalizers"
-    )
+    finalizers: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="finalizers")
     managed_fields: Annotated[list[ManagedFieldsEntry], GoField(omit="empty")] = Field(
         default_factory=list, alias="managedFields"
     )
@@ -62,13 +48,9 @@ class ListMeta(CalicoModel):
     """Kubernetes ``metav1.ListMeta``."""
 
     self_link: Annotated[str, GoField(omit="empty")] = Field("", alias="selfLink")
-    resource_version: Annotated[str, GoField(omit="empty")] = Field(
-        "", alias="resourceVersion"
-    )
+    resource_version: Annotated[str, GoField(omit="empty")] = Field("", alias="resourceVersion")
     continue_: Annotated[str, GoField(omit="empty")] = Field("", alias="continue")
-    remaining_item_count: Annotated[Int64 | None, GoField(omit="nil")] = Field(
-        None, alias="remainingItemCount"
-    )
+    remaining_item_count: Annotated[Int64 | None, GoField(omit="nil")] = Field(None, alias="remainingItemCount")
 
 
 class Resource(CalicoModel):
@@ -85,9 +67,7 @@ class Resource(CalicoModel):
 
     kind: Annotated[str, GoField(omit="empty")] = Field("", alias="kind")
     api_version: Annotated[str, GoField(omit="empty")] = Field("", alias="apiVersion")
-    metadata: Annotated[ObjectMeta, GoField()] = Field(
-        default_factory=ObjectMeta, alias="metadata"
-    )
+    metadata: Annotated[ObjectMeta, GoField()] = Field(default_factory=ObjectMeta, alias="metadata")
 
     def __init__(self, /, **data: Any) -> None:
         normalised, problems = normalise_keys(type(self), data, "", accept_names=True)
@@ -96,9 +76,7 @@ class Resource(CalicoModel):
         try:
             super().__init__(**normalised)
         except pydantic.ValidationError as exc:
-            raise errors_from_pydantic(exc).with_resource(
-                self._label_for(data)
-            ) from None
+            raise errors_from_pydantic(exc).with_resource(self._label_for(data)) from None
         self._after_user_input()
 
     # pydantic calls an overridden __init__ from model_validate too; this marker keeps
@@ -137,9 +115,5 @@ class Resource(CalicoModel):
     @classmethod
     def _label_for(cls, data: Any) -> str:
         meta = data.get("metadata") if isinstance(data, dict) else None
-        name = (
-            meta.get("name", "")
-            if isinstance(meta, dict)
-            else getattr(meta, "name", "")
-        )
+        name = meta.get("name", "") if isinstance(meta, dict) else getattr(meta, "name", "")
         return f"{cls.KIND}({name})"

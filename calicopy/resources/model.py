@@ -163,9 +163,7 @@ class CalicoModel(BaseModel):
         cls.__calico_plan__ = _build_plan(cls)
 
     @model_serializer(mode="wrap")
-    def _go_json_shape(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
+    def _go_json_shape(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
         if not isinstance(data, dict):
             return data
@@ -173,9 +171,7 @@ class CalicoModel(BaseModel):
             if alias not in data:
                 continue
             value = data[alias]
-            if value is None or (rule == "empty" and _is_go_zero(value)):
-                del data[alias]
-            elif rule == "zero" and (value == {} or _is_go_zero(value)):
+            if value is None or (rule == "empty" and _is_go_zero(value)) or (rule == "zero" and (value == {} or _is_go_zero(value))):
                 del data[alias]
         return data
 
@@ -305,16 +301,10 @@ def _normalise(
         if sub is not None and value is not None:
             child = json_path(path, fp.alias)
             if fp.container == "list" and isinstance(value, list):
-                value = [
-                    _normalise(sub, v, json_path(child, i), problems, accept_names)
-                    for i, v in enumerate(value)
-                ]
+                value = [_normalise(sub, v, json_path(child, i), problems, accept_names) for i, v in enumerate(value)]
             elif fp.container == "map" and isinstance(value, Mapping):
                 value = {
-                    k: _normalise(
-                        sub, v, json_path(child, str(k)), problems, accept_names
-                    )
-                    for k, v in value.items()
+                    k: _normalise(sub, v, json_path(child, str(k)), problems, accept_names) for k, v in value.items()
                 }
             elif fp.container == "":
                 value = _normalise(sub, value, child, problems, accept_names)
@@ -355,17 +345,13 @@ def _json_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def errors_from_pydantic(
-    exc: pydantic.ValidationError, prefix: str = ""
-) -> ValidationError:
+def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> ValidationError:
     """Turn pydantic's errors into calicopy's: JSON paths and Go-decoder-like reasons."""
     fields: list[ErroredField] = []
     for err in exc.errors(include_url=False):
         path = prefix
         for part in err["loc"]:
-            if isinstance(part, str) and (
-                part.startswith("function-") or part in _PYDANTIC_UNION_TAGS
-            ):
+            if isinstance(part, str) and (part.startswith("function-") or part in _PYDANTIC_UNION_TAGS):
                 continue
             path = json_path(path, part)
         expected = _GO_TYPE_WORDS.get(err["type"])
@@ -377,18 +363,12 @@ def errors_from_pydantic(
             reason = str(ctx.get("error", err["msg"]))
         else:
             reason = err["msg"]
-        shown = (
-            value
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool)
-            else None
-        )
+        shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
         fields.append(ErroredField(path, reason, shown))
     return ValidationError(_dedupe(fields))
 
 
-_PYDANTIC_UNION_TAGS = frozenset(
-    {"int", "str", "float", "bool", "list[...]", "dict[...]", "none"}
-)
+_PYDANTIC_UNION_TAGS = frozenset({"int", "str", "float", "bool", "list[...]", "dict[...]", "none"})
 
 
 def _dedupe(fields: list[ErroredField]) -> list[ErroredField]:

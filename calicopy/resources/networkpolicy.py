@@ -22,43 +22,21 @@ class PolicyPerformanceHint(StrEnum):
 class NetworkPolicySpec(CalicoModel):
     """NetworkPolicySpec (Calico's Go struct of the same name)."""
 
-    tier: Annotated[
-        str,
-        GoField(
-            go_name="Tier",
-            omit="empty",
-            validate=("omitempty", "name"),
-            default="default",
-        ),
-    ] = Field(
-        "",
-        alias="tier",
-        description="The name of the tier that this policy belongs to.",
+    tier: Annotated[str, GoField(go_name="Tier", omit="empty", validate=("omitempty", "name"), default="default")] = (
+        Field("", alias="tier", description="The name of the tier that this policy belongs to.")
     )
     order: Annotated[GoFloat | None, GoField(omit="nil")] = Field(
         None,
         alias="order",
         description="Order is an optional field that specifies the order in which the policy is applied.",
     )
-    ingress: Annotated[
-        list[Rule],
-        GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="ingress",
-        description="The ordered set of ingress rules.",
+    ingress: Annotated[list[Rule], GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="ingress", description="The ordered set of ingress rules."
     )
-    egress: Annotated[
-        list[Rule],
-        GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="egress",
-        description="The ordered set of egress rules.",
+    egress: Annotated[list[Rule], GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="egress", description="The ordered set of egress rules."
     )
-    selector: Annotated[
-        str, GoField(go_name="Selector", omit="empty", validate=("selector",))
-    ] = Field(
+    selector: Annotated[str, GoField(go_name="Selector", omit="empty", validate=("selector",))] = Field(
         "",
         alias="selector",
         description="The selector is an expression used to pick out the endpoints that the policy should be applied to.",
@@ -80,8 +58,7 @@ class NetworkPolicySpec(CalicoModel):
         description="Types indicates whether this policy applies to ingress, or to egress, or to both.",
     )
     service_account_selector: Annotated[
-        str,
-        GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",)),
+        str, GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",))
     ] = Field(
         "",
         alias="serviceAccountSelector",
@@ -106,6 +83,4 @@ class NetworkPolicy(Resource):
     """NetworkPolicy (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "NetworkPolicy"
-    spec: Annotated[NetworkPolicySpec, GoField()] = Field(
-        default_factory=NetworkPolicySpec, alias="spec"
-    )
+    spec: Annotated[NetworkPolicySpec, GoField()] = Field(default_factory=NetworkPolicySpec, alias="spec")

@@ -14,24 +14,12 @@ class NetworkSetSpec(CalicoModel):
     """NetworkSetSpec contains the specification for a NetworkSet resource."""
 
     nets: Annotated[
-        list[str],
-        GoField(
-            go_name="Nets",
-            omit="empty",
-            validate=("omitempty", "dive", "cidr"),
-            list_set=True,
-        ),
-    ] = Field(
-        default_factory=list,
-        alias="nets",
-        description="The list of IP networks that belong to this set.",
-    )
+        list[str], GoField(go_name="Nets", omit="empty", validate=("omitempty", "dive", "cidr"), list_set=True)
+    ] = Field(default_factory=list, alias="nets", description="The list of IP networks that belong to this set.")
 
 
 class NetworkSet(Resource):
     """NetworkSet (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "NetworkSet"
-    spec: Annotated[NetworkSetSpec, GoField()] = Field(
-        default_factory=NetworkSetSpec, alias="spec"
-    )
+    spec: Annotated[NetworkSetSpec, GoField()] = Field(default_factory=NetworkSetSpec, alias="spec")

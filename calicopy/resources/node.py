@@ -17,39 +17,19 @@ class NodeBGPSpec(CalicoModel):
     as_number: Annotated[ASNumber | None, GoField(omit="nil")] = Field(
         None, alias="asNumber", description="The AS Number of the node."
     )
-    ipv4_address: Annotated[
-        str,
-        GoField(go_name="IPv4Address", omit="empty", validate=("omitempty", "cidrv4")),
-    ] = Field(
-        "",
-        alias="ipv4Address",
-        description="IPv4Address is the IPv4 address and network of this node.",
+    ipv4_address: Annotated[str, GoField(go_name="IPv4Address", omit="empty", validate=("omitempty", "cidrv4"))] = (
+        Field("", alias="ipv4Address", description="IPv4Address is the IPv4 address and network of this node.")
     )
-    ipv6_address: Annotated[
-        str,
-        GoField(go_name="IPv6Address", omit="empty", validate=("omitempty", "cidrv6")),
-    ] = Field(
-        "",
-        alias="ipv6Address",
-        description="IPv6Address is the IPv6 address and network of this node.",
+    ipv6_address: Annotated[str, GoField(go_name="IPv6Address", omit="empty", validate=("omitempty", "cidrv6"))] = (
+        Field("", alias="ipv6Address", description="IPv6Address is the IPv6 address and network of this node.")
     )
     ipv4_ipip_tunnel_addr: Annotated[
-        str,
-        GoField(
-            go_name="IPv4IPIPTunnelAddr", omit="empty", validate=("omitempty", "ipv4")
-        ),
+        str, GoField(go_name="IPv4IPIPTunnelAddr", omit="empty", validate=("omitempty", "ipv4"))
     ] = Field(
-        "",
-        alias="ipv4IPIPTunnelAddr",
-        description="IPv4IPIPTunnelAddr is the IPv4 address of the IP in IP tunnel.",
+        "", alias="ipv4IPIPTunnelAddr", description="IPv4IPIPTunnelAddr is the IPv4 address of the IP in IP tunnel."
     )
     route_reflector_cluster_id: Annotated[
-        str,
-        GoField(
-            go_name="RouteReflectorClusterID",
-            omit="empty",
-            validate=("omitempty", "ipv4"),
-        ),
+        str, GoField(go_name="RouteReflectorClusterID", omit="empty", validate=("omitempty", "ipv4"))
     ] = Field(
         "",
         alias="routeReflectorClusterID",
@@ -62,17 +42,11 @@ class OrchRef(CalicoModel):
     orchestrator
     """
 
-    node_name: Annotated[
-        str, GoField(go_name="NodeName", omit="empty", validate=("omitempty",))
-    ] = Field(
-        "",
-        alias="nodeName",
-        description="NodeName represents the name for this node according to the orchestrator.",
+    node_name: Annotated[str, GoField(go_name="NodeName", omit="empty", validate=("omitempty",))] = Field(
+        "", alias="nodeName", description="NodeName represents the name for this node according to the orchestrator."
     )
     orchestrator: Annotated[str, GoField()] = Field(
-        "",
-        alias="orchestrator",
-        description="Orchestrator represents the orchestrator using this node.",
+        "", alias="orchestrator", description="Orchestrator represents the orchestrator using this node."
     )
 
 
@@ -80,20 +54,14 @@ class NodeWireguardSpec(CalicoModel):
     """NodeWireguardSpec contains the specification for the Node wireguard configuration."""
 
     interface_i_pv4_address: Annotated[
-        str,
-        GoField(
-            go_name="InterfaceIPv4Address", omit="empty", validate=("omitempty", "ipv4")
-        ),
+        str, GoField(go_name="InterfaceIPv4Address", omit="empty", validate=("omitempty", "ipv4"))
     ] = Field(
         "",
         alias="interfaceIPv4Address",
         description="InterfaceIPv4Address is the IP address for the IPv4 Wireguard interface.",
     )
     interface_i_pv6_address: Annotated[
-        str,
-        GoField(
-            go_name="InterfaceIPv6Address", omit="empty", validate=("omitempty", "ipv6")
-        ),
+        str, GoField(go_name="InterfaceIPv6Address", omit="empty", validate=("omitempty", "ipv6"))
     ] = Field(
         "",
         alias="interfaceIPv6Address",
@@ -105,99 +73,65 @@ class NodeAddress(CalicoModel):
     """NodeAddress represents an address assigned to a node."""
 
     address: Annotated[str, GoField(go_name="Address", validate=("net",))] = Field(
-        "",
-        alias="address",
-        description="Address is a string representation of the actual address.",
+        "", alias="address", description="Address is a string representation of the actual address."
     )
-    type: Annotated[
-        str, GoField(go_name="Type", omit="empty", validate=("omitempty", "ipType"))
-    ] = Field("", alias="type", description="Type is the node IP type")
+    type: Annotated[str, GoField(go_name="Type", omit="empty", validate=("omitempty", "ipType"))] = Field(
+        "", alias="type", description="Type is the node IP type"
+    )
 
 
 class NodeInterface(CalicoModel):
     """NodeInterface (Calico's Go struct of the same name)."""
 
-    name: Annotated[
-        str, GoField(go_name="Name", omit="empty", validate=("omitempty", "name"))
-    ] = Field("", alias="name")
-    addresses: Annotated[
-        list[str], GoField(go_name="Addresses", omit="empty", validate=("omitempty",))
-    ] = Field(default_factory=list, alias="addresses")
+    name: Annotated[str, GoField(go_name="Name", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="name"
+    )
+    addresses: Annotated[list[str], GoField(go_name="Addresses", omit="empty", validate=("omitempty",))] = Field(
+        default_factory=list, alias="addresses"
+    )
 
 
 class NodeSpec(CalicoModel):
     """NodeSpec contains the specification for a Node resource."""
 
-    bgp: Annotated[
-        NodeBGPSpec | None, GoField(go_name="BGP", omit="nil", validate=("omitempty",))
-    ] = Field(None, alias="bgp", description="BGP configuration for this node.")
+    bgp: Annotated[NodeBGPSpec | None, GoField(go_name="BGP", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="bgp", description="BGP configuration for this node."
+    )
     ipv4_vxlan_tunnel_addr: Annotated[
-        str,
-        GoField(
-            go_name="IPv4VXLANTunnelAddr", omit="empty", validate=("omitempty", "ipv4")
-        ),
+        str, GoField(go_name="IPv4VXLANTunnelAddr", omit="empty", validate=("omitempty", "ipv4"))
     ] = Field(
-        "",
-        alias="ipv4VXLANTunnelAddr",
-        description="IPv4VXLANTunnelAddr is the IPv4 address of the VXLAN tunnel.",
+        "", alias="ipv4VXLANTunnelAddr", description="IPv4VXLANTunnelAddr is the IPv4 address of the VXLAN tunnel."
     )
     vxlan_tunnel_mac_addr: Annotated[
-        str,
-        GoField(
-            go_name="VXLANTunnelMACAddr", omit="empty", validate=("omitempty", "mac")
-        ),
-    ] = Field(
-        "",
-        alias="vxlanTunnelMACAddr",
-        description="VXLANTunnelMACAddr is the MAC address of the VXLAN tunnel.",
-    )
+        str, GoField(go_name="VXLANTunnelMACAddr", omit="empty", validate=("omitempty", "mac"))
+    ] = Field("", alias="vxlanTunnelMACAddr", description="VXLANTunnelMACAddr is the MAC address of the VXLAN tunnel.")
     ipv6_vxlan_tunnel_addr: Annotated[
-        str,
-        GoField(
-            go_name="IPv6VXLANTunnelAddr", omit="empty", validate=("omitempty", "ipv6")
-        ),
+        str, GoField(go_name="IPv6VXLANTunnelAddr", omit="empty", validate=("omitempty", "ipv6"))
     ] = Field(
-        "",
-        alias="ipv6VXLANTunnelAddr",
-        description="IPv6VXLANTunnelAddr is the address of the IPv6 VXLAN tunnel.",
+        "", alias="ipv6VXLANTunnelAddr", description="IPv6VXLANTunnelAddr is the address of the IPv6 VXLAN tunnel."
     )
     vxlan_tunnel_mac_addr_v6: Annotated[
-        str,
-        GoField(
-            go_name="VXLANTunnelMACAddrV6", omit="empty", validate=("omitempty", "mac")
-        ),
+        str, GoField(go_name="VXLANTunnelMACAddrV6", omit="empty", validate=("omitempty", "mac"))
     ] = Field(
         "",
         alias="vxlanTunnelMACAddrV6",
         description="VXLANTunnelMACAddrV6 is the MAC address of the IPv6 VXLAN tunnel.",
     )
-    orch_refs: Annotated[
-        list[OrchRef],
-        GoField(go_name="OrchRefs", omit="empty", validate=("omitempty",)),
-    ] = Field(
+    orch_refs: Annotated[list[OrchRef], GoField(go_name="OrchRefs", omit="empty", validate=("omitempty",))] = Field(
         default_factory=list, alias="orchRefs", description="OrchRefs for this node."
     )
     wireguard: Annotated[
-        NodeWireguardSpec | None,
-        GoField(go_name="Wireguard", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None, alias="wireguard", description="Wireguard configuration for this node."
+        NodeWireguardSpec | None, GoField(go_name="Wireguard", omit="nil", validate=("omitempty",))
+    ] = Field(None, alias="wireguard", description="Wireguard configuration for this node.")
+    addresses: Annotated[list[NodeAddress], GoField(go_name="Addresses", omit="empty", validate=("omitempty",))] = (
+        Field(
+            default_factory=list,
+            alias="addresses",
+            description="Addresses list address that a client can reach the node at.",
+        )
     )
-    addresses: Annotated[
-        list[NodeAddress],
-        GoField(go_name="Addresses", omit="empty", validate=("omitempty",)),
-    ] = Field(
-        default_factory=list,
-        alias="addresses",
-        description="Addresses list address that a client can reach the node at.",
-    )
-    interfaces: Annotated[
-        list[NodeInterface],
-        GoField(go_name="Interfaces", omit="empty", validate=("omitempty",)),
-    ] = Field(
-        default_factory=list,
-        alias="interfaces",
-        description="Interfaces is a list of interfaces on the node.",
+    interfaces: Annotated[list[NodeInterface], GoField(go_name="Interfaces", omit="empty", validate=("omitempty",))] = (
+        Field(default_factory=list, alias="interfaces", description="Interfaces is a list of interfaces on the node.")
     )
 
 
@@ -205,32 +139,18 @@ class NodeStatus(CalicoModel):
     """NodeStatus (Calico's Go struct of the same name)."""
 
     wireguard_public_key: Annotated[
-        str,
-        GoField(
-            go_name="WireguardPublicKey",
-            omit="empty",
-            validate=("omitempty", "wireguardPublicKey"),
-        ),
+        str, GoField(go_name="WireguardPublicKey", omit="empty", validate=("omitempty", "wireguardPublicKey"))
     ] = Field(
-        "",
-        alias="wireguardPublicKey",
-        description="WireguardPublicKey is the IPv4 Wireguard public-key for this node.",
+        "", alias="wireguardPublicKey", description="WireguardPublicKey is the IPv4 Wireguard public-key for this node."
     )
     wireguard_public_key_v6: Annotated[
-        str,
-        GoField(
-            go_name="WireguardPublicKeyV6",
-            omit="empty",
-            validate=("omitempty", "wireguardPublicKey"),
-        ),
+        str, GoField(go_name="WireguardPublicKeyV6", omit="empty", validate=("omitempty", "wireguardPublicKey"))
     ] = Field(
         "",
         alias="wireguardPublicKeyV6",
         description="WireguardPublicKeyV6 is the IPv6 Wireguard public-key for this node.",
     )
-    pod_cid_rs: Annotated[
-        list[str], GoField(go_name="PodCIDRs", omit="empty", validate=("omitempty",))
-    ] = Field(
+    pod_cid_rs: Annotated[list[str], GoField(go_name="PodCIDRs", omit="empty", validate=("omitempty",))] = Field(
         default_factory=list,
         alias="podCIDRs",
         description="PodCIDR is a reflection of the Kubernetes node's spec.PodCIDRs field.",

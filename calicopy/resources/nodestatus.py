@@ -67,33 +67,19 @@ class BGPSessionState(StrEnum):
 class CalicoNodeStatusSpec(CalicoModel):
     """CalicoNodeStatusSpec contains the specification for a CalicoNodeStatus resource."""
 
-    node: Annotated[
-        str, GoField(go_name="Node", omit="empty", validate=("required", "name"))
-    ] = Field(
-        "",
-        alias="node",
-        description="The node name identifies the Calico node instance for node status.",
+    node: Annotated[str, GoField(go_name="Node", omit="empty", validate=("required", "name"))] = Field(
+        "", alias="node", description="The node name identifies the Calico node instance for node status."
     )
     classes: Annotated[
         list[str],
-        GoField(
-            go_name="Classes",
-            omit="empty",
-            validate=("required", "unique"),
-            item_enum=("Agent", "BGP", "Routes"),
-        ),
+        GoField(go_name="Classes", omit="empty", validate=("required", "unique"), item_enum=("Agent", "BGP", "Routes")),
     ] = Field(
         default_factory=list,
         alias="classes",
         description="Classes declares the types of information to monitor for this calico/node, and allows for selective status reporting about certain subsets of information.",
     )
     update_period_seconds: Annotated[
-        Uint32 | None,
-        GoField(
-            go_name="UpdatePeriodSeconds",
-            omit="nil",
-            validate=("required", "gte=0", "lte=86400"),
-        ),
+        Uint32 | None, GoField(go_name="UpdatePeriodSeconds", omit="nil", validate=("required", "gte=0", "lte=86400"))
     ] = Field(
         None,
         alias="updatePeriodSeconds",
@@ -107,16 +93,12 @@ class BGPDaemonStatus(CalicoModel):
     state: Annotated[str, GoField(omit="empty", enum=("Ready", "NotReady"))] = Field(
         "", alias="state", description="The state of the BGP Daemon."
     )
-    version: Annotated[str, GoField(omit="empty")] = Field(
-        "", alias="version", description="Version of the BGP daemon"
-    )
+    version: Annotated[str, GoField(omit="empty")] = Field("", alias="version", description="Version of the BGP daemon")
     router_id: Annotated[str, GoField(omit="empty")] = Field(
         "", alias="routerID", description="Router ID used by bird."
     )
     last_boot_time: Annotated[str, GoField(omit="empty")] = Field(
-        "",
-        alias="lastBootTime",
-        description="LastBootTime holds the value of lastBootTime from bird.ctl output.",
+        "", alias="lastBootTime", description="LastBootTime holds the value of lastBootTime from bird.ctl output."
     )
     last_reconfiguration_time: Annotated[str, GoField(omit="empty")] = Field(
         "",
@@ -143,34 +125,17 @@ class CalicoNodeAgentStatus(CalicoModel):
 class CalicoNodePeer(CalicoModel):
     """CalicoNodePeer contains the status of BGP peers on the node."""
 
-    peer_ip: Annotated[
-        str, GoField(go_name="PeerIP", omit="empty", validate=("omitempty", "ip"))
-    ] = Field(
-        "",
-        alias="peerIP",
-        description="IP address of the peer whose condition we are reporting.",
+    peer_ip: Annotated[str, GoField(go_name="PeerIP", omit="empty", validate=("omitempty", "ip"))] = Field(
+        "", alias="peerIP", description="IP address of the peer whose condition we are reporting."
     )
-    type: Annotated[
-        str, GoField(omit="empty", enum=("NodeMesh", "NodePeer", "GlobalPeer"))
-    ] = Field(
+    type: Annotated[str, GoField(omit="empty", enum=("NodeMesh", "NodePeer", "GlobalPeer"))] = Field(
         "",
         alias="type",
         description="Type indicates whether this peer is configured via the node-to-node mesh, or via en explicit global or per-node BGPPeer object.",
     )
     state: Annotated[
         str,
-        GoField(
-            omit="empty",
-            enum=(
-                "Idle",
-                "Connect",
-                "Active",
-                "OpenSent",
-                "OpenConfirm",
-                "Established",
-                "Close",
-            ),
-        ),
+        GoField(omit="empty", enum=("Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established", "Close")),
     ] = Field("", alias="state", description="State is the BGP session state.")
     since: Annotated[str, GoField(omit="empty")] = Field(
         "", alias="since", description="Since the state or reason last changed."
@@ -181,34 +146,22 @@ class CalicoNodeBGPStatus(CalicoModel):
     """CalicoNodeBGPStatus defines the observed state of BGP status on the node."""
 
     number_established_v4: Annotated[int, GoField()] = Field(
-        0,
-        alias="numberEstablishedV4",
-        description="The total number of IPv4 established bgp sessions.",
+        0, alias="numberEstablishedV4", description="The total number of IPv4 established bgp sessions."
     )
     number_not_established_v4: Annotated[int, GoField()] = Field(
-        0,
-        alias="numberNotEstablishedV4",
-        description="The total number of IPv4 non-established bgp sessions.",
+        0, alias="numberNotEstablishedV4", description="The total number of IPv4 non-established bgp sessions."
     )
     number_established_v6: Annotated[int, GoField()] = Field(
-        0,
-        alias="numberEstablishedV6",
-        description="The total number of IPv6 established bgp sessions.",
+        0, alias="numberEstablishedV6", description="The total number of IPv6 established bgp sessions."
     )
     number_not_established_v6: Annotated[int, GoField()] = Field(
-        0,
-        alias="numberNotEstablishedV6",
-        description="The total number of IPv6 non-established bgp sessions.",
+        0, alias="numberNotEstablishedV6", description="The total number of IPv6 non-established bgp sessions."
     )
     peers_v4: Annotated[list[CalicoNodePeer], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="peersV4",
-        description="PeersV4 represents IPv4 BGP peers status on the node.",
+        default_factory=list, alias="peersV4", description="PeersV4 represents IPv4 BGP peers status on the node."
     )
     peers_v6: Annotated[list[CalicoNodePeer], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="peersV6",
-        description="PeersV6 represents IPv6 BGP peers status on the node.",
+        default_factory=list, alias="peersV6", description="PeersV6 represents IPv6 BGP peers status on the node."
     )
 
 
@@ -217,19 +170,10 @@ class CalicoNodeRouteLearnedFrom(CalicoModel):
     learned.
     """
 
-    source_type: Annotated[
-        str,
-        GoField(
-            omit="empty", enum=("Kernel", "Static", "Direct", "NodeMesh", "BGPPeer")
-        ),
-    ] = Field(
-        "",
-        alias="sourceType",
-        description="Type of the source where a route is learned from.",
+    source_type: Annotated[str, GoField(omit="empty", enum=("Kernel", "Static", "Direct", "NodeMesh", "BGPPeer"))] = (
+        Field("", alias="sourceType", description="Type of the source where a route is learned from.")
     )
-    peer_ip: Annotated[
-        str, GoField(go_name="PeerIP", omit="empty", validate=("omitempty", "ip"))
-    ] = Field(
+    peer_ip: Annotated[str, GoField(go_name="PeerIP", omit="empty", validate=("omitempty", "ip"))] = Field(
         "",
         alias="peerIP",
         description="If sourceType is NodeMesh or BGPPeer, IP address of the router that sent us this route.",
@@ -240,9 +184,7 @@ class CalicoNodeRoute(CalicoModel):
     """CalicoNodeRoute contains the status of BGP routes on the node."""
 
     type: Annotated[str, GoField(omit="empty", enum=("FIB", "RIB"))] = Field(
-        "",
-        alias="type",
-        description="Type indicates if the route is being used for forwarding or not.",
+        "", alias="type", description="Type indicates if the route is being used for forwarding or not."
     )
     destination: Annotated[str, GoField(omit="empty")] = Field(
         "", alias="destination", description="Destination of the route."
@@ -264,14 +206,10 @@ class CalicoNodeBGPRouteStatus(CalicoModel):
     """CalicoNodeBGPRouteStatus defines the observed state of routes status on the node."""
 
     routes_v4: Annotated[list[CalicoNodeRoute], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="routesV4",
-        description="RoutesV4 represents IPv4 routes on the node.",
+        default_factory=list, alias="routesV4", description="RoutesV4 represents IPv4 routes on the node."
     )
     routes_v6: Annotated[list[CalicoNodeRoute], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="routesV6",
-        description="RoutesV6 represents IPv6 routes on the node.",
+        default_factory=list, alias="routesV6", description="RoutesV6 represents IPv6 routes on the node."
     )
 
 
@@ -286,14 +224,10 @@ class CalicoNodeStatusStatus(CalicoModel):
         description="LastUpdated is a timestamp representing the server time when CalicoNodeStatus object last updated.",
     )
     agent: Annotated[CalicoNodeAgentStatus, GoField()] = Field(
-        default_factory=CalicoNodeAgentStatus,
-        alias="agent",
-        description="Agent holds agent status on the node.",
+        default_factory=CalicoNodeAgentStatus, alias="agent", description="Agent holds agent status on the node."
     )
     bgp: Annotated[CalicoNodeBGPStatus, GoField()] = Field(
-        default_factory=CalicoNodeBGPStatus,
-        alias="bgp",
-        description="BGP holds node BGP status.",
+        default_factory=CalicoNodeBGPStatus, alias="bgp", description="BGP holds node BGP status."
     )
     routes: Annotated[CalicoNodeBGPRouteStatus, GoField()] = Field(
         default_factory=CalicoNodeBGPRouteStatus,
@@ -306,9 +240,5 @@ class CalicoNodeStatus(Resource):
     """CalicoNodeStatus (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "CalicoNodeStatus"
-    spec: Annotated[CalicoNodeStatusSpec, GoField()] = Field(
-        default_factory=CalicoNodeStatusSpec, alias="spec"
-    )
-    status: Annotated[CalicoNodeStatusStatus, GoField()] = Field(
-        default_factory=CalicoNodeStatusStatus, alias="status"
-    )
+    spec: Annotated[CalicoNodeStatusSpec, GoField()] = Field(default_factory=CalicoNodeStatusSpec, alias="spec")
+    status: Annotated[CalicoNodeStatusStatus, GoField()] = Field(default_factory=CalicoNodeStatusStatus, alias="status")

@@ -41,60 +41,34 @@ class ICMPFields(CalicoModel):
 
     type: Annotated[
         int | None,
-        GoField(
-            go_name="Type",
-            omit="nil",
-            validate=("omitempty", "gte=0", "lte=254"),
-            minimum=0,
-            maximum=254,
-        ),
+        GoField(go_name="Type", omit="nil", validate=("omitempty", "gte=0", "lte=254"), minimum=0, maximum=254),
     ] = Field(None, alias="type", description="Match on a specific ICMP type.")
     code: Annotated[
         int | None,
-        GoField(
-            go_name="Code",
-            omit="nil",
-            validate=("omitempty", "gte=0", "lte=255"),
-            minimum=0,
-            maximum=255,
-        ),
+        GoField(go_name="Code", omit="nil", validate=("omitempty", "gte=0", "lte=255"), minimum=0, maximum=255),
     ] = Field(None, alias="code", description="Match on a specific ICMP code.")
 
 
 class ServiceMatch(CalicoModel):
     """ServiceMatch (Calico's Go struct of the same name)."""
 
-    name: Annotated[
-        str, GoField(go_name="Name", omit="empty", validate=("omitempty", "name"))
-    ] = Field(
-        "",
-        alias="name",
-        description="Name specifies the name of a Kubernetes Service to match.",
+    name: Annotated[str, GoField(go_name="Name", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="name", description="Name specifies the name of a Kubernetes Service to match."
     )
-    namespace: Annotated[
-        str, GoField(go_name="Namespace", omit="empty", validate=("omitempty", "name"))
-    ] = Field(
-        "",
-        alias="namespace",
-        description="Namespace specifies the namespace of the given Service.",
+    namespace: Annotated[str, GoField(go_name="Namespace", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="namespace", description="Namespace specifies the namespace of the given Service."
     )
 
 
 class ServiceAccountMatch(CalicoModel):
     """ServiceAccountMatch (Calico's Go struct of the same name)."""
 
-    names: Annotated[
-        list[str],
-        GoField(go_name="Names", omit="empty", validate=("omitempty",), list_set=True),
-    ] = Field(
+    names: Annotated[list[str], GoField(go_name="Names", omit="empty", validate=("omitempty",), list_set=True)] = Field(
         default_factory=list,
         alias="names",
         description="Names is an optional field that restricts the rule to only apply to traffic that originates from (or terminates at) a pod running as a service account whose name is in the list.",
     )
-    selector: Annotated[
-        str,
-        GoField(go_name="Selector", omit="empty", validate=("omitempty", "selector")),
-    ] = Field(
+    selector: Annotated[str, GoField(go_name="Selector", omit="empty", validate=("omitempty", "selector"))] = Field(
         "",
         alias="selector",
         description="Selector is an optional field that restricts the rule to only apply to traffic that originates from (or terminates at) a pod running as a service account that matches the given label selector.",
@@ -109,83 +83,45 @@ class EntityRule(CalicoModel):
     """
 
     nets: Annotated[
-        list[str],
-        GoField(
-            go_name="Nets",
-            omit="empty",
-            validate=("omitempty", "dive", "net"),
-            list_set=True,
-        ),
+        list[str], GoField(go_name="Nets", omit="empty", validate=("omitempty", "dive", "net"), list_set=True)
     ] = Field(
         default_factory=list,
         alias="nets",
         description="Nets is an optional field that restricts the rule to only apply to traffic that originates from (or terminates at) IP addresses in any of the given subnets.",
     )
-    selector: Annotated[
-        str,
-        GoField(go_name="Selector", omit="empty", validate=("omitempty", "selector")),
-    ] = Field(
+    selector: Annotated[str, GoField(go_name="Selector", omit="empty", validate=("omitempty", "selector"))] = Field(
         "",
         alias="selector",
         description="Selector is an optional field that contains a selector expression (see Policy for sample syntax).",
     )
     namespace_selector: Annotated[
-        str,
-        GoField(
-            go_name="NamespaceSelector",
-            omit="empty",
-            validate=("omitempty", "selector"),
-        ),
+        str, GoField(go_name="NamespaceSelector", omit="empty", validate=("omitempty", "selector"))
     ] = Field(
         "",
         alias="namespaceSelector",
         description="NamespaceSelector is an optional field that contains a selector expression.",
     )
-    services: Annotated[
-        ServiceMatch | None,
-        GoField(go_name="Services", omit="nil", validate=("omitempty",)),
-    ] = Field(
+    services: Annotated[ServiceMatch | None, GoField(go_name="Services", omit="nil", validate=("omitempty",))] = Field(
         None,
         alias="services",
         description="Services is an optional field that contains options for matching Kubernetes Services.",
     )
-    ports: Annotated[
-        list[Port],
-        GoField(go_name="Ports", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
+    ports: Annotated[list[Port], GoField(go_name="Ports", omit="empty", validate=("omitempty", "dive"))] = Field(
         default_factory=list,
         alias="ports",
         description="Ports is an optional field that restricts the rule to only apply to traffic that has a source (destination) port that matches one of these ranges/values.",
     )
-    not_nets: Annotated[
-        list[str],
-        GoField(go_name="NotNets", omit="empty", validate=("omitempty", "dive", "net")),
-    ] = Field(
-        default_factory=list,
-        alias="notNets",
-        description="NotNets is the negated version of the Nets field.",
+    not_nets: Annotated[list[str], GoField(go_name="NotNets", omit="empty", validate=("omitempty", "dive", "net"))] = (
+        Field(default_factory=list, alias="notNets", description="NotNets is the negated version of the Nets field.")
     )
-    not_selector: Annotated[
-        str,
-        GoField(
-            go_name="NotSelector", omit="empty", validate=("omitempty", "selector")
-        ),
-    ] = Field(
-        "",
-        alias="notSelector",
-        description="NotSelector is the negated version of the Selector field.",
+    not_selector: Annotated[str, GoField(go_name="NotSelector", omit="empty", validate=("omitempty", "selector"))] = (
+        Field("", alias="notSelector", description="NotSelector is the negated version of the Selector field.")
     )
-    not_ports: Annotated[
-        list[Port],
-        GoField(go_name="NotPorts", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="notPorts",
-        description="NotPorts is the negated version of the Ports field.",
+    not_ports: Annotated[list[Port], GoField(go_name="NotPorts", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="notPorts", description="NotPorts is the negated version of the Ports field."
     )
     service_accounts: Annotated[
-        ServiceAccountMatch | None,
-        GoField(go_name="ServiceAccounts", omit="nil", validate=("omitempty",)),
+        ServiceAccountMatch | None, GoField(go_name="ServiceAccounts", omit="nil", validate=("omitempty",))
     ] = Field(
         None,
         alias="serviceAccounts",
@@ -198,18 +134,12 @@ class HTTPPath(CalicoModel):
     the path exactly or prefix: <path-prefix>: which matches the path prefix
     """
 
-    exact: Annotated[
-        str,
-        GoField(
-            go_name="Exact", omit="empty", validate=("omitempty",), max_length=1024
-        ),
-    ] = Field("", alias="exact")
-    prefix: Annotated[
-        str,
-        GoField(
-            go_name="Prefix", omit="empty", validate=("omitempty",), max_length=1024
-        ),
-    ] = Field("", alias="prefix")
+    exact: Annotated[str, GoField(go_name="Exact", omit="empty", validate=("omitempty",), max_length=1024)] = Field(
+        "", alias="exact"
+    )
+    prefix: Annotated[str, GoField(go_name="Prefix", omit="empty", validate=("omitempty",), max_length=1024)] = Field(
+        "", alias="prefix"
+    )
 
 
 class HTTPMatch(CalicoModel):
@@ -217,21 +147,19 @@ class HTTPMatch(CalicoModel):
     joined with AND
     """
 
-    methods: Annotated[
-        list[str],
-        GoField(go_name="Methods", omit="empty", validate=("omitempty",), max_items=20),
-    ] = Field(
-        default_factory=list,
-        alias="methods",
-        description="Methods is an optional field that restricts the rule to apply only to HTTP requests that use one of the listed HTTP Methods (e.g.",
+    methods: Annotated[list[str], GoField(go_name="Methods", omit="empty", validate=("omitempty",), max_items=20)] = (
+        Field(
+            default_factory=list,
+            alias="methods",
+            description="Methods is an optional field that restricts the rule to apply only to HTTP requests that use one of the listed HTTP Methods (e.g.",
+        )
     )
-    paths: Annotated[
-        list[HTTPPath],
-        GoField(go_name="Paths", omit="empty", validate=("omitempty",), max_items=20),
-    ] = Field(
-        default_factory=list,
-        alias="paths",
-        description="Paths is an optional field that restricts the rule to apply to HTTP requests that use one of the listed HTTP Paths.",
+    paths: Annotated[list[HTTPPath], GoField(go_name="Paths", omit="empty", validate=("omitempty",), max_items=20)] = (
+        Field(
+            default_factory=list,
+            alias="paths",
+            description="Paths is an optional field that restricts the rule to apply to HTTP requests that use one of the listed HTTP Paths.",
+        )
     )
 
 
@@ -253,84 +181,45 @@ class Rule(CalicoModel):
     positive and negative version of a match and both must be satisfied for the rule to match.
     """
 
-    action: Annotated[
-        str,
-        GoField(
-            go_name="Action",
-            validate=("action",),
-            enum=("Allow", "Deny", "Log", "Pass"),
-        ),
-    ] = Field("", alias="action")
+    action: Annotated[str, GoField(go_name="Action", validate=("action",), enum=("Allow", "Deny", "Log", "Pass"))] = (
+        Field("", alias="action")
+    )
     ip_version: Annotated[
-        int | None,
-        GoField(
-            go_name="IPVersion",
-            omit="nil",
-            validate=("omitempty", "ipVersion"),
-            enum=("4", "6"),
-        ),
+        int | None, GoField(go_name="IPVersion", omit="nil", validate=("omitempty", "ipVersion"), enum=("4", "6"))
     ] = Field(
         None,
         alias="ipVersion",
         description="IPVersion is an optional field that restricts the rule to only match a specific IP version.",
     )
-    protocol: Annotated[
-        Protocol | None,
-        GoField(go_name="Protocol", omit="nil", validate=("omitempty",)),
-    ] = Field(
+    protocol: Annotated[Protocol | None, GoField(go_name="Protocol", omit="nil", validate=("omitempty",))] = Field(
         None,
         alias="protocol",
         description="Protocol is an optional field that restricts the rule to only apply to traffic of a specific IP protocol.",
     )
-    icmp: Annotated[
-        ICMPFields | None, GoField(go_name="ICMP", omit="nil", validate=("omitempty",))
-    ] = Field(
+    icmp: Annotated[ICMPFields | None, GoField(go_name="ICMP", omit="nil", validate=("omitempty",))] = Field(
         None,
         alias="icmp",
         description="ICMP is an optional field that restricts the rule to apply to a specific type and code of ICMP traffic.",
     )
-    not_protocol: Annotated[
-        Protocol | None,
-        GoField(go_name="NotProtocol", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="notProtocol",
-        description="NotProtocol is the negated version of the Protocol field.",
+    not_protocol: Annotated[Protocol | None, GoField(go_name="NotProtocol", omit="nil", validate=("omitempty",))] = (
+        Field(None, alias="notProtocol", description="NotProtocol is the negated version of the Protocol field.")
     )
-    not_icmp: Annotated[
-        ICMPFields | None,
-        GoField(go_name="NotICMP", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="notICMP",
-        description="NotICMP is the negated version of the ICMP field.",
+    not_icmp: Annotated[ICMPFields | None, GoField(go_name="NotICMP", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="notICMP", description="NotICMP is the negated version of the ICMP field."
     )
-    source: Annotated[
-        EntityRule, GoField(go_name="Source", omit="zero", validate=("omitempty",))
-    ] = Field(
+    source: Annotated[EntityRule, GoField(go_name="Source", omit="zero", validate=("omitempty",))] = Field(
         default_factory=EntityRule,
         alias="source",
         description="Source contains the match criteria that apply to source entity.",
     )
-    destination: Annotated[
-        EntityRule, GoField(go_name="Destination", omit="zero", validate=("omitempty",))
-    ] = Field(
+    destination: Annotated[EntityRule, GoField(go_name="Destination", omit="zero", validate=("omitempty",))] = Field(
         default_factory=EntityRule,
         alias="destination",
         description="Destination contains the match criteria that apply to destination entity.",
     )
-    http: Annotated[
-        HTTPMatch | None, GoField(go_name="HTTP", omit="nil", validate=("omitempty",))
-    ] = Field(
-        None,
-        alias="http",
-        description="HTTP contains match criteria that apply to HTTP requests.",
+    http: Annotated[HTTPMatch | None, GoField(go_name="HTTP", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="http", description="HTTP contains match criteria that apply to HTTP requests."
     )
-    metadata: Annotated[
-        RuleMetadata | None,
-        GoField(go_name="Metadata", omit="nil", validate=("omitempty",)),
-    ] = Field(
-        None,
-        alias="metadata",
-        description="Metadata contains additional information for this rule",
+    metadata: Annotated[RuleMetadata | None, GoField(go_name="Metadata", omit="nil", validate=("omitempty",))] = Field(
+        None, alias="metadata", description="Metadata contains additional information for this rule"
     )

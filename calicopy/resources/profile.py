@@ -14,27 +14,14 @@ from .policy_common import Rule
 class ProfileSpec(CalicoModel):
     """ProfileSpec contains the specification for a security Profile resource."""
 
-    ingress: Annotated[
-        list[Rule],
-        GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="ingress",
-        description="The ordered set of ingress rules.",
+    ingress: Annotated[list[Rule], GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="ingress", description="The ordered set of ingress rules."
     )
-    egress: Annotated[
-        list[Rule],
-        GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="egress",
-        description="The ordered set of egress rules.",
+    egress: Annotated[list[Rule], GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="egress", description="The ordered set of egress rules."
     )
     labels_to_apply: Annotated[
-        dict[str, str],
-        GoField(
-            go_name="LabelsToApply", omit="empty", validate=("omitempty", "labels")
-        ),
+        dict[str, str], GoField(go_name="LabelsToApply", omit="empty", validate=("omitempty", "labels"))
     ] = Field(
         default_factory=dict,
         alias="labelsToApply",
@@ -46,6 +33,4 @@ class Profile(Resource):
     """Profile (Calico's Go struct of the same name)."""
 
     KIND: ClassVar[str] = "Profile"
-    spec: Annotated[ProfileSpec, GoField()] = Field(
-        default_factory=ProfileSpec, alias="spec"
-    )
+    spec: Annotated[ProfileSpec, GoField()] = Field(default_factory=ProfileSpec, alias="spec")

@@ -346,9 +346,7 @@ KINDS: Mapping[str, KindInfo] = MappingProxyType(
     }
 )
 
-_BY_LOWER: Mapping[str, KindInfo] = MappingProxyType(
-    {k.lower(): v for k, v in KINDS.items()}
-)
+_BY_LOWER: Mapping[str, KindInfo] = MappingProxyType({k.lower(): v for k, v in KINDS.items()})
 _BY_CALICOCTL_NAME: Mapping[str, KindInfo] = MappingProxyType(
     {name: info for info in KINDS.values() for name in info.calicoctl_names}
 )

@@ -25,43 +25,21 @@ class StagedGlobalNetworkPolicySpec(CalicoModel):
             default="Set",
         ),
     ] = Field("", alias="stagedAction", description="The staged action.")
-    tier: Annotated[
-        str,
-        GoField(
-            go_name="Tier",
-            omit="empty",
-            validate=("omitempty", "name"),
-            default="default",
-        ),
-    ] = Field(
-        "",
-        alias="tier",
-        description="The name of the tier that this policy belongs to.",
+    tier: Annotated[str, GoField(go_name="Tier", omit="empty", validate=("omitempty", "name"), default="default")] = (
+        Field("", alias="tier", description="The name of the tier that this policy belongs to.")
     )
     order: Annotated[GoFloat | None, GoField(omit="nil")] = Field(
         None,
         alias="order",
         description="Order is an optional field that specifies the order in which the policy is applied.",
     )
-    ingress: Annotated[
-        list[Rule],
-        GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="ingress",
-        description="The ordered set of ingress rules.",
+    ingress: Annotated[list[Rule], GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="ingress", description="The ordered set of ingress rules."
     )
-    egress: Annotated[
-        list[Rule],
-        GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="egress",
-        description="The ordered set of egress rules.",
+    egress: Annotated[list[Rule], GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="egress", description="The ordered set of egress rules."
     )
-    selector: Annotated[
-        str, GoField(go_name="Selector", omit="empty", validate=("selector",))
-    ] = Field(
+    selector: Annotated[str, GoField(go_name="Selector", omit="empty", validate=("selector",))] = Field(
         "",
         alias="selector",
         description="The selector is an expression used to pick pick out the endpoints that the policy should be applied to.",
@@ -88,9 +66,7 @@ class StagedGlobalNetworkPolicySpec(CalicoModel):
         description="DoNotTrack indicates whether packets matched by the rules in this policy should go through the data plane's connection tracking, such as Linux conntrack.",
     )
     pre_dnat: Annotated[bool, GoField(omit="empty")] = Field(
-        False,
-        alias="preDNAT",
-        description="PreDNAT indicates to apply the rules in this policy before any DNAT.",
+        False, alias="preDNAT", description="PreDNAT indicates to apply the rules in this policy before any DNAT."
     )
     apply_on_forward: Annotated[bool, GoField(omit="empty")] = Field(
         False,
@@ -98,19 +74,18 @@ class StagedGlobalNetworkPolicySpec(CalicoModel):
         description="ApplyOnForward indicates to apply the rules in this policy on forward traffic.",
     )
     service_account_selector: Annotated[
-        str,
-        GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",)),
+        str, GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",))
     ] = Field(
         "",
         alias="serviceAccountSelector",
         description="ServiceAccountSelector is an optional field for an expression used to select a pod based on service accounts.",
     )
-    namespace_selector: Annotated[
-        str, GoField(go_name="NamespaceSelector", omit="empty", validate=("selector",))
-    ] = Field(
-        "",
-        alias="namespaceSelector",
-        description="NamespaceSelector is an optional field for an expression used to select a pod based on namespaces.",
+    namespace_selector: Annotated[str, GoField(go_name="NamespaceSelector", omit="empty", validate=("selector",))] = (
+        Field(
+            "",
+            alias="namespaceSelector",
+            description="NamespaceSelector is an optional field for an expression used to select a pod based on namespaces.",
+        )
     )
     performance_hints: Annotated[
         list[str],

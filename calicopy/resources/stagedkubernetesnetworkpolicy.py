@@ -30,21 +30,13 @@ class StagedKubernetesNetworkPolicySpec(CalicoModel):
         description="Selects the pods to which this NetworkPolicy object applies.",
     )
     ingress: Annotated[list[NetworkPolicyIngressRule], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="ingress",
-        description="List of ingress rules to be applied to the selected pods.",
+        default_factory=list, alias="ingress", description="List of ingress rules to be applied to the selected pods."
     )
     egress: Annotated[list[NetworkPolicyEgressRule], GoField(omit="empty")] = Field(
-        default_factory=list,
-        alias="egress",
-        description="List of egress rules to be applied to the selected pods.",
+        default_factory=list, alias="egress", description="List of egress rules to be applied to the selected pods."
     )
-    policy_types: Annotated[
-        list[str], GoField(omit="empty", min_items=1, max_items=2, list_set=True)
-    ] = Field(
-        default_factory=list,
-        alias="policyTypes",
-        description="List of rule types that the NetworkPolicy relates to.",
+    policy_types: Annotated[list[str], GoField(omit="empty", min_items=1, max_items=2, list_set=True)] = Field(
+        default_factory=list, alias="policyTypes", description="List of rule types that the NetworkPolicy relates to."
     )
 
 

@@ -25,43 +25,21 @@ class StagedNetworkPolicySpec(CalicoModel):
             default="Set",
         ),
     ] = Field("", alias="stagedAction", description="The staged action.")
-    tier: Annotated[
-        str,
-        GoField(
-            go_name="Tier",
-            omit="empty",
-            validate=("omitempty", "name"),
-            default="default",
-        ),
-    ] = Field(
-        "",
-        alias="tier",
-        description="The name of the tier that this policy belongs to.",
+    tier: Annotated[str, GoField(go_name="Tier", omit="empty", validate=("omitempty", "name"), default="default")] = (
+        Field("", alias="tier", description="The name of the tier that this policy belongs to.")
     )
     order: Annotated[GoFloat | None, GoField(omit="nil")] = Field(
         None,
         alias="order",
         description="Order is an optional field that specifies the order in which the policy is applied.",
     )
-    ingress: Annotated[
-        list[Rule],
-        GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="ingress",
-        description="The ordered set of ingress rules.",
+    ingress: Annotated[list[Rule], GoField(go_name="Ingress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="ingress", description="The ordered set of ingress rules."
     )
-    egress: Annotated[
-        list[Rule],
-        GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
-        default_factory=list,
-        alias="egress",
-        description="The ordered set of egress rules.",
+    egress: Annotated[list[Rule], GoField(go_name="Egress", omit="empty", validate=("omitempty", "dive"))] = Field(
+        default_factory=list, alias="egress", description="The ordered set of egress rules."
     )
-    selector: Annotated[
-        str, GoField(go_name="Selector", omit="empty", validate=("selector",))
-    ] = Field(
+    selector: Annotated[str, GoField(go_name="Selector", omit="empty", validate=("selector",))] = Field(
         "",
         alias="selector",
         description="The selector is an expression used to pick pick out the endpoints that the policy should be applied to.",
@@ -83,8 +61,7 @@ class StagedNetworkPolicySpec(CalicoModel):
         description="Types indicates whether this policy applies to ingress, or to egress, or to both.",
     )
     service_account_selector: Annotated[
-        str,
-        GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",)),
+        str, GoField(go_name="ServiceAccountSelector", omit="empty", validate=("selector",))
     ] = Field(
         "",
         alias="serviceAccountSelector",
@@ -111,6 +88,4 @@ class StagedNetworkPolicy(Resource):
     """
 
     KIND: ClassVar[str] = "StagedNetworkPolicy"
-    spec: Annotated[StagedNetworkPolicySpec, GoField()] = Field(
-        default_factory=StagedNetworkPolicySpec, alias="spec"
-    )
+    spec: Annotated[StagedNetworkPolicySpec, GoField()] = Field(default_factory=StagedNetworkPolicySpec, alias="spec")

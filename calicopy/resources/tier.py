@@ -54,6 +54,4 @@ class Tier(Resource):
 
     KIND: ClassVar[str] = "Tier"
     spec: Annotated[TierSpec, GoField()] = Field(default_factory=TierSpec, alias="spec")
-    status: Annotated[TierStatus, GoField()] = Field(
-        default_factory=TierStatus, alias="status"
-    )
+    status: Annotated[TierStatus, GoField()] = Field(default_factory=TierStatus, alias="status")

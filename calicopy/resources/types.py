@@ -16,8 +16,8 @@ from pydantic_core import PydanticCustomError, core_schema
 from .model import go_float_json
 
 __all__ = [
-    "ASNumber",
     "DSCP",
+    "ASNumber",
     "Duration",
     "GoFloat",
     "Int8",
@@ -63,9 +63,7 @@ Int32 = Annotated[int, _bounded(-0x80000000, 0x7FFFFFFF, "int32")]
 Int64 = Annotated[int, _bounded(-0x8000000000000000, 0x7FFFFFFFFFFFFFFF, "int64")]
 
 # float64: encoding/json prints integral values without a fraction.
-GoFloat = Annotated[
-    float, PlainSerializer(go_float_json, return_type=Any, when_used="json")
-]
+GoFloat = Annotated[float, PlainSerializer(go_float_json, return_type=Any, when_used="json")]
 
 
 def _int_not_bool(value: Any) -> bool:
@@ -86,14 +84,10 @@ class Port:
         if _int_not_bool(value):
             assert isinstance(value, int)
             if not 0 <= value <= 0xFFFF:
-                raise ValueError(
-                    f"cannot unmarshal number {value} into Go value of type uint16"
-                )
+                raise ValueError(f"cannot unmarshal number {value} into Go value of type uint16")
             return cls(value, value)
         if not isinstance(value, str):
-            raise ValueError(
-                f"cannot unmarshal {type(value).__name__} into a port (number or string)"
-            )
+            raise ValueError(f"cannot unmarshal {type(value).__name__} into a port (number or string)")
         if _DIGITS.fullmatch(value):
             number = int(value)
             if number > 0xFFFF:
@@ -126,9 +120,7 @@ class Port:
         return str(self.to_json())
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> Port:
             if isinstance(value, Port):
                 return value
@@ -139,12 +131,8 @@ class Port:
 
         return core_schema.no_info_plain_validator_function(
             validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda p: p.to_json()
-            ),
-            json_schema_input_schema=core_schema.union_schema(
-                [core_schema.int_schema(), core_schema.str_schema()]
-            ),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda p: p.to_json()),
+            json_schema_input_schema=core_schema.union_schema([core_schema.int_schema(), core_schema.str_schema()]),
         )
 
 
@@ -195,13 +183,9 @@ def _as_number(value: Any) -> int:
         if _DIGITS.fullmatch(value) and int(value) <= 0xFFFFFFFF:
             return int(value)
         parts = value.split(".")
-        if len(parts) == 2 and all(
-            _DIGITS.fullmatch(p) and int(p) <= 0xFFFF for p in parts
-        ):
+        if len(parts) == 2 and all(_DIGITS.fullmatch(p) and int(p) <= 0xFFFF for p in parts):
             return (int(parts[0]) << 16) + int(parts[1])
-        raise PydanticCustomError(
-            "go_decode", "invalid AS Number format ({value})", {"value": value}
-        )
+        raise PydanticCustomError("go_decode", "invalid AS Number format ({value})", {"value": value})
     raise PydanticCustomError(
         "go_decode",
         "cannot unmarshal {kind} into an AS number",
@@ -276,7 +260,7 @@ def parse_go_duration(text: str) -> int:
         pos = match.end()
     if total > _MAX_DURATION:
         raise ValueError(f'time: invalid duration "{original}"')
-    nanos = int(round(total))
+    nanos = round(total)
     return -nanos if negative else nanos
 
 

@@ -14,32 +14,24 @@ from .types import DSCP, Int64, Protocol, Uint16
 class IPNAT(CalicoModel):
     """IPNat contains a single NAT mapping for a WorkloadEndpoint resource."""
 
-    internal_ip: Annotated[
-        str, GoField(go_name="InternalIP", validate=("omitempty", "ip"))
-    ] = Field(
+    internal_ip: Annotated[str, GoField(go_name="InternalIP", validate=("omitempty", "ip"))] = Field(
         "",
         alias="internalIP",
         description="The internal IP address which must be associated with the owning endpoint via the configured IPNetworks for the endpoint.",
     )
-    external_ip: Annotated[
-        str, GoField(go_name="ExternalIP", validate=("omitempty", "ip"))
-    ] = Field("", alias="externalIP", description="The external IP address.")
+    external_ip: Annotated[str, GoField(go_name="ExternalIP", validate=("omitempty", "ip"))] = Field(
+        "", alias="externalIP", description="The external IP address."
+    )
 
 
 class WorkloadEndpointPort(CalicoModel):
     """WorkloadEndpointPort represents one endpoint's named or mapped port"""
 
-    name: Annotated[
-        str, GoField(go_name="Name", validate=("omitempty", "portName"))
-    ] = Field("", alias="name")
+    name: Annotated[str, GoField(go_name="Name", validate=("omitempty", "portName"))] = Field("", alias="name")
     protocol: Annotated[Protocol | None, GoField()] = Field(None, alias="protocol")
-    port: Annotated[Uint16, GoField(go_name="Port", validate=("gt=0",))] = Field(
-        0, alias="port"
-    )
+    port: Annotated[Uint16, GoField(go_name="Port", validate=("gt=0",))] = Field(0, alias="port")
     host_port: Annotated[Uint16, GoField()] = Field(0, alias="hostPort")
-    host_ip: Annotated[
-        str, GoField(go_name="HostIP", validate=("omitempty", "net"))
-    ] = Field("", alias="hostIP")
+    host_ip: Annotated[str, GoField(go_name="HostIP", validate=("omitempty", "net"))] = Field("", alias="hostIP")
 
 
 class QoSControls(CalicoModel):
@@ -52,9 +44,7 @@ class QoSControls(CalicoModel):
         0, alias="ingressBurst", description="Ingress bandwidth burst size in bits"
     )
     ingress_peakrate: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="ingressPeakrate",
-        description="Ingress bandwidth peakrate limit in bits per second",
+        0, alias="ingressPeakrate", description="Ingress bandwidth peakrate limit in bits per second"
     )
     ingress_minburst: Annotated[Int64, GoField(omit="empty")] = Field(
         0,
@@ -68,9 +58,7 @@ class QoSControls(CalicoModel):
         0, alias="egressBurst", description="Egress bandwidth burst size in bits"
     )
     egress_peakrate: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="egressPeakrate",
-        description="Egress bandwidth peakrate limit in bits per second",
+        0, alias="egressPeakrate", description="Egress bandwidth peakrate limit in bits per second"
     )
     egress_minburst: Annotated[Int64, GoField(omit="empty")] = Field(
         0,
@@ -78,24 +66,16 @@ class QoSControls(CalicoModel):
         description="Egress bandwidth minburst size in bytes (not bits because it is typically the MTU)",
     )
     ingress_packet_rate: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="ingressPacketRate",
-        description="Ingress packet rate limit in packets per second.",
+        0, alias="ingressPacketRate", description="Ingress packet rate limit in packets per second."
     )
     ingress_packet_burst: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="ingressPacketBurst",
-        description="Ingress packet rate burst size in number of packets",
+        0, alias="ingressPacketBurst", description="Ingress packet rate burst size in number of packets"
     )
     egress_packet_rate: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="egressPacketRate",
-        description="Egress packet rate limit in packets per second.",
+        0, alias="egressPacketRate", description="Egress packet rate limit in packets per second."
     )
     egress_packet_burst: Annotated[Int64, GoField(omit="empty")] = Field(
-        0,
-        alias="egressPacketBurst",
-        description="Egress packet rate burst size in number of packets",
+        0, alias="egressPacketBurst", description="Egress packet rate burst size in number of packets"
     )
     ingress_max_connections: Annotated[Int64, GoField(omit="empty")] = Field(
         0,
@@ -113,122 +93,81 @@ class QoSControls(CalicoModel):
 class WorkloadEndpointSpec(CalicoModel):
     """WorkloadEndpointMetadata contains the specification for a WorkloadEndpoint resource."""
 
-    orchestrator: Annotated[
-        str,
-        GoField(go_name="Orchestrator", omit="empty", validate=("omitempty", "name")),
-    ] = Field("", alias="orchestrator", description="The name of the orchestrator.")
-    workload: Annotated[
-        str, GoField(go_name="Workload", omit="empty", validate=("omitempty", "name"))
-    ] = Field("", alias="workload", description="The name of the workload.")
-    node: Annotated[
-        str, GoField(go_name="Node", omit="empty", validate=("omitempty", "name"))
-    ] = Field(
-        "",
-        alias="node",
-        description="The node name identifying the Calico node instance.",
+    orchestrator: Annotated[str, GoField(go_name="Orchestrator", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="orchestrator", description="The name of the orchestrator."
+    )
+    workload: Annotated[str, GoField(go_name="Workload", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="workload", description="The name of the workload."
+    )
+    node: Annotated[str, GoField(go_name="Node", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="node", description="The node name identifying the Calico node instance."
     )
     container_id: Annotated[
-        str,
-        GoField(
-            go_name="ContainerID", omit="empty", validate=("omitempty", "containerID")
-        ),
+        str, GoField(go_name="ContainerID", omit="empty", validate=("omitempty", "containerID"))
     ] = Field("", alias="containerID", description="The container ID.")
-    pod: Annotated[
-        str, GoField(go_name="Pod", omit="empty", validate=("omitempty", "name"))
-    ] = Field("", alias="pod", description="The Pod name.")
-    endpoint: Annotated[
-        str, GoField(go_name="Endpoint", omit="empty", validate=("omitempty", "name"))
-    ] = Field("", alias="endpoint", description="The Endpoint name.")
+    pod: Annotated[str, GoField(go_name="Pod", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="pod", description="The Pod name."
+    )
+    endpoint: Annotated[str, GoField(go_name="Endpoint", omit="empty", validate=("omitempty", "name"))] = Field(
+        "", alias="endpoint", description="The Endpoint name."
+    )
     service_account_name: Annotated[
-        str,
-        GoField(
-            go_name="ServiceAccountName", omit="empty", validate=("omitempty", "name")
-        ),
+        str, GoField(go_name="ServiceAccountName", omit="empty", validate=("omitempty", "name"))
     ] = Field(
         "",
         alias="serviceAccountName",
         description="ServiceAccountName, if specified, is the name of the k8s ServiceAccount  for this pod.",
     )
     ip_networks: Annotated[
-        list[str],
-        GoField(
-            go_name="IPNetworks", omit="empty", validate=("omitempty", "dive", "net")
-        ),
+        list[str], GoField(go_name="IPNetworks", omit="empty", validate=("omitempty", "dive", "net"))
     ] = Field(
         default_factory=list,
         alias="ipNetworks",
         description="IPNetworks is a list of subnets allocated to this endpoint.",
     )
-    ip_na_ts: Annotated[
-        list[IPNAT],
-        GoField(go_name="IPNATs", omit="empty", validate=("omitempty", "dive")),
-    ] = Field(
+    ip_na_ts: Annotated[list[IPNAT], GoField(go_name="IPNATs", omit="empty", validate=("omitempty", "dive"))] = Field(
         default_factory=list,
         alias="ipNATs",
         description="IPNATs is a list of 1:1 NAT mappings to apply to the endpoint.",
     )
-    ipv4_gateway: Annotated[
-        str,
-        GoField(go_name="IPv4Gateway", omit="empty", validate=("omitempty", "ipv4")),
-    ] = Field(
-        "",
-        alias="ipv4Gateway",
-        description="IPv4Gateway is the gateway IPv4 address for traffic from the workload.",
+    ipv4_gateway: Annotated[str, GoField(go_name="IPv4Gateway", omit="empty", validate=("omitempty", "ipv4"))] = Field(
+        "", alias="ipv4Gateway", description="IPv4Gateway is the gateway IPv4 address for traffic from the workload."
     )
-    ipv6_gateway: Annotated[
-        str,
-        GoField(go_name="IPv6Gateway", omit="empty", validate=("omitempty", "ipv6")),
-    ] = Field(
-        "",
-        alias="ipv6Gateway",
-        description="IPv6Gateway is the gateway IPv6 address for traffic from the workload.",
+    ipv6_gateway: Annotated[str, GoField(go_name="IPv6Gateway", omit="empty", validate=("omitempty", "ipv6"))] = Field(
+        "", alias="ipv6Gateway", description="IPv6Gateway is the gateway IPv6 address for traffic from the workload."
     )
     profiles: Annotated[
-        list[str],
-        GoField(
-            go_name="Profiles", omit="empty", validate=("omitempty", "dive", "name")
-        ),
+        list[str], GoField(go_name="Profiles", omit="empty", validate=("omitempty", "dive", "name"))
     ] = Field(
         default_factory=list,
         alias="profiles",
         description="A list of security Profile resources that apply to this endpoint.",
     )
-    interface_name: Annotated[
-        str, GoField(go_name="InterfaceName", omit="empty", validate=("interface",))
-    ] = Field(
+    interface_name: Annotated[str, GoField(go_name="InterfaceName", omit="empty", validate=("interface",))] = Field(
         "",
         alias="interfaceName",
         description="InterfaceName the name of the Linux interface on the host: for example, tap80.",
     )
-    mac: Annotated[
-        str, GoField(go_name="MAC", omit="empty", validate=("omitempty", "mac"))
-    ] = Field(
+    mac: Annotated[str, GoField(go_name="MAC", omit="empty", validate=("omitempty", "mac"))] = Field(
         "", alias="mac", description="MAC is the MAC address of the endpoint interface."
     )
     ports: Annotated[
-        list[WorkloadEndpointPort],
-        GoField(go_name="Ports", omit="empty", validate=("dive", "omitempty")),
+        list[WorkloadEndpointPort], GoField(go_name="Ports", omit="empty", validate=("dive", "omitempty"))
     ] = Field(
         default_factory=list,
         alias="ports",
         description="Ports contains the endpoint's named ports, which may be referenced in security policy rules.",
     )
     allow_spoofed_source_prefixes: Annotated[
-        list[str],
-        GoField(
-            go_name="AllowSpoofedSourcePrefixes",
-            omit="empty",
-            validate=("omitempty", "dive", "cidr"),
-        ),
+        list[str], GoField(go_name="AllowSpoofedSourcePrefixes", omit="empty", validate=("omitempty", "dive", "cidr"))
     ] = Field(
         default_factory=list,
         alias="allowSpoofedSourcePrefixes",
         description="AllowSpoofedSourcePrefixes is a list of CIDRs that the endpoint should be able to send traffic from, bypassing the RPF check.",
     )
-    qos_controls: Annotated[
-        QoSControls | None,
-        GoField(go_name="QoSControls", omit="nil", validate=("omitempty",)),
-    ] = Field(None, alias="qosControls")
+    qos_controls: Annotated[QoSControls | None, GoField(go_name="QoSControls", omit="nil", validate=("omitempty",))] = (
+        Field(None, alias="qosControls")
+    )
 
 
 class WorkloadEndpoint(Resource):
@@ -238,7 +177,5 @@ class WorkloadEndpoint(Resource):
 
     KIND: ClassVar[str] = "WorkloadEndpoint"
     spec: Annotated[WorkloadEndpointSpec, GoField()] = Field(
-        default_factory=WorkloadEndpointSpec,
-        alias="spec",
-        description="Specification of the WorkloadEndpoint.",
+        default_factory=WorkloadEndpointSpec, alias="spec", description="Specification of the WorkloadEndpoint."
     )

@@ -261,7 +261,8 @@ class And(Node):
     operands: tuple[Node, ...]
 
     def matches(self, labels: Labels) -> bool:
-        for operand in self.operands:
+        # An explicit loop: cheaper than all() over a generator.
+        for operand in self.operands:  # noqa: SIM110
             if not operand.matches(labels):
                 return False
         return True
@@ -288,7 +289,7 @@ class Or(Node):
     operands: tuple[Node, ...]
 
     def matches(self, labels: Labels) -> bool:
-        for operand in self.operands:
+        for operand in self.operands:  # noqa: SIM110
             if operand.matches(labels):
                 return True
         return False

@@ -206,7 +206,7 @@ def _parse_operation(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
                 raise _ParseError("expected string")
             node = cls(value, operand)
             pos += 3
-        elif op == IN or op == NOT_IN:
+        elif op in (IN, NOT_IN):
             if operand_kind != LBRACE:
                 raise _ParseError("expected set literal")
             pos += 3

@@ -238,7 +238,7 @@ def tokenize_raw(text: str) -> list[RawToken]:
                     append((STRING, dqv))
                 elif sqv is not None:
                     append((STRING, sqv))
-        elif group == _DQ_GROUP or group == _SQ_GROUP:
+        elif group in (_DQ_GROUP, _SQ_GROUP):
             append((STRING, m.group(group)))
         elif group == _HAS_GROUP:
             label = m.group(group)
