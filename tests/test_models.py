@@ -213,7 +213,10 @@ def test_port_errors_use_gos_wording(raw: int | str, reason: str) -> None:
 
 def test_protocol_numeric_string_becomes_number_and_names_stay_verbatim() -> None:
     gnp = GlobalNetworkPolicy.from_storage(
-        {"metadata": {"name": "g"}, "spec": {"ingress": [{"action": "Allow", "protocol": "6"}, {"action": "Allow", "protocol": "tcp"}]}}
+        {
+            "metadata": {"name": "g"},
+            "spec": {"ingress": [{"action": "Allow", "protocol": "6"}, {"action": "Allow", "protocol": "tcp"}]},
+        }
     )
     assert gnp.spec.ingress[0].protocol == 6
     assert gnp.spec.ingress[1].protocol == "tcp"
@@ -229,7 +232,15 @@ def test_as_number_dotted_form() -> None:
 
 @pytest.mark.parametrize(
     ("text", "go"),
-    [("120s", "2m0s"), ("1h", "1h0m0s"), ("1.5s", "1.5s"), ("300ms", "300ms"), ("0", "0s"), ("90m", "1h30m0s"), ("-2s", "-2s")],
+    [
+        ("120s", "2m0s"),
+        ("1h", "1h0m0s"),
+        ("1.5s", "1.5s"),
+        ("300ms", "300ms"),
+        ("0", "0s"),
+        ("90m", "1h30m0s"),
+        ("-2s", "-2s"),
+    ],
 )
 def test_durations_normalise_like_go(text: str, go: str) -> None:
     assert format_go_duration(parse_go_duration(text)) == go

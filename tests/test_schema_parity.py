@@ -120,5 +120,8 @@ def test_model_matches_crd_schema(info: registry.KindInfo, crd_dir: Path) -> Non
 
 
 def test_every_crd_kind_is_in_the_registry(crd_dir: Path) -> None:
-    plurals = {p.name.removeprefix("projectcalico.org_").removesuffix(".yaml") for p in (crd_dir / "projectcalico.org").glob("*.yaml")}
+    plurals = {
+        p.name.removeprefix("projectcalico.org_").removesuffix(".yaml")
+        for p in (crd_dir / "projectcalico.org").glob("*.yaml")
+    }
     assert plurals == {info.plural for info in CRD_KINDS}

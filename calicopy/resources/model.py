@@ -86,6 +86,12 @@ class FieldPlan:
     go: GoField
     container: Literal["", "list", "map"]
     model: type[CalicoModel] | None
+    # Precomputed for the validator's hot loop: the tags as (name, param) pairs, whether a zero
+    # value ends all checking (leading omitempty, or no tags on an omitted-when-zero field), and
+    # whether any CRD marker applies.
+    tags: tuple[tuple[str, str], ...] = ()
+    skip_zero: bool = False
+    has_markers: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +177,11 @@ class CalicoModel(BaseModel):
             if alias not in data:
                 continue
             value = data[alias]
-            if value is None or (rule == "empty" and _is_go_zero(value)) or (rule == "zero" and (value == {} or _is_go_zero(value))):
+            if (
+                value is None
+                or (rule == "empty" and _is_go_zero(value))
+                or (rule == "zero" and (value == {} or _is_go_zero(value)))
+            ):
                 del data[alias]
         return data
 
@@ -213,12 +223,17 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
     for name, info in cls.model_fields.items():
         go = next((m for m in info.metadata if isinstance(m, GoField)), GoField())
         container, model = _unwrap(info.annotation)
-        plans.append(FieldPlan(name, info.alias or name, go, container, model))
+        tags = tuple((t.partition("=")[0], t.partition("=")[2]) for t in go.validate)
+        skip_zero = (bool(tags) and tags[0][0] == "omitempty") or (
+            not tags and not go.required and go.omit in ("empty", "zero", "nil")
+        )
+        plans.append(FieldPlan(name, info.alias or name, go, container, model, tags, skip_zero, _has_markers(go)))
     by_alias = {p.alias: p for p in plans}
     folded: dict[str, str] = {}
     for p in plans:
         folded.setdefault(p.alias.casefold(), p.alias)
     checked = tuple(p for p in plans if p.model is not None or _has_checks(p.go))
+    # Model-typed fields first would change error order; keep declaration order.
     return ModelPlan(
         fields=tuple(plans),
         by_alias=MappingProxyType(by_alias),
@@ -230,9 +245,12 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
 
 
 def _has_checks(go: GoField) -> bool:
+    return bool([t for t in go.validate if t != "omitempty"]) or _has_markers(go)
+
+
+def _has_markers(go: GoField) -> bool:
     return bool(
-        [t for t in go.validate if t not in ("omitempty", "required")]
-        or go.enum
+        go.enum
         or go.item_enum
         or go.minimum is not None
         or go.maximum is not None
@@ -243,7 +261,6 @@ def _has_checks(go: GoField) -> bool:
         or go.pattern
         or go.required
         or go.list_set
-        or "required" in go.validate
     )
 
 

@@ -125,39 +125,42 @@ class Validator:
         cls = type(obj)
         for fp in cls.__calico_plan__.checked:
             value = getattr(obj, fp.name)
-            fpath = json_path(path, fp.alias)
-            self._check_field(fp, value, fpath, report)
+            if fp.skip_zero and (
+                value is None or value is False or value == 0 or value == "" or value == [] or value == {}
+            ):
+                continue
+            if fp.tags or fp.has_markers:
+                self._check_field(fp, value, path, report)
             sub = fp.model
             if sub is None or value is None:
                 continue
+            fpath = json_path(path, fp.alias)
             if fp.container == "list":
                 for i, item in enumerate(value):
                     if isinstance(item, CalicoModel):
-                        self.walk(item, json_path(fpath, i), report)
+                        self.walk(item, f"{fpath}[{i}]", report)
             elif fp.container == "map":
                 for key, item in value.items():
                     if isinstance(item, CalicoModel):
                         self.walk(item, json_path(fpath, str(key)), report)
             elif isinstance(value, CalicoModel):
                 self.walk(value, fpath, report)
-        for check in self._struct_checks.get(cls, ()):
-            check(obj, path, report)
+        checks = self._struct_checks.get(cls)
+        if checks:
+            for check in checks:
+                check(obj, path, report)
 
     # -- one field ------------------------------------------------------------------------------
 
-    def _check_field(
-        self, fp: FieldPlan, value: Any, path: str, report: Report
-    ) -> None:
-        go = fp.go
-        if go.validate and not self._run_tags(go, go.validate, value, path, report):
+    def _check_field(self, fp: FieldPlan, value: Any, parent: str, report: Report) -> None:
+        path = json_path(parent, fp.alias)
+        if fp.tags and not self._run_tags(fp.go, fp.tags, value, path, report):
             return  # one failure per field, as go-playground stops at a field's first failing tag
-        self._check_markers(go, value, path, report)
+        if fp.has_markers:
+            self._check_markers(fp.go, value, path, report)
 
-    def _run_tags(
-        self, go: GoField, tags: Sequence[str], value: Any, path: str, report: Report
-    ) -> bool:
-        for index, raw in enumerate(tags):
-            tag, _, param = raw.partition("=")
+    def _run_tags(self, go: GoField, tags: Sequence[tuple[str, str]], value: Any, path: str, report: Report) -> bool:
+        for index, (tag, param) in enumerate(tags):
             if tag == "omitempty":
                 if is_go_zero(value):
                     return True
@@ -165,11 +168,9 @@ class Validator:
             if tag == "dive":
                 rest = tags[index + 1 :]
                 if isinstance(value, dict):
-                    items: list[tuple[str, Any]] = [
-                        (json_path(path, str(k)), v) for k, v in value.items()
-                    ]
+                    items: list[tuple[str, Any]] = [(json_path(path, str(k)), v) for k, v in value.items()]
                 else:
-                    items = [(json_path(path, i), v) for i, v in enumerate(value or ())]
+                    items = [(f"{path}[{i}]", v) for i, v in enumerate(value or ())]
                 ok = True
                 for item_path, item in items:
                     if not isinstance(item, CalicoModel):
@@ -178,19 +179,17 @@ class Validator:
             if tag == "required":
                 valid = not is_go_zero(value)
             else:
-                builtin = _builtin(tag, param, value)
-                if builtin is not None:
-                    valid = builtin
-                else:
-                    check = self._field_checks.get(tag)
-                    if check is None:
-                        continue
+                check = self._field_checks.get(tag)
+                if check is not None:
                     valid = check(value, param)
+                else:
+                    builtin = _builtin(tag, param, value)
+                    if builtin is None:
+                        continue
+                    valid = builtin
             if not valid:
                 report.add(
-                    path,
-                    f"Reason: failed to validate Field: {go.go_name} because of Tag: {tag} ",
-                    _shown(value),
+                    path, f"Reason: failed to validate Field: {go.go_name} because of Tag: {tag} ", _shown(value)
                 )
                 return False
         return True
@@ -229,20 +228,14 @@ class Validator:
                 )
                 return
             if go.maximum is not None and value > go.maximum:
-                report.add(
-                    path, f"should be less than or equal to {_num(go.maximum)}", value
-                )
+                report.add(path, f"should be less than or equal to {_num(go.maximum)}", value)
                 return
         if isinstance(value, str):
             if go.max_length is not None and len(value) > go.max_length:
-                report.add(
-                    path, f"Too long: may not be more than {go.max_length} bytes", value
-                )
+                report.add(path, f"Too long: may not be more than {go.max_length} bytes", value)
                 return
             if go.min_length is not None and len(value) < go.min_length:
-                report.add(
-                    path, f"should be at least {go.min_length} chars long", value
-                )
+                report.add(path, f"should be at least {go.min_length} chars long", value)
                 return
         if isinstance(value, list):
             if go.max_items is not None and len(value) > go.max_items:

@@ -1,0 +1,40 @@
+"""Developer sessions: tests, lint, typecheck, docs, bench (``pip install nox`` then ``nox -s <name>``)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+SOURCES = ["calicopy", "tests", "benchmarks", "examples", "tools", "noxfile.py"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", *SOURCES)
+    session.run("ruff", "format", "--check", *SOURCES)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("mypy", "--strict", "calicopy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the user pages in docs/ (mkdocs, strict: broken links fail)."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "build/site")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("python", "benchmarks/bench_load.py", *session.posargs)
