@@ -150,7 +150,7 @@ def test_wrong_types_are_rejected_like_gos_decoder(spec: dict[str, Any], path: s
 
 
 def test_validation_error_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="spec.cidrx"):
+    with pytest.raises(ValueError, match=r"spec\.cidrx"):
         IPPool.from_dict({"metadata": {"name": "p"}, "spec": {"cidrx": "x"}})
 
 

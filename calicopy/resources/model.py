@@ -224,8 +224,11 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
         go = next((m for m in info.metadata if isinstance(m, GoField)), GoField())
         container, model = _unwrap(info.annotation)
         tags = tuple((t.partition("=")[0], t.partition("=")[2]) for t in go.validate)
-        skip_zero = (bool(tags) and tags[0][0] == "omitempty") or (
-            not tags and not go.required and go.omit in ("empty", "zero", "nil")
+        # go-playground's omitempty stops on a nil pointer but checks a pointer's zero value
+        # (ipVersion: 0 is validated); on value fields it stops on the zero value.
+        leading_omitempty = bool(tags) and tags[0][0] == "omitempty"
+        skip_zero = go.omit != "nil" and (
+            leading_omitempty or (not tags and not go.required and go.omit in ("empty", "zero"))
         )
         plans.append(FieldPlan(name, info.alias or name, go, container, model, tags, skip_zero, _has_markers(go)))
     by_alias = {p.alias: p for p in plans}

@@ -125,9 +125,10 @@ class Validator:
         cls = type(obj)
         for fp in cls.__calico_plan__.checked:
             value = getattr(obj, fp.name)
-            if fp.skip_zero and (
-                value is None or value is False or value == 0 or value == "" or value == [] or value == {}
-            ):
+            if value is None:
+                if not fp.go.required:
+                    continue
+            elif fp.skip_zero and (value is False or value == 0 or value == "" or value == [] or value == {}):
                 continue
             if fp.tags or fp.has_markers:
                 self._check_field(fp, value, path, report)
@@ -162,7 +163,7 @@ class Validator:
     def _run_tags(self, go: GoField, tags: Sequence[tuple[str, str]], value: Any, path: str, report: Report) -> bool:
         for index, (tag, param) in enumerate(tags):
             if tag == "omitempty":
-                if is_go_zero(value):
+                if value is None or (go.omit != "nil" and is_go_zero(value)):
                     return True
                 continue
             if tag == "dive":
