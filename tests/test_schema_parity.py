@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from calicopy.resources import registry
-from calicopy.resources.model import CalicoModel
+from calicopy.resources.model import CalicoModel, GoField
 from calicopy.resources.types import Port
 
 # Fields the Resource envelope provides; the CRD schema describes metadata only as an object.
@@ -91,6 +91,25 @@ def _compatible(annotation: Any, schema: dict[str, Any], path: str, problems: li
                 problems.append(f"{path}: schema free-form object, model {tp}")
 
 
+def _compare_markers(metadata: list[Any], schema: dict[str, Any], path: str, problems: list[str]) -> None:
+    """The constraints calicopy enforces are the schema's: pattern, enum, limits."""
+    go = next((m for m in metadata if isinstance(m, GoField)), None)
+    if go is None:
+        return
+    if "pattern" in schema and schema["pattern"] != "^.*" and go.pattern != schema["pattern"]:
+        problems.append(f"{path}: pattern {go.pattern!r} != schema {schema['pattern']!r}")
+    if "enum" in schema and go.enum is not None and set(go.enum) != {str(v) for v in schema["enum"]}:
+        problems.append(f"{path}: enum {go.enum} != schema {schema['enum']}")
+    for marker, key in (
+        ("maximum", "maximum"),
+        ("minimum", "minimum"),
+        ("max_length", "maxLength"),
+        ("max_items", "maxItems"),
+    ):
+        if key in schema and getattr(go, marker) is not None and getattr(go, marker) != schema[key]:
+            problems.append(f"{path}: {marker} {getattr(go, marker)} != schema {schema[key]}")
+
+
 def _compare_model(model: type[CalicoModel], schema: dict[str, Any], path: str, problems: list[str]) -> None:
     props: dict[str, Any] = schema.get("properties", {})
     fields = {info.alias or name: info for name, info in model.model_fields.items()}
@@ -101,6 +120,7 @@ def _compare_model(model: type[CalicoModel], schema: dict[str, Any], path: str, 
             problems.append(f"{path}.{name}: in the CRD schema, missing from {model.__name__}")
             continue
         _compatible(fields[name].annotation, sub, f"{path}.{name}", problems)
+        _compare_markers(fields[name].metadata, sub, f"{path}.{name}", problems)
     for name in fields:
         if path == "" and name in ENVELOPE:
             continue

@@ -133,6 +133,7 @@ class GoNamed:
     module: str
     underlying: str
     enum: tuple[str, ...] | None
+    markers: dict[str, str] = field(default_factory=dict)
 
 
 MARKER = re.compile(r"^\s*//\s*\+(kubebuilder:validation:|kubebuilder:|listType=|optional|required)(.*)$")
@@ -195,7 +196,9 @@ def parse_file(path: Path, module: str) -> tuple[list[GoStruct], list[GoNamed]]:
                 if fs.startswith("//"):
                     field_comments.append(fl)
                 elif not fs:
-                    field_comments = [] if not field_comments or not field_comments[-1].strip().startswith("//") else field_comments
+                    field_comments = (
+                        [] if not field_comments or not field_comments[-1].strip().startswith("//") else field_comments
+                    )
                 else:
                     fm = FIELD.match(fl)
                     if fm is None:
@@ -214,8 +217,16 @@ def parse_file(path: Path, module: str) -> tuple[list[GoStruct], list[GoNamed]]:
                         continue
                     omit = "omitzero" if "omitzero" in opts else ("omitempty" if "omitempty" in opts else "")
                     st.fields.append(
-                        GoFieldDef(go_name, go_type, json_name or go_name, omit, tagmap.get("validate", ""), fmarkers, fdoc,
-                                   embedded=embedded and ("inline" in opts or not json_name))
+                        GoFieldDef(
+                            go_name,
+                            go_type,
+                            json_name or go_name,
+                            omit,
+                            tagmap.get("validate", ""),
+                            fmarkers,
+                            fdoc,
+                            embedded=embedded and ("inline" in opts or not json_name),
+                        )
                     )
                     field_comments = []
                 i += 1
@@ -226,7 +237,7 @@ def parse_file(path: Path, module: str) -> tuple[list[GoStruct], list[GoNamed]]:
         if m:
             markers, _ = parse_markers(comments)
             enum = _enum_values(markers["Enum"]) if "Enum" in markers else None
-            named.append(GoNamed(m.group(1), module, m.group(2), enum))
+            named.append(GoNamed(m.group(1), module, m.group(2), enum, markers))
         if not stripped.startswith("//"):
             comments = []
         i += 1
@@ -241,6 +252,7 @@ class PyType:
     imports: set[str]
     enum: tuple[str, ...] | None = None
     item_enum: tuple[str, ...] | None = None
+    markers: dict[str, str] = field(default_factory=dict)  # kubebuilder markers of a named type
 
 
 class Generator:
@@ -259,10 +271,13 @@ class Generator:
         imports: set[str] = set()
         if go_type.startswith("*"):
             inner = self.resolve(go_type[1:], module)
-            return PyType(inner.text, inner.model, inner.is_scalar, inner.imports, inner.enum, inner.item_enum)
+            return PyType(
+                inner.text, inner.model, inner.is_scalar, inner.imports, inner.enum, inner.item_enum, inner.markers
+            )
         if go_type.startswith("[]"):
             inner = self.resolve(go_type[2:], module)
-            return PyType(f"list[{inner.text}]", None, False, inner.imports, None, inner.enum)
+            item = f"{inner.text} | None" if go_type.startswith("[]*") else inner.text  # nil elements
+            return PyType(f"list[{item}]", None, False, inner.imports, None, inner.enum)
         if go_type.startswith("map["):
             m = re.match(r"map\[(\w+)\](.+)", go_type)
             assert m, go_type
@@ -289,7 +304,8 @@ class Generator:
             inner = self.resolve(nm.underlying, module)
             if nm.underlying.startswith("[]"):
                 return inner
-            return PyType(inner.text, inner.model, inner.is_scalar, inner.imports, nm.enum)
+            markers = {k: v for k, v in nm.markers.items() if k != "Enum"}
+            return PyType(inner.text, inner.model, inner.is_scalar, inner.imports, nm.enum, None, markers)
         if "." in go_type:
             raise SystemExit(f"unmapped external type {go_type}")
         raise SystemExit(f"unknown type {go_type} in {module}")
@@ -307,7 +323,7 @@ class Generator:
         ty = self.resolve(f.go_type, module)
         imports |= ty.imports
         container = ty.text.startswith(("list[", "dict["))
-        markers = f.markers
+        markers = {**ty.markers, **f.markers}
         enum = _enum_values(markers["Enum"]) if "Enum" in markers else ty.enum
         item_enum = ty.item_enum
         if container and enum and not item_enum:
@@ -410,7 +426,9 @@ class Generator:
                 "from __future__ import annotations",
                 "",
                 "from enum import StrEnum" if enum_block else "",
-                "from typing import Annotated, ClassVar" if any("ClassVar" in b for b in bodies) else "from typing import Annotated",
+                "from typing import Annotated, ClassVar"
+                if any("ClassVar" in b for b in bodies)
+                else "from typing import Annotated",
                 "",
                 "from pydantic import Field",
                 "",
@@ -458,7 +476,9 @@ class Generator:
         for nm in self.named.values():
             if nm.module == module and nm.enum:
                 members = "\n".join(f"    {_enum_member(v)} = {v!r}" for v in nm.enum if v)
-                out.append(f"class {nm.name}(StrEnum):\n    \"\"\"Values Calico accepts for ``{nm.name}``.\"\"\"\n\n{members}\n")
+                out.append(
+                    f'class {nm.name}(StrEnum):\n    """Values Calico accepts for ``{nm.name}``."""\n\n{members}\n'
+                )
         return "\n\n".join(out) + ("\n\n" if out else "")
 
     def emit_struct(self, st: GoStruct, module: str, imports: set[str]) -> str:

@@ -68,9 +68,15 @@ class BGPFilterCommunityMatch(CalicoModel):
 class BGPFilterAddCommunity(CalicoModel):
     """BGPFilterAddCommunity specifies a BGP community to add to a route."""
 
-    value: Annotated[str | None, GoField(go_name="Value", validate=("required",))] = Field(
-        None, alias="value", description="Value is the BGP community to add."
-    )
+    value: Annotated[
+        str | None,
+        GoField(
+            go_name="Value",
+            validate=("required",),
+            max_length=32,
+            pattern="^(([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]):([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])|([0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]):([0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]):([0-9]|[1-9][0-9]{1,8}|[1-3][0-9]{9}|4[0-1][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[0-1][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))$",
+        ),
+    ] = Field(None, alias="value", description="Value is the BGP community to add.")
 
 
 class BGPFilterPrependASPath(CalicoModel):

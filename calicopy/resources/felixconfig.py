@@ -126,45 +126,61 @@ class ProtoPort(CalicoModel):
 class BPFConntrackTimeouts(CalicoModel):
     """BPFConntrackTimeouts (Calico's Go struct of the same name)."""
 
-    creation_grace_period: Annotated[str | None, GoField(omit="nil")] = Field(
+    creation_grace_period: Annotated[
+        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
         None,
         alias="creationGracePeriod",
         description="CreationGracePeriod gives a generic grace period to new connections before they are considered for cleanup [Default: 10s].",
     )
-    tcp_syn_sent: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="tcpSynSent",
-        description="TCPSynSent controls how long it takes before considering this entry for cleanup after the last SYN without a response.",
+    tcp_syn_sent: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
+        Field(
+            None,
+            alias="tcpSynSent",
+            description="TCPSynSent controls how long it takes before considering this entry for cleanup after the last SYN without a response.",
+        )
     )
-    tcp_established: Annotated[str | None, GoField(omit="nil")] = Field(
+    tcp_established: Annotated[
+        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
         None,
         alias="tcpEstablished",
         description="TCPEstablished controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
-    tcp_fins_seen: Annotated[str | None, GoField(omit="nil")] = Field(
+    tcp_fins_seen: Annotated[
+        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
         None,
         alias="tcpFinsSeen",
         description="TCPFinsSeen controls how long it takes before considering this entry for cleanup after the connection was closed gracefully.",
     )
-    tcp_reset_seen: Annotated[str | None, GoField(omit="nil")] = Field(
+    tcp_reset_seen: Annotated[
+        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
         None,
         alias="tcpResetSeen",
         description="TCPResetSeen controls how long it takes before considering this entry for cleanup after the connection was aborted.",
     )
-    udp_timeout: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="udpTimeout",
-        description="UDPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
+    udp_timeout: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
+        Field(
+            None,
+            alias="udpTimeout",
+            description="UDPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
+        )
     )
-    generic_timeout: Annotated[str | None, GoField(omit="nil")] = Field(
+    generic_timeout: Annotated[
+        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
         None,
         alias="genericTimeout",
         description="GenericTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
-    icmp_timeout: Annotated[str | None, GoField(omit="nil")] = Field(
-        None,
-        alias="icmpTimeout",
-        description="ICMPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
+    icmp_timeout: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
+        Field(
+            None,
+            alias="icmpTimeout",
+            description="ICMPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
+        )
     )
 
 

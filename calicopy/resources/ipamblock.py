@@ -31,7 +31,7 @@ class IPAMBlockSpec(CalicoModel):
     affinity_claim_time: Annotated[str | None, GoField(omit="nil")] = Field(
         None, alias="affinityClaimTime", description="Time at which affinity was claimed."
     )
-    allocations: Annotated[list[int] | None, GoField()] = Field(
+    allocations: Annotated[list[int | None] | None, GoField()] = Field(
         None, alias="allocations", description="Array of allocations in-use within this block."
     )
     unallocated: Annotated[list[int] | None, GoField()] = Field(

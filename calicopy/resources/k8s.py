@@ -80,15 +80,24 @@ class SecretKeySelector(CalicoModel):
     optional: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="optional")
 
 
+# metav1.Condition's kubebuilder markers (apimachinery types.go).
+_CONDITION_TYPE = (
+    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
+)
+_CONDITION_REASON = r"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"
+
+
 class Condition(CalicoModel):
     """A ``metav1.Condition`` in a status."""
 
-    type: Annotated[str, GoField()] = Field("", alias="type")
+    type: Annotated[str, GoField(max_length=316, pattern=_CONDITION_TYPE)] = Field("", alias="type")
     status: Annotated[str, GoField(enum=("True", "False", "Unknown"))] = Field("", alias="status")
-    observed_generation: Annotated[Int64, GoField(omit="empty")] = Field(0, alias="observedGeneration")
+    observed_generation: Annotated[Int64, GoField(omit="empty", minimum=0)] = Field(0, alias="observedGeneration")
     last_transition_time: Annotated[str | None, GoField()] = Field(None, alias="lastTransitionTime")
-    reason: Annotated[str, GoField()] = Field("", alias="reason")
-    message: Annotated[str, GoField()] = Field("", alias="message")
+    reason: Annotated[str, GoField(min_length=1, max_length=1024, pattern=_CONDITION_REASON)] = Field(
+        "", alias="reason"
+    )
+    message: Annotated[str, GoField(max_length=32768)] = Field("", alias="message")
 
 
 class OwnerReference(CalicoModel):

@@ -17,6 +17,7 @@ hot paths need.
 from __future__ import annotations
 
 import math
+import re
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class FieldPlan:
     tags: tuple[tuple[str, str], ...] = ()
     skip_zero: bool = False
     has_markers: bool = False
+    pattern: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +232,10 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
         skip_zero = go.omit != "nil" and (
             leading_omitempty or (not tags and not go.required and go.omit in ("empty", "zero"))
         )
-        plans.append(FieldPlan(name, info.alias or name, go, container, model, tags, skip_zero, _has_markers(go)))
+        pattern = _compile_openapi_pattern(go.pattern) if go.pattern else None
+        plans.append(
+            FieldPlan(name, info.alias or name, go, container, model, tags, skip_zero, _has_markers(go), pattern)
+        )
     by_alias = {p.alias: p for p in plans}
     folded: dict[str, str] = {}
     for p in plans:
@@ -245,6 +250,13 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
         omit=tuple((p.alias, p.go.omit) for p in plans if p.go.omit != "never"),
         checked=checked,
     )
+
+
+def _compile_openapi_pattern(pattern: str) -> re.Pattern[str]:
+    # Kubebuilder patterns use RE2's mid-expression flags (``^(?i)...``); Python wants them first.
+    if pattern.startswith("^(?i)"):
+        pattern = "(?i)^" + pattern[len("^(?i)") :]
+    return re.compile(pattern)
 
 
 def _has_checks(go: GoField) -> bool:

@@ -68,6 +68,9 @@ class KindInfo:
     columns: tuple[str, ...] = ("NAME",)
     wide_columns: tuple[str, ...] = ("NAME",)
     is_policy: bool = False
+    # Spec fields the crd.projectcalico.org/v1 CRD stores as the strings "true"/"false" where the
+    # v3 type has a bool (BlockAffinity ``deleted``: ``internalapi.BlockAffinitySpec``).
+    v1_string_bools: tuple[str, ...] = ()
 
     @property
     def list_kind(self) -> str:
@@ -86,6 +89,7 @@ def _info(
     columns: tuple[str, ...] = ("NAME",),
     wide: tuple[str, ...] | None = None,
     is_policy: bool = False,
+    v1_string_bools: tuple[str, ...] = (),
 ) -> KindInfo:
     kind = model.KIND
     return KindInfo(
@@ -100,6 +104,7 @@ def _info(
         columns=columns,
         wide_columns=wide if wide is not None else columns,
         is_policy=is_policy,
+        v1_string_bools=v1_string_bools,
     )
 
 
@@ -338,7 +343,7 @@ KINDS: Mapping[str, KindInfo] = MappingProxyType(
                 v1_kind="IPAMConfig",
                 v1_plural="ipamconfigs",
             ),
-            _info(BlockAffinity, "blockaffinities"),
+            _info(BlockAffinity, "blockaffinities", v1_string_bools=("deleted",)),
             _info(CalicoNodeStatus, "caliconodestatuses"),
             _info(IPAMBlock, "ipamblocks"),
             _info(IPAMHandle, "ipamhandles"),

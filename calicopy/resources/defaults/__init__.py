@@ -24,7 +24,7 @@ def _join() -> Mapping[type, tuple[Callable[[Resource], None], ...]]:
     joined: dict[type, tuple[Callable[[Resource], None], ...]] = {}
     for family in (policy, infra):
         for cls, fn in family.DEFAULTERS.items():
-            joined[cls] = joined.get(cls, ()) + (fn,)
+            joined[cls] = (*joined.get(cls, ()), fn)
     return MappingProxyType(joined)
 
 

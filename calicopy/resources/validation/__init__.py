@@ -18,7 +18,7 @@ from .engine import FieldCheck, Report, StructCheck, Validator
 if TYPE_CHECKING:
     from ..meta import Resource
 
-__all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "Report", "VALIDATOR", "validate_resource"]
+__all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "VALIDATOR", "Report", "validate_resource"]
 
 _FAMILIES = (common, policy, infra)
 

@@ -14,7 +14,6 @@ Family rule modules contribute two tables:
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -88,12 +87,6 @@ def _builtin(tag: str, param: str, value: Any) -> bool | None:
         items = list(value.values()) if isinstance(value, dict) else list(value or ())
         keys = [repr(i) for i in items]
         return len(set(keys)) == len(keys)
-    if tag in ("ip", "ipv4", "ipv6"):
-        try:
-            addr = ipaddress.ip_address(value)
-        except ValueError:
-            return False
-        return tag == "ip" or addr.version == (4 if tag == "ipv4" else 6)
     return None
 
 
@@ -157,6 +150,10 @@ class Validator:
         path = json_path(parent, fp.alias)
         if fp.tags and not self._run_tags(fp.go, fp.tags, value, path, report):
             return  # one failure per field, as go-playground stops at a field's first failing tag
+        if fp.pattern is not None and isinstance(value, str) and value and not fp.pattern.search(value):
+            # OpenAPI patterns use search semantics; Calico's anchor themselves.
+            report.add(path, f"should match '{fp.go.pattern}'", value)
+            return
         if fp.has_markers:
             self._check_markers(fp.go, value, path, report)
 
