@@ -1,0 +1,40 @@
+"""The Kubernetes-datastore (KDD) mapping: projectcalico.org/v3 resources <-> stored custom resources.
+
+Pure functions, no I/O; see ``docs/kdd-mapping.md``.
+"""
+
+from __future__ import annotations
+
+from .convert import (
+    GROUP_V1,
+    GROUP_V3,
+    METADATA_ANNOTATION,
+    ConversionError,
+    from_crd,
+    is_ours,
+    metadata_annotation,
+    read_defaults,
+    to_crd,
+)
+from .names import affinity_name, block_affinity_labels, block_name, cidr_to_name, handle_name, hostname_hash
+from .uid import UIDError, convert_uid
+
+__all__ = [
+    "GROUP_V1",
+    "GROUP_V3",
+    "METADATA_ANNOTATION",
+    "ConversionError",
+    "UIDError",
+    "affinity_name",
+    "block_affinity_labels",
+    "block_name",
+    "cidr_to_name",
+    "convert_uid",
+    "from_crd",
+    "handle_name",
+    "hostname_hash",
+    "is_ours",
+    "metadata_annotation",
+    "read_defaults",
+    "to_crd",
+]

@@ -1,0 +1,340 @@
+"""projectcalico.org/v3 resources <-> the custom resources libcalico-go v3.32.1 keeps in Kubernetes.
+
+Pure functions, no I/O.  Sources (Calico v3.32.1): ``libcalico-go/lib/backend/k8s/resources/``
+``resources.go`` (``ConvertCalicoResourceToK8sResource`` / ``ConvertK8sResourceToCalicoResource``),
+``customresource.go``, ``ipam_affinity_v3.go``, ``ipam_config_v3.go``, ``tiers.go``; clientv3's
+read-side defaulting (``clientv3/ippool.go`` ``convertIpPoolFromStorage``,
+``clientv3/globalnetworkpolicy.go`` ``defaultTierLabelIfMissing``).  ``docs/kdd-mapping.md``
+explains every rule with an example.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER, ensure_tier_label
+from ..resources.meta import ObjectMeta, Resource
+from ..resources.registry import KINDS, KindInfo
+from .gojson import go_marshal, sort_map
+from .names import block_affinity_labels
+from .uid import convert_uid
+
+__all__ = [
+    "GROUP_V1",
+    "GROUP_V3",
+    "METADATA_ANNOTATION",
+    "ConversionError",
+    "from_crd",
+    "is_ours",
+    "metadata_annotation",
+    "read_defaults",
+    "to_crd",
+]
+
+GROUP_V1 = "crd.projectcalico.org/v1"
+GROUP_V3 = "projectcalico.org/v3"
+METADATA_ANNOTATION = "projectcalico.org/metadata"
+
+# ObjectMeta fields in metav1.ObjectMeta declaration order (the annotation's JSON order).
+_META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)
+_TIME_FIELDS = ("creationTimestamp", "deletionTimestamp")
+
+
+class ConversionError(ValueError):
+    """The object cannot be converted (unknown kind, wrong group, malformed metadata annotation or UID)."""
+
+
+def is_ours(key: str) -> bool:
+    """libcalico-go's ``isOurs``: the key *contains* ``projectcalico.org/`` or ``operator.tigera.io/``."""
+    return "projectcalico.org/" in key or "operator.tigera.io/" in key
+
+
+_BY_V1_KIND: Mapping[str, KindInfo] = MappingProxyType(
+    {info.v1_kind: info for info in KINDS.values() if info.storage == "crd" and info.v1_kind}
+)
+_BY_V3_KIND: Mapping[str, KindInfo] = MappingProxyType(
+    {info.kind: info for info in KINDS.values() if info.storage == "crd"}
+)
+
+
+# -- Go value formatting ----------------------------------------------------------------------
+
+
+def _go_time(value: Any) -> Any:
+    """metav1.Time as Go writes it: RFC 3339, UTC, whole seconds.  Unparseable text is left alone."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        return value
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _go_meta_dict(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """``metav1.ObjectMeta`` JSON from a to_dict()-shaped metadata dict: known fields only, Go order,
+    maps sorted, ``creationTimestamp`` always present (``null`` when zero, as jsoniter writes it)."""
+    out: dict[str, Any] = {}
+    for key in _META_FIELDS:
+        value = meta.get(key)
+        if key in _TIME_FIELDS:
+            value = _go_time(value)
+        if key == "creationTimestamp":
+            out[key] = value or None
+            continue
+        if value in (None, "", 0, [], {}) or value is False:
+            continue
+        if key in ("labels", "annotations"):
+            value = sort_map(value)
+        elif key == "managedFields":
+            value = [_managed_entry(entry) for entry in value]
+        out[key] = value
+    return out
+
+
+def _managed_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(entry)
+    if isinstance(result.get("fieldsV1"), Mapping):
+        result["fieldsV1"] = sort_map(result["fieldsV1"], deep=True)
+    if "time" in result:
+        result["time"] = _go_time(result["time"])
+    return result
+
+
+def _convert_owner_refs(refs: list[dict[str, Any]], from_versions: tuple[str, ...], to_version: str) -> None:
+    for ref in refs:
+        if ref.get("apiVersion") in from_versions:
+            ref["apiVersion"] = to_version
+            ref["uid"] = convert_uid(ref.get("uid", ""))
+
+
+def metadata_annotation(meta: Mapping[str, Any], *, keep_name: bool) -> str:
+    """The ``projectcalico.org/metadata`` annotation value for v3 metadata (a to_dict()-shaped dict).
+
+    namespace, resourceVersion and uid are left out (they live on the CR); the name is kept only for
+    the tiered policy kinds; projectcalico.org/v3 owner references are rewritten to
+    crd.projectcalico.org/v1 with converted UIDs.
+    """
+    work = copy.deepcopy(dict(meta))
+    for key in ("namespace", "resourceVersion", "uid"):
+        work.pop(key, None)
+    if not keep_name:
+        work.pop("name", None)
+    _convert_owner_refs(work.get("ownerReferences") or [], (GROUP_V3,), GROUP_V1)
+    return go_marshal(_go_meta_dict(work))
+
+
+# -- per-kind behaviour (tables, not if-chains) -----------------------------------------------
+
+
+def _block_affinity_for_write(data: dict[str, Any]) -> None:
+    # ipam_affinity_v3.go buildCRD: a fresh object with only name and resourceVersion, plus the
+    # hostname-hash / affinity-type / ip-version labels; everything else in metadata is dropped.
+    meta = data.get("metadata", {})
+    spec = data.get("spec", {})
+    new_meta: dict[str, Any] = {"name": meta.get("name", "")}
+    if meta.get("resourceVersion"):
+        new_meta["resourceVersion"] = meta["resourceVersion"]
+    new_meta["labels"] = block_affinity_labels(spec.get("node", ""), spec.get("type", ""), spec.get("cidr", ""))
+    data["metadata"] = new_meta
+    # internalapi/v3 BlockAffinitySpec: state, node, type (omitempty), cidr, deleted.
+    data["spec"] = {
+        "state": spec.get("state", ""),
+        "node": spec.get("node", ""),
+        **({"type": spec["type"]} if spec.get("type") else {}),
+        "cidr": spec.get("cidr", ""),
+        "deleted": bool(spec.get("deleted", False)),
+    }
+
+
+def _ippool_read_defaults(pool: Resource) -> None:
+    spec: Any = getattr(pool, "spec")  # noqa: B009 - generic Resource has no spec attribute
+    if not spec.block_size:
+        try:
+            version = ipaddress.ip_network(spec.cidr, strict=False).version
+        except ValueError:
+            from ..errors import ErroredField, ValidationError
+
+            raise ValidationError(
+                [ErroredField("IPPool.Spec.CIDR", "IPPool CIDR must be a valid subnet", spec.cidr)]
+            ) from None
+        spec.block_size = 26 if version == 4 else 122
+    if not spec.allowed_uses:
+        spec.allowed_uses = ["Workload", "Tunnel"]
+    if not spec.node_selector:
+        spec.node_selector = "all()"
+    if not spec.ipip_mode:
+        spec.ipip_mode = "Never"
+    if not spec.vxlan_mode:
+        spec.vxlan_mode = "Never"
+    if spec.assignment_mode is None:
+        spec.assignment_mode = "Automatic"
+
+
+def _tier_read_defaults(tier: Resource) -> None:
+    spec: Any = getattr(tier, "spec")  # noqa: B009
+    if spec.order is None:
+        spec.order = DEFAULT_TIER_ORDER
+    if spec.default_action is None:
+        spec.default_action = "Deny"
+
+
+# What the CRD client does before sending (keyed by v3 kind).
+_WRITE_HOOKS: Mapping[str, Callable[[dict[str, Any]], None]] = MappingProxyType(
+    {"BlockAffinity": _block_affinity_for_write}
+)
+# What the backend and clientv3 fill in on every Get/List/Watch (keyed by v3 kind).
+_READ_HOOKS: Mapping[str, Callable[[Resource], None]] = MappingProxyType(
+    {
+        "IPPool": _ippool_read_defaults,  # clientv3/ippool.go convertIpPoolFromStorage
+        "Tier": _tier_read_defaults,  # k8s/resources/tiers.go tierDefaulter
+        **{info.kind: ensure_tier_label for info in KINDS.values() if info.is_policy},  # defaultTierLabelIfMissing
+    }
+)
+
+
+def read_defaults(resource: Resource) -> Resource:
+    """A copy of ``resource`` with what calicoctl v3.32 fills in on every read (IPPool, Tier, tier label)."""
+    filled = resource.model_copy(deep=True)
+    hook = _READ_HOOKS.get(filled.KIND)
+    if hook is not None:
+        hook(filled)
+    return filled
+
+
+# -- write ------------------------------------------------------------------------------------
+
+
+def _info_for(kind: str) -> KindInfo:
+    info = _BY_V3_KIND.get(kind)
+    if info is None:
+        raise ConversionError(f"{kind} is not stored as a Calico custom resource")
+    return info
+
+
+def to_crd(resource: Resource, api_group: str = GROUP_V1) -> dict[str, Any]:
+    """The object libcalico-go v3.32.1 sends to Kubernetes for ``resource`` (JSON-shaped dict).
+
+    ``api_group`` is ``crd.projectcalico.org/v1`` (metadata annotation, UID conversion, v1 kind
+    names) or ``projectcalico.org/v3`` (native CRDs: sent as the v3 object).
+    """
+    info = _info_for(resource.KIND)
+    data = resource.to_dict()
+    hook = _WRITE_HOOKS.get(info.kind)
+    if hook is not None:
+        hook(data)
+    meta: dict[str, Any] = data.get("metadata", {})
+    if api_group == GROUP_V3:
+        data["apiVersion"] = GROUP_V3
+        data["kind"] = info.kind
+        return _type_meta_first(data)
+    if api_group != GROUP_V1:
+        raise ConversionError(f"unknown Calico API group {api_group!r}")
+    annotations = {METADATA_ANNOTATION: metadata_annotation(meta, keep_name=info.is_policy)}
+    cr_meta: dict[str, Any] = {"name": meta.get("name", "")}
+    if meta.get("namespace"):
+        cr_meta["namespace"] = meta["namespace"]
+    if meta.get("uid"):
+        cr_meta["uid"] = convert_uid(meta["uid"])
+    if meta.get("resourceVersion"):
+        cr_meta["resourceVersion"] = meta["resourceVersion"]
+    labels = {k: v for k, v in (meta.get("labels") or {}).items() if is_ours(k)}
+    if labels:
+        cr_meta["labels"] = sort_map(labels)
+    annotations.update({k: v for k, v in (meta.get("annotations") or {}).items() if is_ours(k)})
+    cr_meta["annotations"] = sort_map(annotations)
+    data["metadata"] = cr_meta
+    data["apiVersion"] = GROUP_V1
+    data["kind"] = info.v1_kind
+    spec = data.get("spec")
+    if isinstance(spec, dict):
+        for name in info.v1_string_bools:
+            spec[name] = "true" if spec.get(name) is True else "false"
+    return _type_meta_first(data)
+
+
+def _type_meta_first(data: dict[str, Any]) -> dict[str, Any]:
+    head = {"kind": data.pop("kind"), "apiVersion": data.pop("apiVersion")}
+    return {**head, **data}
+
+
+# -- read -------------------------------------------------------------------------------------
+
+
+def _determine_policy_name(name: str, tier: str) -> str:
+    # resources.go determinePolicyName: default-tier names lose a legacy "default." prefix.
+    return name.removeprefix("default.") if tier in ("", DEFAULT_TIER) else name
+
+
+def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
+    rom: dict[str, Any] = copy.deepcopy(dict(cr.get("metadata") or {}))
+    uid = rom.get("uid") or ""
+    if uid:
+        rom["uid"] = convert_uid(uid)
+    annotations: dict[str, str] = dict(rom.get("annotations") or {})
+    if METADATA_ANNOTATION not in annotations:
+        return rom  # kubectl-written (or annotation-less) CR: its own metadata, UID converted
+    try:
+        meta = json.loads(annotations.pop(METADATA_ANNOTATION))
+    except ValueError as exc:
+        raise ConversionError(f"invalid {METADATA_ANNOTATION} annotation: {exc}") from None
+    if not isinstance(meta, dict):
+        meta = {}
+    meta = {k: meta[k] for k in _META_FIELDS if k in meta}  # Go drops unknown keys
+    for key in _TIME_FIELDS:
+        meta[key] = _go_time(meta.get(key))
+    refs = meta.get("ownerReferences") or []
+    _convert_owner_refs(refs, (GROUP_V1, GROUP_V3), GROUP_V3)
+    labels = {**(rom.get("labels") or {}), **(meta.get("labels") or {})}
+    merged_annotations = {**annotations, **(meta.get("annotations") or {})}
+    if not meta.get("name"):
+        name = rom.get("name", "")
+        if info.is_policy:
+            name = _determine_policy_name(name, (cr.get("spec") or {}).get("tier") or "")
+        meta["name"] = name
+    meta["namespace"] = rom.get("namespace", "")
+    meta["resourceVersion"] = rom.get("resourceVersion", "")
+    meta["uid"] = rom.get("uid", "")
+    meta["labels"] = labels
+    meta["annotations"] = merged_annotations
+    if not meta.get("creationTimestamp"):
+        meta["creationTimestamp"] = rom.get("creationTimestamp")
+    return {k: v for k, v in meta.items() if v not in (None, "", [], {})}
+
+
+def from_crd(obj: Mapping[str, Any]) -> Resource:
+    """The projectcalico.org/v3 resource calicoctl v3.32.1 shows for a stored custom resource.
+
+    Accepts crd.projectcalico.org/v1 objects (written by v3.32, by v3.26-v3.31, or by kubectl
+    without the metadata annotation) and native projectcalico.org/v3 objects.  Read-side
+    defaults are applied (:func:`read_defaults`).
+    """
+    api_version = obj.get("apiVersion")
+    kind = str(obj.get("kind", ""))
+    data: dict[str, Any] = copy.deepcopy(dict(obj))
+    if api_version == GROUP_V1:
+        info = _BY_V1_KIND.get(kind)
+        if info is None:
+            raise ConversionError(f"{kind!r} is not a crd.projectcalico.org/v1 kind calicopy knows")
+        data["metadata"] = _v1_metadata_to_v3(obj, info)
+        spec = data.get("spec")
+        if isinstance(spec, dict):
+            for name in info.v1_string_bools:
+                if name in spec:
+                    spec[name] = spec[name] == "true"
+    elif api_version == GROUP_V3:
+        info = _info_for(kind)
+    else:
+        raise ConversionError(f"{api_version!r} is not a Calico custom resource group")
+    data["apiVersion"] = GROUP_V3
+    data["kind"] = info.kind
+    resource = info.model.from_storage(data)
+    return read_defaults(resource)
