@@ -16,6 +16,7 @@ from .convert import (
     read_defaults,
     to_crd,
 )
+from .core import from_core
 from .names import affinity_name, block_affinity_labels, block_name, cidr_to_name, handle_name, hostname_hash
 from .uid import UIDError, convert_uid
 
@@ -30,6 +31,7 @@ __all__ = [
     "block_name",
     "cidr_to_name",
     "convert_uid",
+    "from_core",
     "from_crd",
     "handle_name",
     "hostname_hash",
