@@ -1,0 +1,40 @@
+"""calicopy.testing: a faithful fake Kubernetes API server for Calico's CRDs, and the store behind it.
+
+* :class:`FakeKubeAPIServer` (``calicopy.testing.fakeapi``): a real HTTP(S) server speaking the
+  Kubernetes REST API for Calico's custom resources and a few core kinds;
+* :class:`Store` (``calicopy.testing.store``): the revisioned, thread-safe object store, usable
+  without HTTP;
+* the ``fake_kube`` pytest fixture (``calicopy.testing.pytest_plugin``);
+* ``python -m calicopy.testing serve --port N``.
+
+Nothing in the core package imports this one; names load on first use, so importing
+``calicopy.testing.store`` does not import the models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .fakeapi import GROUP_V1, GROUP_V3, FakeKubeAPIServer, FaultInjector
+    from .store import Store
+
+__all__ = ["GROUP_V1", "GROUP_V3", "FakeKubeAPIServer", "FaultInjector", "Store"]
+
+_LAZY = {
+    "FakeKubeAPIServer": "calicopy.testing.fakeapi",
+    "FaultInjector": "calicopy.testing.fakeapi",
+    "GROUP_V1": "calicopy.testing.fakeapi",
+    "GROUP_V3": "calicopy.testing.fakeapi",
+    "Store": "calicopy.testing.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'calicopy.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

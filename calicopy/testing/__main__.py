@@ -1,0 +1,50 @@
+"""``python -m calicopy.testing serve --port N``: run the fake Kubernetes API server until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from .fakeapi import GROUP_V1, GROUP_V3, FakeKubeAPIServer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m calicopy.testing", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the fake Kubernetes API on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="port (default: an ephemeral one)")
+    serve.add_argument(
+        "--group",
+        action="append",
+        choices=(GROUP_V1, GROUP_V3),
+        help=f"Calico API group to serve (repeatable; default {GROUP_V1})",
+    )
+    serve.add_argument("--tls", action="store_true", help="serve HTTPS with a generated CA")
+    serve.add_argument("--token", help="require this bearer token")
+    serve.add_argument("--window", type=int, default=10_000, help="revisions of watch history kept")
+    serve.add_argument("--bookmark-interval", type=float, default=5.0, help="seconds between watch bookmarks")
+    args = parser.parse_args(argv)
+    server = FakeKubeAPIServer(
+        args.group or (GROUP_V1,),
+        port=args.port,
+        tls=args.tls,
+        token=args.token,
+        window=args.window,
+        bookmark_interval=args.bookmark_interval,
+    )
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    with server:
+        print(f"serving {', '.join(server.groups)} on {server.url}", flush=True)
+        print(f"kubeconfig: {server.kubeconfig_path}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

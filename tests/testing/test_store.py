@@ -1,0 +1,176 @@
+"""The store's Python API, without HTTP."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from calicopy.resources.registry import KINDS
+from calicopy.testing import schema
+from calicopy.testing.store import (
+    AlreadyExists,
+    BadRequest,
+    Conflict,
+    Expired,
+    NotFound,
+    Store,
+    parse_label_selector,
+)
+
+R = "things"
+
+
+def _obj(name: str, ns: str = "", **labels: str) -> dict[str, object]:
+    meta: dict[str, object] = {"name": name, "labels": labels}
+    if ns:
+        meta["namespace"] = ns
+    return {"metadata": meta, "spec": {"n": 1}}
+
+
+def test_crud_and_revisions() -> None:
+    store = Store()
+    a = store.create(R, _obj("a"))
+    b = store.create(R, _obj("b"))
+    assert int(b["metadata"]["resourceVersion"]) == int(a["metadata"]["resourceVersion"]) + 1
+    assert store.revision == int(b["metadata"]["resourceVersion"])
+    with pytest.raises(AlreadyExists, match='things "a" already exists'):
+        store.create(R, _obj("a"))
+    a["spec"]["n"] = 2
+    updated = store.update(R, a)
+    assert updated["metadata"]["generation"] == 2 and updated["metadata"]["uid"] == a["metadata"]["uid"]
+    with pytest.raises(Conflict, match="the object has been modified"):
+        store.update(R, a)
+    assert store.update(R, updated) == updated  # no-op: same revision
+    with pytest.raises(Conflict, match="Precondition failed: UID"):
+        store.delete(R, "a", uid="nope")
+    gone = store.delete(R, "a", uid=updated["metadata"]["uid"])
+    assert int(gone["metadata"]["resourceVersion"]) == store.revision
+    with pytest.raises(NotFound, match='things "a" not found'):
+        store.get(R, "a")
+    # Handed-out objects are copies.
+    got = store.get(R, "b")
+    got["spec"]["n"] = 99
+    assert store.get(R, "b")["spec"]["n"] == 1
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "matches"),
+    [
+        ("a=1", {"a": "1"}, True),
+        ("a=1", {}, False),
+        ("a!=1", {}, True),
+        ("a in (1, 2)", {"a": "2"}, True),
+        ("a notin (1,2)", {"a": "3"}, True),
+        ("a,!b", {"a": ""}, True),
+        ("a>3", {"a": "4"}, True),
+        ("a<3", {"a": "4"}, False),
+        ("example.com/x==y", {"example.com/x": "y"}, True),
+        ("", {}, True),
+    ],
+)
+def test_label_selectors(selector: str, labels: dict[str, str], matches: bool) -> None:
+    assert parse_label_selector(selector).matches(labels) is matches
+
+
+@pytest.mark.parametrize("bad", ["a in (", "a=(", "=a", "a,", "a b", "a in ()", "a>x", "-a=1"])
+def test_bad_label_selectors(bad: str) -> None:
+    with pytest.raises(BadRequest, match="unable to parse requirement"):
+        parse_label_selector(bad)
+
+
+def test_list_namespaces_pagination_and_snapshots() -> None:
+    store = Store()
+    for ns in ("b", "a"):
+        for name in ("y", "x"):
+            store.create(R, _obj(name, ns, tier="t"))
+    everything = store.list(R)
+    assert [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in everything.items] == [
+        ("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")
+    ]  # fmt: skip
+    assert [o["metadata"]["name"] for o in store.list(R, "b").items] == ["x", "y"]
+    page = store.list(R, limit=3)
+    assert len(page.items) == 3 and page.remaining_item_count == 1
+    store.delete(R, "y", "b")
+    rest = store.list(R, limit=3, continue_=page.continue_)
+    assert [o["metadata"]["name"] for o in rest.items] == ["y"]  # the snapshot still has it
+    assert rest.resource_version == page.resource_version and rest.continue_ == ""
+    exact = store.list(R, resource_version=page.resource_version, resource_version_match="Exact")
+    assert len(exact.items) == 4
+
+
+def test_watch_history_window_and_translation() -> None:
+    store = Store(window=5)
+    start = store.revision
+    store.create(R, _obj("a", color="red"))
+    watch = store.watch(R, resource_version=str(start), label_selector="color=red")
+    a = store.get(R, "a")
+    a["metadata"]["labels"] = {"color": "blue"}
+    store.update(R, a)
+    events = [watch.next(timeout=1), watch.next(timeout=1)]
+    assert [e.type for e in events if e] == ["ADDED", "DELETED"]
+    assert watch.next(timeout=0.05) is None
+    for i in range(10):
+        store.create(R, _obj(f"n{i}"))
+    with pytest.raises(Expired, match="too old resource version"):
+        store.watch(R, resource_version=str(start)).next(timeout=1)
+    assert store.compacted_revision == store.revision - 5
+
+
+def test_watch_initial_events_and_close() -> None:
+    store = Store()
+    store.create(R, _obj("a"))
+    watch = store.watch(R)
+    assert watch.next(timeout=1) is not None
+    threading.Timer(0.1, watch.close).start()
+    assert list(watch) == []
+
+
+def test_concurrent_writers_get_unique_revisions() -> None:
+    store = Store()
+
+    def work(k: int) -> None:
+        for i in range(50):
+            store.create(R, _obj(f"o{k}-{i}"))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    revs = {int(o["metadata"]["resourceVersion"]) for o in store.list(R).items}
+    assert len(revs) == 200
+
+
+def test_finalizers_delay_deletion() -> None:
+    store = Store()
+    obj = _obj("f")
+    obj["metadata"]["finalizers"] = ["x"]  # type: ignore[index]
+    store.create(R, obj)
+    marked = store.delete(R, "f")
+    assert marked["metadata"]["deletionTimestamp"]
+    marked["metadata"]["finalizers"] = []
+    store.update(R, marked)
+    with pytest.raises(NotFound):
+        store.get(R, "f")
+
+
+def test_every_crd_kind_has_a_schema() -> None:
+    for info in KINDS.values():
+        if info.storage == "crd":
+            s = schema.kind_schema(info)
+            assert s["properties"]["metadata"]["properties"]["name"] == {"type": "string"}
+
+
+def test_schema_checks() -> None:
+    s = schema.kind_schema(KINDS["IPPool"])
+    value, errors = schema.process(
+        s, {"spec": {"cidr": "nope", "allowedUses": ["Workload"] * 11, "nodeSelector": None}}
+    )
+    assert "nodeSelector" not in value["spec"]
+    messages = {e.field: e.detail for e in errors}
+    assert messages["spec.cidr"] == 'Invalid value: "nope": spec.cidr in body must be of type cidr: "nope"'
+    assert messages["spec.allowedUses"] == "Too many: 11: must have at most 10 items"
+    bgp = schema.kind_schema(KINDS["BGPPeer"])
+    _, errors = schema.process(bgp, {"spec": {"asNumber": "64512"}})
+    assert errors and errors[0].reason == "FieldValueTypeInvalid"
