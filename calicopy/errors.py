@@ -17,6 +17,7 @@ __all__ = [
     "DatastoreError",
     "ErroredField",
     "ManifestError",
+    "OperationNotSupported",
     "ResourceAlreadyExists",
     "ResourceConflict",
     "ResourceNotFound",
@@ -159,6 +160,10 @@ class ResourceAlreadyExists(DatastoreError):
 
 class ResourceConflict(DatastoreError):
     """The resourceVersion given is stale (libcalico-go: ``update conflict``)."""
+
+
+class OperationNotSupported(DatastoreError):
+    """The datastore cannot do this to this kind (libcalico-go: ``operation <op> is not supported on <id>``)."""
 
 
 class VersionMismatchError(CalicoError):

@@ -952,15 +952,7 @@ def _resources_from_object(obj: dict[str, Any], path: str, source: str, number: 
                 )
             return _typed_list(obj, kind[:-4], path, source, number)
     if api_version == CRD_V1_API_VERSION:
-        raise ManifestError(
-            f"apiVersion {CRD_V1_API_VERSION} ({kind}) is not supported yet: converting the objects Kubernetes "
-            f"stores to {API_VERSION} comes with the KDD mapping. Write the resource with apiVersion: "
-            f"{API_VERSION} (calicoctl itself rejects this document: unknown resource type ({kind}) and/or "
-            f"version ({api_version}))",
-            source=source,
-            document=number,
-            field=_join(path, "apiVersion"),
-        )
+        return [_from_crd_v1(obj, kind, path, source, number)]
     raise ManifestError(
         f"unknown resource type ({kind}) and/or version ({api_version}){_unknown_hint(kind, api_version)}",
         source=source,
@@ -1059,6 +1051,24 @@ def _typed_list(obj: dict[str, Any], item_kind: str, path: str, source: str, num
             )
         out.extend(_resources_from_object(item, item_path, source, number, top=False))
     return out
+
+
+def _from_crd_v1(obj: dict[str, Any], kind: str, path: str, source: str, number: int) -> Resource:
+    """A crd.projectcalico.org/v1 object (as kubectl users write it) as calicoctl would read it back.
+
+    The KDD mapping turns it into the v3 resource (metadata annotation, names, read defaults);
+    that resource is then checked as strictly as a v3 manifest, so a field the API server would
+    silently prune is reported instead of dropped.
+    """
+    from .kdd import from_crd
+
+    try:
+        converted = from_crd(obj)
+    except CalicoError as exc:
+        raise ManifestError(
+            f"cannot read {kind} as {CRD_V1_API_VERSION}: {exc}", source=source, document=number, field=path or None
+        ) from None
+    return _from_dict(type(converted), converted.to_dict(), path, source, number)
 
 
 def _from_dict(model: type[Resource], obj: dict[str, Any], path: str, source: str, number: int) -> Resource:

@@ -176,18 +176,21 @@ CASES = [
         id="golden-v7",
     ),
     case(
-        POOL.replace("projectcalico.org/v3", "crd.projectcalico.org/v1"),
+        POOL.replace("projectcalico.org/v3", "crd.projectcalico.org/v1") + "  bogus: 1\n",
         1,
-        "apiVersion",
-        "not supported yet",
-        id="crd-v1",
+        "spec.bogus",
+        "not recognized",
+        id="crd-v1-unknown-field",  # the API server would prune it silently: calicopy reports it
     ),
     case(
-        "- " + POOL.replace("projectcalico.org/v3", "crd.projectcalico.org/v1").replace("\n", "\n  "),
+        "- "
+        + POOL.replace("projectcalico.org/v3", "crd.projectcalico.org/v1")
+        .replace("kind: IPPool", "kind: IPPools")
+        .replace("\n", "\n  "),
         1,
-        "[0].apiVersion",
-        "not supported yet",
-        id="crd-v1-in-array",
+        "[0]",
+        "not a crd.projectcalico.org/v1 kind",
+        id="crd-v1-unknown-kind-in-array",
     ),
     case(
         POOL.replace("projectcalico.org/v3", "projectcalico.org/v1"),

@@ -58,16 +58,18 @@ def test_seed_policy_loads() -> None:
     assert res.spec.egress[0].action == "Allow"
 
 
-def test_seed_crd_v1_pool_is_not_supported_yet() -> None:
-    path = EXAMPLES / "pool3-crd-v1.yaml"
-    with pytest.raises(ManifestError) as info:
-        manifests.load(path)
-    err = info.value
-    assert err.source == str(path)
-    assert err.document == 1
-    assert err.field == "apiVersion"
-    assert "crd.projectcalico.org/v1" in err.reason and "not supported yet" in err.reason
-    assert "unknown resource type (IPPool) and/or version (crd.projectcalico.org/v1)" in err.reason
+def test_seed_crd_v1_pool_reads_as_calicoctl_shows_it() -> None:
+    # kubectl-created crd.projectcalico.org/v1 object: no metadata annotation, so the KDD mapping
+    # keeps its metadata and applies calicoctl's IPPool read defaults (clientv3/ippool.go).
+    (pool,) = manifests.load(EXAMPLES / "pool3-crd-v1.yaml")
+    assert isinstance(pool, IPPool)
+    assert pool.api_version == "projectcalico.org/v3"
+    assert pool.metadata.name == "pool3"
+    assert pool.spec.cidr == "10.245.3.0/24"
+    assert pool.spec.block_size == 26
+    assert pool.spec.allowed_uses == ["Workload", "Tunnel"]
+    assert pool.spec.assignment_mode == "Automatic"
+    assert pool.spec.vxlan_mode == "Never"
 
 
 def test_package_level_names() -> None:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from ..errors import CalicoError
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER, ensure_tier_label
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KINDS, KindInfo
@@ -46,7 +47,7 @@ _META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)
 _TIME_FIELDS = ("creationTimestamp", "deletionTimestamp")
 
 
-class ConversionError(ValueError):
+class ConversionError(CalicoError, ValueError):
     """The object cannot be converted (unknown kind, wrong group, malformed metadata annotation or UID)."""
 
 

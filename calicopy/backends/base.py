@@ -1,0 +1,79 @@
+"""The Backend protocol: the narrow interface the Client uses, as libcalico-go's ``backend/api``.
+
+A backend stores and returns v3 resources; storage formats (CRDs, etcd keys) never leak above
+it.  Semantics every backend keeps:
+
+* ``create`` fails with :class:`~calicopy.errors.ResourceAlreadyExists`; the backend assigns
+  ``resourceVersion`` (and ``uid``/``creationTimestamp`` when the caller left them empty).
+* ``update`` needs ``metadata.resourceVersion``; a stale one is
+  :class:`~calicopy.errors.ResourceConflict`, a missing object
+  :class:`~calicopy.errors.ResourceNotFound`.
+* ``delete`` takes optional ``uid``/``resource_version`` preconditions and returns the deleted object.
+* ``list`` returns every item (paging is the backend's business) and the list's resourceVersion,
+  from which ``watch`` can continue; a kind the datastore does not hold lists empty.
+* Kinds a backend derives from other objects (Kubernetes Nodes, Profiles...) raise
+  :class:`~calicopy.errors.OperationNotSupported` on writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+from ..resources.meta import Resource
+
+__all__ = ["Backend", "ListResult", "WatchEvent", "WatchEventType"]
+
+WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListResult:
+    items: list[Resource]
+    resource_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    """One change.  ``object`` is None for BOOKMARK and ERROR; ``resource_version`` is where to resume."""
+
+    type: WatchEventType
+    object: Resource | None
+    resource_version: str = ""
+    error: str = field(default="")
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the Client needs from a datastore."""
+
+    def create(self, resource: Resource) -> Resource: ...
+
+    def update(self, resource: Resource) -> Resource: ...
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Resource: ...
+
+    def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None) -> ListResult: ...
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None = None,
+        *,
+        uid: str | None = None,
+        resource_version: str | None = None,
+    ) -> Resource: ...
+
+    def watch(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        resource_version: str = "",
+        label_selector: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[WatchEvent]: ...
+
+    def close(self) -> None: ...
