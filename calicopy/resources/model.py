@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
@@ -94,6 +96,9 @@ class FieldPlan:
     skip_zero: bool = False
     has_markers: bool = False
     pattern: re.Pattern[str] | None = None
+    # Where the Go type is a string (or a list/map of strings): sigs.k8s.io/yaml then turns a
+    # YAML/JSON number or boolean into its text before decoding, so calicoctl accepts it.
+    string_target: Literal["", "scalar", "list", "map"] = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,69 @@ def _is_go_zero(value: object) -> bool:
     if value is None or value is False:
         return True
     return isinstance(value, (int, float)) and value == 0
+
+
+def _string_target(annotation: Any) -> Literal["", "scalar", "list", "map"]:
+    tp = annotation
+    for _ in range(4):
+        origin = get_origin(tp)
+        if origin is typing.Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            args = [a for a in get_args(tp) if a is not NoneType]
+            if len(args) != 1:
+                return ""
+            tp = args[0]
+        else:
+            break
+    if tp is str:
+        return "scalar"
+    origin = get_origin(tp)
+    if origin is list and get_args(tp)[0] is str:
+        return "list"
+    if origin is dict and get_args(tp)[1] is str:
+        return "map"
+    return ""
+
+
+def _go_text(value: Any) -> Any:
+    """sigs.k8s.io/yaml's text for a number or boolean decoded into a Go string (else the value)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return _float32_g(value)
+    return value
+
+
+def _float32_g(value: float) -> str:
+    """strconv.FormatFloat(v, 'g', -1, 32): shortest float32 digits; %e when exp < -4 or exp >= 6."""
+    target = struct.unpack("f", struct.pack("f", value))[0]
+    text = f"{value:.8e}"
+    for digits in range(1, 10):
+        text = f"{value:.{digits - 1}e}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == target:
+            break
+    mantissa, _, exp_text = text.partition("e")
+    exponent = int(exp_text)
+    if exponent < -4 or exponent >= 6:
+        return f"{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    return format(Decimal(text), "f")
+
+
+def _strings_like_sigs_yaml(value: Any, target: str) -> Any:
+    if target == "scalar":
+        return _go_text(value)
+    if target == "list" and isinstance(value, list):
+        return [_go_text(v) for v in value]
+    if target == "map" and isinstance(value, Mapping):
+        return {k: _go_text(v) for k, v in value.items()}
+    return value
 
 
 def _unwrap(
@@ -234,7 +302,18 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
         )
         pattern = _compile_openapi_pattern(go.pattern) if go.pattern else None
         plans.append(
-            FieldPlan(name, info.alias or name, go, container, model, tags, skip_zero, _has_markers(go), pattern)
+            FieldPlan(
+                name,
+                info.alias or name,
+                go,
+                container,
+                model,
+                tags,
+                skip_zero,
+                _has_markers(go),
+                pattern,
+                _string_target(info.annotation),
+            )
         )
     by_alias = {p.alias: p for p in plans}
     folded: dict[str, str] = {}
@@ -329,6 +408,8 @@ def _normalise(
                 )
             )
             continue
+        if fp.string_target:
+            value = _strings_like_sigs_yaml(value, fp.string_target)
         sub = fp.model
         if sub is not None and value is not None:
             child = json_path(path, fp.alias)
