@@ -7,15 +7,42 @@ private keys, inline kubeconfigs) are left out of ``repr()`` so they never reach
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+import base64
+import json
+import logging
+import math
+import os
+import re
+import struct
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
+from .errors import ConfigError
 from .resources.meta import ObjectMeta
 from .resources.model import CalicoModel, GoField
 from .resources.types import GoFloat
 
-__all__ = ["SECRET_FIELDS", "CalicoAPIConfig", "CalicoAPIConfigSpec", "DatastoreType"]
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_CONFIG_PATH",
+    "DEFAULT_K8S_BURST",
+    "DEFAULT_K8S_QPS",
+    "ENV_VARS",
+    "SECRET_FIELDS",
+    "SERVICE_ACCOUNT_DIR",
+    "CalicoAPIConfig",
+    "CalicoAPIConfigSpec",
+    "DatastoreType",
+    "KubeConnection",
+    "kube_connection",
+    "load_config",
+    "load_config_from_bytes",
+    "load_config_from_environment",
+    "load_config_from_file",
+]
 
 DatastoreType = str
 ETCDV3 = "etcdv3"
@@ -70,3 +97,1095 @@ class CalicoAPIConfig(CalicoModel):
     api_version: Annotated[str, GoField(omit="empty")] = Field("projectcalico.org/v3", alias="apiVersion")
     metadata: Annotated[ObjectMeta, GoField()] = Field(default_factory=ObjectMeta, alias="metadata")
     spec: Annotated[CalicoAPIConfigSpec, GoField()] = Field(default_factory=CalicoAPIConfigSpec, alias="spec")
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading (libcalico-go lib/apiconfig/load.go, calicoctl commands/clientmgr/client.go)
+# ---------------------------------------------------------------------------------------------
+
+#: calicoctl's default ``--config`` path (``calicoctl/commands/constants/help.go``).  When this
+#: path (the default, or the same path given explicitly) cannot be ``stat``-ed, calicoctl reads
+#: the environment instead; any other missing path is an error.
+DEFAULT_CONFIG_PATH = "/etc/calico/calicoctl.cfg"
+API_VERSION = "projectcalico.org/v3"
+
+#: Kubernetes client rate limits used when the config leaves them at 0.  libcalico-go leaves the
+#: QPS to client-go (whose default is 5) and sets the burst to 100; calicopy uses 50/100.
+DEFAULT_K8S_QPS = 50.0
+DEFAULT_K8S_BURST = 100
+
+_log = logging.getLogger("calicopy.config")
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_UINT64_MAX = (1 << 64) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class _SpecField:
+    go_name: str  # Go field name (envconfig's FieldName)
+    json_name: str  # JSON key in the file
+    attr: str  # attribute of CalicoAPIConfigSpec
+    go_type: str  # "string", "bool", "float32", "int" (or a named string type)
+    env: str | None  # the envconfig tag; None when the field has no tag
+    ignored: bool = False  # ignored:"true": never read from the environment
+
+    @property
+    def kind(self) -> str:
+        return self.go_type if self.go_type in ("bool", "float32", "int") else "string"
+
+    @property
+    def env_key(self) -> str:
+        """envconfig's Key: ``CALICO_`` + the tag, or ``CALICO_`` + the upper-cased Go field name."""
+        return ("CALICO_" + (self.env if self.env else self.go_name)).upper()
+
+    @property
+    def env_alt(self) -> str:
+        """envconfig's Alt: the bare tag (looked up when Key is unset)."""
+        return (self.env or "").upper()
+
+
+# In Go struct order (envconfig processes fields in this order and stops at the first error).
+_SPEC_FIELDS: tuple[_SpecField, ...] = (
+    _SpecField("DatastoreType", "datastoreType", "datastore_type", "apiconfig.DatastoreType", "DATASTORE_TYPE"),
+    _SpecField("EtcdEndpoints", "etcdEndpoints", "etcd_endpoints", "string", "ETCD_ENDPOINTS"),
+    _SpecField("EtcdDiscoverySrv", "etcdDiscoverySrv", "etcd_discovery_srv", "string", "ETCD_DISCOVERY_SRV"),
+    _SpecField("EtcdUsername", "etcdUsername", "etcd_username", "string", "ETCD_USERNAME"),
+    _SpecField("EtcdPassword", "etcdPassword", "etcd_password", "string", "ETCD_PASSWORD"),
+    _SpecField("EtcdKeyFile", "etcdKeyFile", "etcd_key_file", "string", "ETCD_KEY_FILE"),
+    _SpecField("EtcdCertFile", "etcdCertFile", "etcd_cert_file", "string", "ETCD_CERT_FILE"),
+    _SpecField("EtcdCACertFile", "etcdCACertFile", "etcd_ca_cert_file", "string", "ETCD_CA_CERT_FILE"),
+    _SpecField("EtcdKey", "etcdKey", "etcd_key", "string", None, ignored=True),
+    _SpecField("EtcdCert", "etcdCert", "etcd_cert", "string", None, ignored=True),
+    _SpecField("EtcdCACert", "etcdCACert", "etcd_ca_cert", "string", None, ignored=True),
+    _SpecField("Kubeconfig", "kubeconfig", "kubeconfig", "string", "KUBECONFIG"),
+    _SpecField("K8sAPIEndpoint", "k8sAPIEndpoint", "k8s_api_endpoint", "string", "K8S_API_ENDPOINT"),
+    _SpecField("K8sKeyFile", "k8sKeyFile", "k8s_key_file", "string", "K8S_KEY_FILE"),
+    _SpecField("K8sCertFile", "k8sCertFile", "k8s_cert_file", "string", "K8S_CERT_FILE"),
+    _SpecField("K8sCAFile", "k8sCAFile", "k8s_ca_file", "string", "K8S_CA_FILE"),
+    # Tagged `ignore:"true"` (not `ignored`), so envconfig does read it, as CALICO_K8SAPITOKEN.
+    _SpecField("K8sAPIToken", "k8sAPIToken", "k8s_api_token", "string", None),
+    _SpecField(
+        "K8sInsecureSkipTLSVerify",
+        "k8sInsecureSkipTLSVerify",
+        "k8s_insecure_skip_tls_verify",
+        "bool",
+        "K8S_INSECURE_SKIP_TLS_VERIFY",
+    ),
+    _SpecField("K8sDisableNodePoll", "k8sDisableNodePoll", "k8s_disable_node_poll", "bool", "K8S_DISABLE_NODE_POLL"),
+    _SpecField("K8sUsePodCIDR", "usePodCIDR", "use_pod_cidr", "bool", "USE_POD_CIDR"),
+    _SpecField("KubeconfigInline", "kubeconfigInline", "kubeconfig_inline", "string", None, ignored=True),
+    _SpecField("K8sClientQPS", "k8sClientQPS", "k8s_client_qps", "float32", "K8S_CLIENT_QPS"),
+    _SpecField("K8sClientBurst", "k8sClientBurst", "k8s_client_burst", "int", "K8S_CLIENT_BURST"),
+    _SpecField("K8sCurrentContext", "k8sCurrentContext", "k8s_current_context", "string", "K8S_CURRENT_CONTEXT"),
+    _SpecField("CalicoAPIGroup", "calicoAPIGroup", "calico_api_group", "string", "CALICO_API_GROUP"),
+)
+_SECRET_ATTRS = frozenset(f.attr for f in _SPEC_FIELDS if f.json_name in SECRET_FIELDS)
+
+#: Environment variables read in environment mode, in lookup order per field (derived from the table).
+ENV_VARS: Mapping[str, tuple[str, ...]] = {
+    f.json_name: tuple(k for k in (f.env_key, f.env_alt) if k) for f in _SPEC_FIELDS if not f.ignored
+}
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
+    """Load calicoctl's client configuration the way ``calicoctl -c <path>`` does.
+
+    * ``path`` ``None`` means calicoctl's default, :data:`DEFAULT_CONFIG_PATH`.  If that path
+      cannot be ``stat``-ed, the configuration comes from the environment instead (``env``,
+      default ``os.environ``).  Any other path that cannot be ``stat``-ed is an error
+      (``Error reading config file: <path>``).
+    * A file and the environment are never merged: with a file, only ``HOME`` is consulted
+      (for the ``$HOME/.kube/config`` default, as libcalico-go's ``applyConfigDefaults`` does).
+    * Errors are :class:`~calicopy.errors.ConfigError`; their text follows libcalico-go and never
+      contains the value of a secret setting.
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    default_path = DEFAULT_CONFIG_PATH
+    filename = default_path if path is None else os.fspath(path)
+    try:
+        os.stat(filename)
+    except (OSError, ValueError):
+        if filename != default_path:
+            raise ConfigError(f"Error reading config file: {filename}") from None
+        _log.info("Config file: %s cannot be read - reading config from environment", filename)
+        return load_config_from_environment(environ)
+    return load_config_from_file(filename, env=environ)
+
+
+def load_config_from_file(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
+    """libcalico-go's ``LoadClientConfigFromFile``: the file must exist; YAML or JSON."""
+    filename = os.fspath(path)
+    try:
+        with open(filename, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        op = "read" if isinstance(exc, IsADirectoryError) else "open"
+        raise ConfigError(f"{op} {filename}: {_go_errno_text(exc)}") from None
+    try:
+        return load_config_from_bytes(data, env=env)
+    except ConfigError as exc:
+        raise ConfigError(f"syntax error in {filename}: {exc}") from None
+
+
+def load_config_from_bytes(data: bytes | str, *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
+    """libcalico-go's ``LoadClientConfigFromBytes``: ``sigs.k8s.io/yaml.UnmarshalStrict`` semantics.
+
+    Unknown keys and duplicate keys are errors, keys match case-insensitively (``encoding/json``),
+    YAML numbers and booleans given for a string setting become strings, and ``apiVersion`` and
+    ``kind`` must be ``projectcalico.org/v3`` and ``CalicoAPIConfig``.
+    """
+    _log.debug("Loading config from JSON or YAML data")
+    raw = _yaml_to_object(data)
+    try:
+        config = _decode_config(raw)
+    except _JSONError as exc:
+        raise ConfigError(
+            f"failed to parse config as YAML/JSON: error unmarshaling JSON: while decoding JSON: {exc}"
+        ) from None
+    if config.api_version != API_VERSION:
+        raise ConfigError("invalid config file: unknown APIVersion '" + config.api_version + "'")
+    if config.kind != CalicoAPIConfig.KIND:
+        raise ConfigError(
+            "invalid config file: expected kind '" + CalicoAPIConfig.KIND + "', got '" + config.kind + "'"
+        )
+    config = _apply_config_defaults(config, os.environ if env is None else env)
+    _log.debug("Datastore type: %s", config.spec.datastore_type)
+    return config
+
+
+def load_config_from_environment(env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
+    """libcalico-go's ``LoadClientConfigFromEnvironment`` (``envconfig.Process("calico", &spec)``).
+
+    For each setting ``CALICO_<NAME>`` is looked up first, then ``<NAME>``; a variable that is
+    set (even to ``""``) is parsed with Go's ``strconv`` rules for its type.
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for f in _SPEC_FIELDS:
+        if f.ignored:
+            continue
+        used = f.env_key
+        value = environ.get(used)
+        if value is None and f.env_alt:
+            used = f.env_alt
+            value = environ.get(used)
+        if value is None:
+            continue
+        try:
+            values[f.attr] = _parse_env_value(f, value)
+        except _StrconvError as exc:
+            shown = "<redacted>" if f.attr in _SECRET_ATTRS else value
+            source = f" (value read from {used})" if used != f.env_key else ""
+            raise ConfigError(
+                "failed to load config from env vars: envconfig.Process: "
+                f"assigning {f.env_key} to {f.go_name}: converting '{shown}' to type {f.go_type}. "
+                f"details: {exc}{source}"
+            ) from None
+    config = CalicoAPIConfig.model_validate({"spec": CalicoAPIConfigSpec.model_validate(values)})
+    return _apply_config_defaults(config, environ)
+
+
+def _apply_config_defaults(config: CalicoAPIConfig, env: Mapping[str, str]) -> CalicoAPIConfig:
+    spec = config.spec
+    updates: dict[str, Any] = {}
+    datastore = spec.datastore_type
+    if datastore == "":
+        _log.debug("Datastore type isn't set, trying to detect it")
+        datastore = ETCDV3 if spec.etcd_endpoints != "" else KUBERNETES
+        updates["datastore_type"] = datastore
+    if datastore == KUBERNETES:
+        home = env.get("HOME", "")
+        if spec.kubeconfig != "":
+            _log.debug("kubeconfig provided: %s", spec.kubeconfig)
+        elif spec.k8s_api_endpoint != "":
+            _log.debug("API endpoint provided: %s", spec.k8s_api_endpoint)
+        elif home == "":
+            _log.debug("No home directory, default path doesn't apply.")
+        else:
+            kubeconfig = os.path.join(home, ".kube", "config")
+            try:
+                os.stat(kubeconfig)
+            except (OSError, ValueError):
+                _log.debug("No kubeconfig file at default path, leaving blank.")
+            else:
+                updates["kubeconfig"] = kubeconfig
+                _log.debug("Using default kubeconfig path: %s", kubeconfig)
+    if not updates:
+        return config
+    return config.model_copy(update={"spec": spec.model_copy(update=updates)})
+
+
+# --- Go strconv ---------------------------------------------------------------------------------
+
+
+class _StrconvError(ValueError):
+    pass
+
+
+def _go_quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _syntax(func: str, text: str) -> _StrconvError:
+    return _StrconvError(f"strconv.{func}: parsing {_go_quote(text)}: invalid syntax")
+
+
+def _range(func: str, text: str) -> _StrconvError:
+    return _StrconvError(f"strconv.{func}: parsing {_go_quote(text)}: value out of range")
+
+
+def _underscore_ok(s: str) -> bool:
+    """Go's ``strconv.underscoreOK``: underscores only between digits (or after a base prefix)."""
+    saw = "^"
+    i = 0
+    if s[:1] in ("-", "+"):
+        s = s[1:]
+    hexa = False
+    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
+        i, saw, hexa = 2, "0", s[1].lower() == "x"
+    while i < len(s):
+        c = s[i]
+        if "0" <= c <= "9" or (hexa and "a" <= c.lower() <= "f"):
+            saw = "0"
+        elif c == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+        i += 1
+    return saw != "_"
+
+
+def go_parse_bool(text: str) -> bool:
+    """``strconv.ParseBool``."""
+    if text in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if text in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    raise _syntax("ParseBool", text)
+
+
+def _parse_uint_base0(text: str, func: str, orig: str) -> int:
+    s = text
+    if s == "":
+        raise _syntax(func, orig)
+    base = 10
+    if s[0] == "0":
+        if len(s) >= 3 and s[1].lower() in "box":
+            base = {"b": 2, "o": 8, "x": 16}[s[1].lower()]
+            s = s[2:]
+        else:
+            base, s = 8, s[1:]
+    digits = "0123456789abcdef"[:base]
+    underscores = False
+    clean = []
+    for c in s:
+        if c == "_":
+            underscores = True
+            continue
+        if c.lower() not in digits:
+            raise _syntax(func, orig)
+        clean.append(c)
+    if underscores and not _underscore_ok(text):
+        raise _syntax(func, orig)
+    return int("".join(clean), base) if clean else 0
+
+
+def go_parse_int(text: str, bits: int = 64) -> int:
+    """``strconv.ParseInt(text, 0, bits)`` (base prefixes, underscores, Go's range errors)."""
+    if text == "":
+        raise _syntax("ParseInt", text)
+    s, neg = text, False
+    if s[0] in "+-":
+        neg, s = s[0] == "-", s[1:]
+    value = _parse_uint_base0(s, "ParseInt", text)
+    limit = 1 << (bits - 1)
+    if (not neg and value >= limit) or (neg and value > limit):
+        raise _range("ParseInt", text)
+    return -value if neg else value
+
+
+_GO_DEC_FLOAT = re.compile(r"[+-]?(?:[0-9_]+(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?")
+_GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F_]+(?:\.[0-9a-fA-F_]*)?|\.[0-9a-fA-F_]+)[pP][+-]?[0-9_]+")
+
+
+def go_parse_float(text: str, bits: int = 64) -> float:
+    """``strconv.ParseFloat(text, bits)``; with ``bits=32`` the result is rounded to float32."""
+    s = text
+    body = s[1:] if s[:1] in "+-" else s
+    low = body.lower()
+    if low in ("inf", "infinity"):
+        return -math.inf if s.startswith("-") else math.inf
+    if s.lower() == "nan":
+        return math.nan
+    if _GO_HEX_FLOAT.fullmatch(s):
+        if "_" in s and not _underscore_ok(s):
+            raise _syntax("ParseFloat", text)
+        mantissa = s.replace("_", "")
+        value = float.fromhex(mantissa)
+    elif _GO_DEC_FLOAT.fullmatch(s) and any(c.isdigit() for c in s.split("e")[0].split("E")[0]):
+        if "_" in s and not _underscore_ok(s):
+            raise _syntax("ParseFloat", text)
+        try:
+            value = float(s.replace("_", ""))
+        except ValueError:
+            raise _syntax("ParseFloat", text) from None
+    else:
+        raise _syntax("ParseFloat", text)
+    if math.isinf(value):
+        raise _range("ParseFloat", text)
+    if bits == 32:
+        try:
+            value = _to_float32(value)
+        except OverflowError:
+            raise _range("ParseFloat", text) from None
+    return value
+
+
+def _to_float32(value: float) -> float:
+    result: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return result
+
+
+def _format_float32_g(value: float) -> str:
+    """Go's ``strconv.FormatFloat(v, 'g', -1, 32)``: the shortest float32 round-trip digits."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    v32 = _to_float32(value)
+    if v32 == 0:
+        return "-0" if math.copysign(1.0, v32) < 0 else "0"
+    for precision in range(1, 10):
+        candidate = f"{v32:.{precision - 1}e}"
+        if _to_float32(float(candidate)) == v32:
+            break
+    mantissa, _, exp_text = candidate.partition("e")
+    sign = "-" if mantissa.startswith("-") else ""
+    digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+    exp = int(exp_text)
+    if exp < -4 or exp >= 6:
+        frac = digits[1:]
+        return f"{sign}{digits[0]}{'.' + frac if frac else ''}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp < 0:
+        return f"{sign}0.{'0' * (-exp - 1)}{digits}"
+    whole = digits[: exp + 1].ljust(exp + 1, "0")
+    frac = digits[exp + 1 :]
+    return f"{sign}{whole}{'.' + frac if frac else ''}"
+
+
+def _parse_env_value(f: _SpecField, value: str) -> Any:
+    if f.kind == "bool":
+        return go_parse_bool(value)
+    if f.kind == "int":
+        return go_parse_int(value, 64)
+    if f.kind == "float32":
+        return go_parse_float(value, 32)
+    return value
+
+
+def _go_errno_text(exc: OSError) -> str:
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+# --- YAML as sigs.k8s.io/yaml (gopkg.in/yaml.v2) reads it ----------------------------------------
+
+_PLAIN_TAG = "tag:calicopy,2025:plain"
+_YAML_BOOL = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+}
+_YAML_SPECIAL_FLOATS = {
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def yaml_v2_resolve(text: str) -> Any:
+    """What ``gopkg.in/yaml.v2`` makes of an untagged plain scalar when decoding into ``interface{}``.
+
+    Booleans include ``y``/``n``/``on``/``off``; there are no base-60 numbers; timestamps stay strings.
+    """
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in _YAML_BOOL:
+        return _YAML_BOOL[text]
+    if text in _YAML_SPECIAL_FLOATS:
+        return _YAML_SPECIAL_FLOATS[text]
+    hint = text[0]
+    if hint == ".":
+        try:
+            return go_parse_float(text, 64)
+        except _StrconvError:
+            return text
+    if hint in "+-0123456789":
+        plain = text.replace("_", "")
+        try:
+            return go_parse_int(plain, 64)
+        except _StrconvError:
+            pass
+        if plain[:1] not in ("-", "+"):
+            try:
+                value = _parse_uint_base0(plain, "ParseUint", plain)
+                if value <= _UINT64_MAX:
+                    return value
+            except _StrconvError:
+                pass
+        if _YAML_STYLE_FLOAT.fullmatch(plain):
+            try:
+                return go_parse_float(plain, 64)
+            except _StrconvError:
+                pass
+        if plain.startswith("0b") or plain.startswith("-0b"):
+            digits = plain[3:] if plain.startswith("-") else plain[2:]
+            if digits and set(digits) <= {"0", "1"}:
+                value = int(digits, 2)
+                return -value if plain.startswith("-") else value
+    return text
+
+
+def _yaml_loader_class() -> type[Any]:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """SafeLoader with yaml.v2's scalar resolution and its strict duplicate-key check."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is yaml.ScalarNode and implicit[0]:
+                return _PLAIN_TAG
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[tuple[type, Any], int] = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    if isinstance(key, str) and key == "<<" and key_node.tag == _PLAIN_TAG:
+                        continue
+                    try:
+                        hash(key)
+                    except TypeError:
+                        continue
+                    marker = (type(key), key)
+                    if marker in seen:
+                        raise _DuplicateKey(key_node.start_mark.line + 1, key)
+                    seen[marker] = 1
+            return super().construct_mapping(node, deep=deep)
+
+        def flatten_mapping(self, node: Any) -> None:
+            for key_node, _ in node.value:
+                if key_node.tag == _PLAIN_TAG and key_node.value == "<<":
+                    key_node.tag = "tag:yaml.org,2002:merge"
+            super().flatten_mapping(node)
+
+    def _construct_plain(loader: Any, node: Any) -> Any:
+        return yaml_v2_resolve(loader.construct_scalar(node))
+
+    _Loader.add_constructor(_PLAIN_TAG, _construct_plain)
+    return _Loader
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, line: int, key: Any) -> None:
+        super().__init__(line, key)
+        self.line = line
+        self.key = key
+
+
+def _yaml_to_object(data: bytes | str) -> Any:
+    """Parse the first YAML document as yaml.v2 would; errors never quote the document."""
+    import yaml
+
+    loader = _yaml_loader_class()(data)
+    try:
+        try:
+            return loader.get_data() if loader.check_data() else None
+        finally:
+            loader.dispose()
+    except _DuplicateKey as exc:
+        key = _go_quote(exc.key) if isinstance(exc.key, str) else _go_key_text(exc.key)
+        message = f"yaml: unmarshal errors:\n  line {exc.line}: key {key} already set in map"
+    except yaml.reader.ReaderError as exc:
+        message = (
+            "yaml: invalid leading UTF-8 octet"
+            if isinstance(exc.character, bytes | int) and exc.encoding
+            else "yaml: control characters are not allowed"
+        )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        message = f"yaml: {where}{exc.problem or exc.context or 'invalid YAML'}"
+    except yaml.YAMLError:
+        message = "yaml: invalid YAML"
+    raise ConfigError(f"failed to parse config as YAML/JSON: error converting YAML to JSON: {message}")
+
+
+def _go_key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        text = _format_float32_g(key)
+        return {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}.get(text, text)
+    return str(key)
+
+
+# --- encoding/json decoding of the converted document ------------------------------------------
+
+
+class _JSONError(Exception):
+    pass
+
+
+_TOP_FIELDS = ("apiVersion", "kind", "metadata", "spec")
+_SPEC_BY_JSON = {f.json_name: f for f in _SPEC_FIELDS}
+
+
+def _match_field(key: str, names: Iterable[str]) -> str | None:
+    """encoding/json: an exact match first, else a case-insensitive one."""
+    names = tuple(names)
+    if key in names:
+        return key
+    folded = key.lower()
+    return next((n for n in names if n.lower() == folded), None)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _json_number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return json.dumps(value)
+
+
+def _check_jsonable(value: Any) -> None:
+    """json.Marshal rejects NaN and infinities wherever they are."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(
+            "failed to parse config as YAML/JSON: error converting YAML to JSON: json: unsupported value: "
+            + _format_float32_g(value)
+        )
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_jsonable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_jsonable(item)
+
+
+def _string_keys(mapping: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if key is None or not isinstance(key, str | int | float | bool):
+            raise ConfigError(
+                "failed to parse config as YAML/JSON: error converting YAML to JSON: "
+                f"unsupported map key of type: {type(key).__name__}"
+            )
+        out[key if isinstance(key, str) else _go_key_text(key)] = value
+    return out
+
+
+def _decode_config(raw: Any) -> CalicoAPIConfig:
+    if raw is None:
+        return CalicoAPIConfig.model_validate({"kind": "", "apiVersion": ""})
+    if not isinstance(raw, dict):
+        _check_jsonable(raw)
+        raise _JSONError(f"json: cannot unmarshal {_json_kind(raw)} into Go value of type apiconfig.CalicoAPIConfig")
+    top = _string_keys(raw)
+    # Coerce scalars for string targets before the NaN/Inf check, as sigs.k8s.io/yaml does.
+    values: dict[str, Any] = {"kind": "", "apiVersion": ""}
+    first_error: _JSONError | None = None
+
+    def note(error: _JSONError) -> None:
+        nonlocal first_error
+        if first_error is None:
+            first_error = error
+
+    spec_values: dict[str, Any] = {}
+    metadata: Any = None
+    for key in sorted(top):  # json.Marshal of a Go map sorts the keys
+        value = top[key]
+        name = _match_field(key, _TOP_FIELDS)
+        if name in ("apiVersion", "kind"):
+            value = _coerce_to_string(value)
+            _check_jsonable(value)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                note(_type_error(value, f"CalicoAPIConfig.{name}", "string"))
+                continue
+            values[name] = value
+        elif name == "metadata":
+            _check_jsonable(value)
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                note(_type_error(value, "CalicoAPIConfig.metadata", "v1.ObjectMeta"))
+                continue
+            metadata = _string_keys(value)
+        elif name == "spec":
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                _check_jsonable(value)
+                note(_type_error(value, "CalicoAPIConfig.spec", "apiconfig.CalicoAPIConfigSpec"))
+                continue
+            _decode_spec(_string_keys(value), spec_values, note)
+        else:
+            _check_jsonable(value)
+            note(_JSONError(f"json: unknown field {_go_quote(key)}"))
+    if first_error is not None:
+        raise first_error
+    if metadata is not None:
+        try:
+            values["metadata"] = ObjectMeta.from_dict(metadata)
+        except ValueError as exc:
+            raise _JSONError(f"json: metadata: {exc}") from None
+    values["spec"] = CalicoAPIConfigSpec.model_validate(spec_values)
+    return CalicoAPIConfig.model_validate(values)
+
+
+def _coerce_to_string(value: Any) -> Any:
+    """sigs.k8s.io/yaml turns YAML ints, floats and bools into strings when the target is a string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and _INT64_MIN <= value <= _UINT64_MAX:
+        return str(value)
+    if isinstance(value, float):
+        return _format_float32_g(value)
+    return value
+
+
+def _type_error(value: Any, path: str, go_type: str, *, literal: bool = False) -> _JSONError:
+    kind = "number " + _json_number(value) if literal else _json_kind(value)
+    return _JSONError(f"json: cannot unmarshal {kind} into Go struct field {path} of type {go_type}")
+
+
+def _decode_spec(spec: dict[str, Any], out: dict[str, Any], note: Callable[[_JSONError], None]) -> None:
+    for key in sorted(spec):
+        value = spec[key]
+        name = _match_field(key, _SPEC_BY_JSON)
+        if name is None:
+            _check_jsonable(value)
+            note(_JSONError(f"json: unknown field {_go_quote(key)}"))
+            continue
+        f = _SPEC_BY_JSON[name]
+        path = f"CalicoAPIConfigSpec.spec.{f.json_name}"
+        if f.kind == "string":
+            value = _coerce_to_string(value)
+        _check_jsonable(value)
+        if value is None:
+            continue  # JSON null leaves the Go value alone
+        if f.kind == "string":
+            if not isinstance(value, str):
+                note(_type_error(value, path, f.go_type))
+                continue
+            out[f.attr] = value
+        elif f.kind == "bool":
+            if not isinstance(value, bool):
+                note(_type_error(value, path, "bool"))
+                continue
+            out[f.attr] = value
+        elif f.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                note(_type_error(value, path, "int"))
+                continue
+            number = value
+            if isinstance(number, float):
+                if not (number.is_integer() and abs(number) < 1e21):
+                    note(_type_error(value, path, "int", literal=True))
+                    continue
+                number = int(number)
+            if not _INT64_MIN <= number <= _INT64_MAX:
+                note(_type_error(value, path, "int", literal=True))
+                continue
+            out[f.attr] = number
+        else:  # float32
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                note(_type_error(value, path, "float32"))
+                continue
+            try:
+                out[f.attr] = _to_float32(float(value))
+            except OverflowError:
+                note(_type_error(value, path, "float32", literal=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Kubernetes connection settings (libcalico-go lib/backend/k8s/client.go CreateKubernetesClientset
+# with client-go's clientcmd loading rules, reimplemented without client-go)
+# ---------------------------------------------------------------------------------------------
+
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+_EMPTY_CONFIG = (
+    "invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KubeConnection:
+    """How to reach the Kubernetes API server; the bearer token and client key stay out of ``repr()``."""
+
+    server: str
+    ca_file: str = ""
+    ca_data: bytes = b""
+    cert_file: str = ""
+    cert_data: bytes = b""
+    key_file: str = ""
+    key_data: bytes = field(default=b"", repr=False)
+    bearer_token: str = field(default="", repr=False)
+    bearer_token_file: str = ""
+    insecure_skip_tls_verify: bool = False
+    tls_server_name: str = ""
+    qps: float = DEFAULT_K8S_QPS
+    burst: int = DEFAULT_K8S_BURST
+    context: str = ""  # the kubeconfig context used ("" for in-cluster or override-only settings)
+    in_cluster: bool = False
+
+
+@dataclass(slots=True)
+class _Kubeconfig:
+    clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    current_context: str = ""
+
+
+_PATH_KEYS = {"cluster": ("certificate-authority",), "user": ("client-certificate", "client-key", "tokenFile")}
+
+
+def _parse_kubeconfig(data: bytes | str, origin: str, base_dir: str | None) -> _Kubeconfig:
+    """One kubeconfig document; later duplicates of a name do not replace earlier ones here."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(data)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ConfigError(f"error loading config file {origin}: yaml: {line}{exc.problem or exc.context}") from None
+    except yaml.YAMLError:
+        raise ConfigError(f"error loading config file {origin}: invalid YAML") from None
+    config = _Kubeconfig()
+    if raw is None:
+        return config
+    if not isinstance(raw, dict):
+        raise ConfigError(f"error loading config file {origin}: not a kubeconfig mapping")
+    for section, attr, inner in (
+        ("clusters", "clusters", "cluster"),
+        ("users", "users", "user"),
+        ("contexts", "contexts", "context"),
+    ):
+        entries = raw.get(section) or []
+        if not isinstance(entries, list):
+            raise ConfigError(f"error loading config file {origin}: {section} must be a list")
+        target: dict[str, dict[str, Any]] = getattr(config, attr)
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name", ""), str):
+                raise ConfigError(f"error loading config file {origin}: malformed entry in {section}")
+            body = entry.get(inner) or {}
+            if not isinstance(body, dict):
+                raise ConfigError(
+                    f"error loading config file {origin}: {section} entry {entry.get('name', '')!r} is malformed"
+                )
+            body = dict(body)
+            if base_dir is not None:
+                for key in _PATH_KEYS.get(inner, ()):
+                    value = body.get(key)
+                    if isinstance(value, str) and value and not os.path.isabs(value):
+                        body[key] = os.path.join(base_dir, value)
+            target.setdefault(str(entry.get("name", "")), body)
+    current = raw.get("current-context") or ""
+    config.current_context = current if isinstance(current, str) else ""
+    return config
+
+
+def _merge_kubeconfigs(configs: Iterable[_Kubeconfig]) -> _Kubeconfig:
+    """client-go's merge: the first file to define a name (or the current-context) wins."""
+    merged = _Kubeconfig()
+    for config in configs:
+        for attr in ("clusters", "users", "contexts"):
+            target: dict[str, dict[str, Any]] = getattr(merged, attr)
+            for name, body in getattr(config, attr).items():
+                target.setdefault(name, body)
+        if not merged.current_context:
+            merged.current_context = config.current_context
+    return merged
+
+
+def _load_kubeconfig_files(kubeconfig: str) -> _Kubeconfig:
+    """``fillLoadingRulesFromKubeConfigSpec``: a path list becomes a precedence list, else an explicit path."""
+    paths = kubeconfig.split(os.pathsep) if kubeconfig else []
+    if len(paths) > 1:
+        unique = list(dict.fromkeys(p for p in paths if p))
+        configs = []
+        for p in unique:
+            try:
+                with open(p, "rb") as fh:
+                    data = fh.read()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise ConfigError(f'error loading config file "{p}": {_go_errno_text(exc)}') from None
+            configs.append(_parse_kubeconfig(data, f'"{p}"', os.path.dirname(os.path.abspath(p))))
+        if not configs:
+            _log.warning("Config not found: %s", ", ".join(unique))
+        return _merge_kubeconfigs(configs)
+    if not paths:
+        return _Kubeconfig()
+    path = paths[0]
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise ConfigError(f"stat {path}: no such file or directory") from None
+    except OSError as exc:
+        raise ConfigError(f'error loading config file "{path}": {_go_errno_text(exc)}') from None
+    return _parse_kubeconfig(data, f'"{path}"', os.path.dirname(os.path.abspath(path)))
+
+
+def _b64(value: Any, what: str, origin: str) -> bytes:
+    if not value:
+        return b""
+    try:
+        return base64.b64decode(str(value), validate=True)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{origin}: {what} is not valid base64") from None
+
+
+def kube_connection(
+    config: CalicoAPIConfig,
+    context: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    service_account_dir: str | os.PathLike[str] = SERVICE_ACCOUNT_DIR,
+) -> KubeConnection:
+    """Resolve the Kubernetes API settings of ``config`` the way libcalico-go builds its client.
+
+    * ``kubeconfigInline`` wins; it is used as it is (its current-context; no overrides, no
+      in-cluster fallback), as libcalico-go does.
+    * Otherwise ``kubeconfig`` (a path, or an ``os.pathsep``-separated list merged with client-go's
+      "first definition wins" rule) is read, then the explicit settings override it: ``context``
+      (or ``k8sCurrentContext``), ``k8sAPIEndpoint``, ``k8sCertFile``, ``k8sKeyFile``, ``k8sCAFile``,
+      ``k8sAPIToken`` and ``k8sInsecureSkipTLSVerify``.
+    * When that leaves no cluster at all, the in-cluster service account is used if
+      ``KUBERNETES_SERVICE_HOST``/``KUBERNETES_SERVICE_PORT`` are set (in ``env``, default
+      ``os.environ``) and ``<service_account_dir>/token`` exists.
+    * QPS and burst come from ``k8sClientQPS``/``k8sClientBurst``, or 50/100 when 0.
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    spec = config.spec
+    qps = float(spec.k8s_client_qps) or DEFAULT_K8S_QPS
+    burst = spec.k8s_client_burst or DEFAULT_K8S_BURST
+    if spec.kubeconfig_inline:
+        if context:
+            _log.debug("kubeconfigInline is set: the context override is not applied (as in libcalico-go)")
+        inline = _parse_kubeconfig(spec.kubeconfig_inline, "kubeconfigInline", None)
+        try:
+            return _direct(inline, "", {}, {}, qps, burst, origin="kubeconfigInline")
+        except _EmptyConfig:
+            raise ConfigError(_EMPTY_CONFIG) from None
+
+    merged = _load_kubeconfig_files(spec.kubeconfig)
+    cluster_overrides: dict[str, Any] = {}
+    user_overrides: dict[str, Any] = {}
+    if spec.k8s_api_endpoint:
+        cluster_overrides["server"] = spec.k8s_api_endpoint
+    if spec.k8s_ca_file:
+        cluster_overrides["certificate-authority"] = spec.k8s_ca_file
+    if spec.k8s_insecure_skip_tls_verify:
+        cluster_overrides["insecure-skip-tls-verify"] = True
+    if spec.k8s_cert_file:
+        user_overrides["client-certificate"] = spec.k8s_cert_file
+    if spec.k8s_key_file:
+        user_overrides["client-key"] = spec.k8s_key_file
+    if spec.k8s_api_token:
+        user_overrides["token"] = spec.k8s_api_token
+    context_override = context or spec.k8s_current_context
+    try:
+        return _direct(merged, context_override, cluster_overrides, user_overrides, qps, burst, origin="kubeconfig")
+    except _EmptyConfig:
+        pass
+    host, port = environ.get("KUBERNETES_SERVICE_HOST", ""), environ.get("KUBERNETES_SERVICE_PORT", "")
+    sa_dir = os.fspath(service_account_dir)
+    token_file = os.path.join(sa_dir, "token")
+    if not (host and port and os.path.isfile(token_file)):
+        raise ConfigError(_EMPTY_CONFIG)
+    return _in_cluster(host, port, sa_dir, cluster_overrides, user_overrides, qps, burst)
+
+
+class _EmptyConfig(Exception):
+    pass
+
+
+def _direct(
+    kc: _Kubeconfig,
+    context_override: str,
+    cluster_overrides: Mapping[str, Any],
+    user_overrides: Mapping[str, Any],
+    qps: float,
+    burst: int,
+    *,
+    origin: str,
+) -> KubeConnection:
+    """client-go's DirectClientConfig.ClientConfig (the checks and merges calicopy needs)."""
+    errors: list[str] = []
+    context_name = context_override or kc.current_context
+    ctx: Mapping[str, Any] = {}
+    if context_name:
+        if context_name in kc.contexts:
+            ctx = kc.contexts[context_name]
+        elif context_override:
+            raise ConfigError(f'context "{context_name}" does not exist')
+        else:
+            errors.append(f"context was not found for specified context: {context_name}")
+    cluster_name = str(ctx.get("cluster") or "")
+    user_name = str(ctx.get("user") or "")
+    cluster = dict(kc.clusters.get(cluster_name, {}))
+    user = dict(kc.users.get(user_name, {}))
+
+    cluster.update(cluster_overrides)
+    if cluster_overrides.get("insecure-skip-tls-verify") or "certificate-authority" in cluster_overrides:
+        cluster.pop("certificate-authority-data", None)
+        if "certificate-authority" not in cluster_overrides:
+            cluster.pop("certificate-authority", None)
+    user.update(user_overrides)
+    if "client-certificate" in user_overrides:
+        user.pop("client-certificate-data", None)
+    if "client-key" in user_overrides:
+        user.pop("client-key-data", None)
+    if "token" in user_overrides:
+        user.pop("tokenFile", None)
+
+    if not any(v not in (None, "", False) for v in cluster.values()):
+        if not errors and _user_errors(user, user_name) == []:
+            raise _EmptyConfig
+        errors.append("cluster has no server defined")
+    else:
+        if not cluster.get("server"):
+            errors.append(f'no server found for cluster "{cluster_name}"')
+        ca_file = str(cluster.get("certificate-authority") or "")
+        if cluster.get("insecure-skip-tls-verify") and (ca_file or cluster.get("certificate-authority-data")):
+            errors.append("specifying a root certificates file with the insecure flag is not allowed")
+        if ca_file:
+            try:
+                with open(ca_file, "rb"):
+                    pass
+            except OSError as exc:
+                errors.append(
+                    f"unable to read certificate-authority {ca_file} for {cluster_name} due to "
+                    f"open {ca_file}: {_go_errno_text(exc)}"
+                )
+    errors.extend(_user_errors(user, user_name))
+    if errors:
+        raise ConfigError(
+            "invalid configuration: " + (errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]")
+        )
+
+    token = str(user.get("token") or "")
+    token_file = str(user.get("tokenFile") or "")
+    if not token and token_file:
+        try:
+            with open(token_file, encoding="utf-8") as fh:
+                token = fh.read()
+        except OSError as exc:
+            raise ConfigError(f"open {token_file}: {_go_errno_text(exc)}") from None
+    where = f"{origin} user {user_name!r}"
+    return KubeConnection(
+        server=str(cluster.get("server") or ""),
+        ca_file=str(cluster.get("certificate-authority") or ""),
+        ca_data=_b64(
+            cluster.get("certificate-authority-data"),
+            "certificate-authority-data",
+            f"{origin} cluster {cluster_name!r}",
+        ),
+        cert_file=str(user.get("client-certificate") or ""),
+        cert_data=_b64(user.get("client-certificate-data"), "client-certificate-data", where),
+        key_file=str(user.get("client-key") or ""),
+        key_data=_b64(user.get("client-key-data"), "client-key-data", where),
+        bearer_token=token,
+        bearer_token_file=token_file,
+        insecure_skip_tls_verify=bool(cluster.get("insecure-skip-tls-verify")),
+        tls_server_name=str(cluster.get("tls-server-name") or ""),
+        qps=qps,
+        burst=burst,
+        context=context_name,
+    )
+
+
+def _user_errors(user: Mapping[str, Any], name: str) -> list[str]:
+    errors: list[str] = []
+    for mechanism in ("exec", "auth-provider"):
+        if user.get(mechanism):
+            errors.append(f"user {name!r} uses {mechanism} credentials, which calicopy does not support")
+    if user.get("username") or user.get("password"):
+        errors.append(f"user {name!r} uses basic authentication, which calicopy does not support")
+    has_cert = bool(user.get("client-certificate") or user.get("client-certificate-data"))
+    has_key = bool(user.get("client-key") or user.get("client-key-data"))
+    if has_cert and not has_key:
+        errors.append(
+            f"client-key-data or client-key must be specified for {name} to use the clientCert authentication method."
+        )
+    if has_key and not has_cert:
+        errors.append(
+            f"client-cert-data or client-cert must be specified for {name} to use the clientCert authentication method."
+        )
+    return errors
+
+
+def _in_cluster(
+    host: str,
+    port: str,
+    sa_dir: str,
+    cluster_overrides: Mapping[str, Any],
+    user_overrides: Mapping[str, Any],
+    qps: float,
+    burst: int,
+) -> KubeConnection:
+    """client-go's rest.InClusterConfig plus the overrides in-cluster configs accept (server, token, CA)."""
+    token_file = os.path.join(sa_dir, "token")
+    try:
+        with open(token_file, encoding="utf-8") as fh:
+            token = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"open {token_file}: {_go_errno_text(exc)}") from None
+    ca_file = os.path.join(sa_dir, "ca.crt")
+    if not os.path.isfile(ca_file):
+        _log.error("Expected to load root CA config from %s, but it is missing", ca_file)
+        ca_file = ""
+    hostport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    server = "https://" + hostport
+    if cluster_overrides.get("server"):
+        server = str(cluster_overrides["server"])
+    if user_overrides.get("token"):
+        token, token_file = str(user_overrides["token"]), ""
+    if cluster_overrides.get("certificate-authority"):
+        ca_file = str(cluster_overrides["certificate-authority"])
+    _log.debug("Using in-cluster configuration")
+    return KubeConnection(
+        server=server,
+        ca_file=ca_file,
+        bearer_token=token,
+        bearer_token_file=token_file,
+        qps=qps,
+        burst=burst,
+        in_cluster=True,
+    )
