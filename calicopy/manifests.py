@@ -600,7 +600,10 @@ def _parse_document(body: str) -> tuple[Any, bool]:
         return _build(parser)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or "invalid YAML"
-        if exc.context:
+        if "maximum nesting depth" in problem:
+            # libyaml >= 0.2.6 (PyYAML 6.0.4 wheels) stops at its own depth limit before ours.
+            problem = f"document is nested too deeply (the limit is {MAX_DEPTH} levels)"
+        elif exc.context:
             problem = f"{problem} ({exc.context})"
         raise _Problem(problem, exc.problem_mark) from None
     except yaml.YAMLError as exc:  # ReaderError: characters YAML does not allow
