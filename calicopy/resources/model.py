@@ -156,17 +156,29 @@ def _go_text(value: Any) -> Any:
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
-        return _float32_g(value)
+        return go_format_g(value, 32)
     return value
 
 
-def _float32_g(value: float) -> str:
-    """strconv.FormatFloat(v, 'g', -1, 32): shortest float32 digits; %e when exp < -4 or exp >= 6."""
-    target = struct.unpack("f", struct.pack("f", value))[0]
-    text = f"{value:.8e}"
-    for digits in range(1, 10):
+def go_format_g(value: float, bits: int = 64) -> str:
+    """Go's ``strconv.FormatFloat(v, 'g', -1, bits)`` (also fmt's ``%v`` of a float64).
+
+    Shortest digits that read back as the same float32/float64; exponent form when the decimal
+    exponent is below -4 or at least 6 (``1e+06``, ``1.2345679e+08``), else plain (``100``, ``0.5``).
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+
+    def narrow(x: float) -> float:
+        return struct.unpack("f", struct.pack("f", x))[0] if bits == 32 else x
+
+    target = narrow(value)
+    text = f"{value:.16e}"
+    for digits in range(1, 18):
         text = f"{value:.{digits - 1}e}"
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == target:
+        if narrow(float(text)) == target:
             break
     mantissa, _, exp_text = text.partition("e")
     exponent = int(exp_text)
