@@ -17,6 +17,7 @@ from .errors import (
     DatastoreError,
     ErroredField,
     ManifestError,
+    OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
     ResourceNotFound,
@@ -29,6 +30,8 @@ __version__ = "0.1.0"
 
 # Public name -> module that defines it.  Kinds come from the registry's modules.
 _LAZY: dict[str, str] = {
+    "Client": "calicopy.client",
+    "ApplyOutcome": "calicopy.client",
     "CalicoAPIConfig": "calicopy.config",
     "default": "calicopy.resources.defaults",
     "load": "calicopy.manifests",
@@ -65,7 +68,7 @@ _KIND_MODULES: dict[str, str] = {
     "Tier": "tier",
     "WorkloadEndpoint": "workloadendpoint",
 }
-_SUBMODULES = frozenset({"selector", "resources", "manifests", "errors", "config"})
+_SUBMODULES = frozenset({"selector", "resources", "manifests", "errors", "config", "kdd", "testing"})
 
 __all__ = [
     "CalicoError",
@@ -73,6 +76,7 @@ __all__ = [
     "DatastoreError",
     "ErroredField",
     "ManifestError",
+    "OperationNotSupported",
     "ResourceAlreadyExists",
     "ResourceConflict",
     "ResourceNotFound",
@@ -103,6 +107,8 @@ if TYPE_CHECKING:
     from . import manifests as manifests
     from . import resources as resources
     from . import selector as selector
+    from .client import ApplyOutcome as ApplyOutcome
+    from .client import Client as Client
     from .config import CalicoAPIConfig as CalicoAPIConfig
     from .manifests import dump as dump
     from .manifests import load as load
