@@ -1,19 +1,21 @@
-"""The guided tour behind ``calicopy demo``: the seed scenario, offline.
+"""The guided tour behind ``calicopy demo``: the seed scenario on an embedded fake cluster.
 
-It walks the seed manifests through what calicopy does today: strict loading as calicoctl
-reads files, libcalico-go validation and defaulting, selector evaluation, calicoctl-style
-output.  It needs no cluster and opens no connection.
+It starts :class:`calicopy.testing.FakeKubeAPIServer` in-process on 127.0.0.1 and walks the
+seed manifests through the real Kubernetes-datastore path: a calicoctl.cfg-style config, the
+Client, the KDD mapping, the HTTP API.  No real cluster, no network beyond loopback.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from . import manifests, selector
+from .cli.printer import render_table
 from .errors import CalicoError
-from .kdd import to_crd
-from .resources.defaults import default
 from .resources.networkpolicy import NetworkPolicy
 
 SEED_POOL1 = """\
@@ -64,43 +66,94 @@ spec:
 """
 
 SAMPLE_PODS = {
-    "production/redis-0": {"role": "database", "app": "redis"},
-    "production/web-7d9f": {"role": "frontend", "app": "web"},
-    "production/batch-1": {"role": "batch"},
-    "production/unlabelled": {},
+    "redis-0": {"role": "database", "app": "redis"},
+    "web-7d9f": {"role": "frontend", "app": "web"},
+    "batch-1": {"role": "batch"},
 }
+
+CALICOCTL_CFG = """\
+apiVersion: projectcalico.org/v3
+kind: CalicoAPIConfig
+metadata: {{}}
+spec:
+  datastoreType: kubernetes
+  kubeconfig: {kubeconfig}
+"""
+
+
+def _pod(name: str, labels: dict[str, str], ip: str) -> dict[str, object]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "production", "labels": labels},
+        "spec": {"nodeName": "node-1", "containers": [{"name": "main", "image": "example"}]},
+        "status": {"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}]},
+    }
 
 
 def run(echo: Callable[[str], None] = print) -> None:
-    """Print the tour; raises nothing for the seed data (a failure here is a calicopy bug)."""
-    echo("== 1. Load pool1 (projectcalico.org/v3), validated as calicoctl would")
-    (pool,) = manifests.loads(SEED_POOL1, source="seed:pool1.yaml")
-    echo(manifests.dump([pool]))
-    echo("\n== 2. libcalico-go's create-time defaults (calicopy.default)")
-    echo(manifests.dump([default(pool)]))
+    """Walk the seed scenario through the real KDD path against an in-process fake API server."""
+    from .client import Client
+    from .testing import FakeKubeAPIServer
 
-    echo("\n== 3. pool3 written by kubectl as crd.projectcalico.org/v1, read as calicoctl shows it")
-    (pool3,) = manifests.loads(SEED_POOL3_CRD_V1, source="seed:pool3.yaml")
-    echo(manifests.dump([pool3]))
-    echo("\n   ...and pool1 as libcalico-go would store it in Kubernetes (calicopy.kdd.to_crd):")
-    echo(json.dumps(to_crd(default(pool)), indent=2))
+    with tempfile.TemporaryDirectory(prefix="calicopy-demo-") as tmp, FakeKubeAPIServer() as server:
+        cfg = Path(tmp) / "calicoctl.cfg"
+        cfg.write_text(CALICOCTL_CFG.format(kubeconfig=server.kubeconfig_path))
+        echo(f"== A fake Kubernetes API server with Calico's CRDs is listening on {server.url}")
+        echo(f"== calicoctl.cfg ({cfg}):\n{cfg.read_text()}")
+        with Client.from_config(str(cfg)) as client:
+            _tour(client, server, echo)
 
-    echo("\n== 4. A pool with host bits set is rejected (the message shows the masked CIDR)")
+
+def _tour(client: Any, server: Any, echo: Callable[[str], None]) -> None:
+    echo("$ calicopy get ippool --allow-version-mismatch")
+    client.check_version(allow_mismatch=True)
+    echo(render_table(client.list("IPPool"), kind="IPPool"))
+
+    echo("$ calicopy create -f pool1.yaml        # projectcalico.org/v3, validated and defaulted as calicoctl does")
+    (pool1,) = manifests.loads(SEED_POOL1, source="pool1.yaml")
+    client.create(pool1)
+    echo("Successfully created 1 'IPPool' resource(s)\n")
+
+    echo("$ calicopy create -f pool3.yaml        # written for kubectl: apiVersion crd.projectcalico.org/v1")
+    (pool3,) = manifests.loads(SEED_POOL3_CRD_V1, source="pool3.yaml")
+    client.create(pool3)
+    echo("Successfully created 1 'IPPool' resource(s)\n")
+
+    echo("$ calicopy get ippool -o wide")
+    echo(render_table(client.list("IPPool"), kind="IPPool", wide=True))
+
+    echo("$ calicopy create -f bad-pool.yaml     # host bits set: rejected, nothing written")
     bad = SEED_POOL1.replace("10.245.1.0/24", "10.9.0.5/16").replace("pool1", "bad-pool")
     try:
-        default(manifests.loads(bad, source="seed:bad-pool.yaml")[0])
+        client.create(manifests.loads(bad, source="bad-pool.yaml")[0])
     except CalicoError as exc:
-        echo(f"rejected: {exc}")
+        echo(f"failed to create 'IPPool' resource: [{exc}]\n")
 
-    echo("\n== 5. NetworkPolicy allow-tcp-6379 and the pods its selectors pick")
-    (policy,) = manifests.loads(SEED_POLICY, source="seed:allow-tcp-6379.yaml")
-    echo(manifests.dump([default(policy)], fmt="json"))
-    assert isinstance(policy, NetworkPolicy)
-    spec = policy.spec
-    applies = selector.parse(spec.selector)
-    peers = selector.parse(spec.ingress[0].source.selector)
-    echo(f"\npolicy selector {applies}  |  ingress source {peers}")
-    for pod, labels in SAMPLE_PODS.items():
+    server.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "production"}})
+    for number, (name, labels) in enumerate(SAMPLE_PODS.items(), start=10):
+        server.add(_pod(name, labels, f"10.245.1.{number}"))
+
+    echo("$ calicopy apply -f allow-tcp-6379.yaml")
+    (policy,) = manifests.loads(SEED_POLICY, source="allow-tcp-6379.yaml")
+    stored = client.apply(policy)
+    echo("Successfully applied 1 'NetworkPolicy' resource(s)\n")
+
+    echo("$ calicopy get networkpolicy allow-tcp-6379 -n production -o yaml")
+    echo(manifests.dump([stored]))
+
+    echo("\n== What Kubernetes holds (kubectl get networkpolicies.crd.projectcalico.org -o json):")
+    (raw,) = [o for o in server.objects("networkpolicies") if o["metadata"]["name"] == "allow-tcp-6379"]
+    echo(json.dumps(raw, indent=2))
+
+    assert isinstance(stored, NetworkPolicy)
+    applies = selector.parse(stored.spec.selector)
+    peers = selector.parse(stored.spec.ingress[0].source.selector)
+    echo(f"\n== Pods (as WorkloadEndpoints) picked by selector {applies}; ingress from {peers}:")
+    for wep in client.list("WorkloadEndpoint", namespace="production"):
+        labels = wep.metadata.labels
+        pod = getattr(wep.spec, "pod", "")
         echo(
-            f"  {pod:28} selected: {applies.matches(labels)!s:5}  allowed to connect on TCP 6379: {peers.matches(labels)}"
+            f"  production/{pod:10} selected: {applies.matches(labels)!s:5}  "
+            f"may connect on TCP 6379: {peers.matches(labels)}"
         )
