@@ -11,7 +11,6 @@ explains every rule with an example.
 from __future__ import annotations
 
 import copy
-import ipaddress
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -19,7 +18,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import CalicoError
+from ..resources.defaults.infra import ippool_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER, ensure_tier_label
+from ..resources.ippool import IPPool
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KINDS, KindInfo
 from .gojson import go_marshal, sort_map
@@ -157,27 +158,8 @@ def _block_affinity_for_write(data: dict[str, Any]) -> None:
 
 
 def _ippool_read_defaults(pool: Resource) -> None:
-    spec: Any = getattr(pool, "spec")  # noqa: B009 - generic Resource has no spec attribute
-    if not spec.block_size:
-        try:
-            version = ipaddress.ip_network(spec.cidr, strict=False).version
-        except ValueError:
-            from ..errors import ErroredField, ValidationError
-
-            raise ValidationError(
-                [ErroredField("IPPool.Spec.CIDR", "IPPool CIDR must be a valid subnet", spec.cidr)]
-            ) from None
-        spec.block_size = 26 if version == 4 else 122
-    if not spec.allowed_uses:
-        spec.allowed_uses = ["Workload", "Tunnel"]
-    if not spec.node_selector:
-        spec.node_selector = "all()"
-    if not spec.ipip_mode:
-        spec.ipip_mode = "Never"
-    if not spec.vxlan_mode:
-        spec.vxlan_mode = "Never"
-    if spec.assignment_mode is None:
-        spec.assignment_mode = "Automatic"
+    assert isinstance(pool, IPPool)
+    ippool_read_defaults(pool)
 
 
 def _tier_read_defaults(tier: Resource) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "check_ippool_create",
     "check_ippool_update",
     "check_write",
+    "ippool_read_defaults",
 ]
 
 _CIDR = "spec.cidr"
@@ -77,6 +78,30 @@ def _fill_ippool(pool: IPPool) -> None:
         spec.ipip_mode = "Never"
     if not spec.vxlan_mode:
         spec.vxlan_mode = "Never"
+
+
+def ippool_read_defaults(pool: IPPool) -> None:
+    """clientv3's ``convertIpPoolFromStorage``: what every Get/List/Watch of an IPPool fills in.
+
+    Unlike create-time defaulting it never fails: Go returns early on an unparsable CIDR and
+    its callers ignore that error, so such a pool is shown as stored.
+    """
+    spec = pool.spec
+    if spec.block_size == 0:
+        parsed = parse_cidr(spec.cidr)
+        if parsed is None:
+            return
+        spec.block_size = 26 if parsed.version == 4 else 122
+    if not spec.allowed_uses:
+        spec.allowed_uses = ["Workload", "Tunnel"]
+    if not spec.node_selector:
+        spec.node_selector = "all()"
+    if not spec.ipip_mode:
+        spec.ipip_mode = "Never"
+    if not spec.vxlan_mode:
+        spec.vxlan_mode = "Never"
+    if spec.assignment_mode is None:
+        spec.assignment_mode = "Automatic"
 
 
 def _cidr_change_ok(old: str, new: str) -> bool:
