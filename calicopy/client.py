@@ -143,6 +143,15 @@ def _json_merge(target: Any, patch: Any) -> Any:
     return result
 
 
+def _default_allow_refused(operation: str, verb: str) -> OperationNotSupported:
+    """clientv3 ``profiles.Update``/``Delete``: the static profile is refused before any datastore
+    access (so every backend, including the Kubernetes datastore, words it the same way)."""
+    return OperationNotSupported(
+        f"operation {operation} is not supported on {DEFAULT_ALLOW_PROFILE}: The profile "
+        f'"{DEFAULT_ALLOW_PROFILE}" is a default provided by Calico and cannot be {verb}'
+    )
+
+
 def _operator_managed(resource: Resource | None) -> bool:
     return resource is not None and resource.metadata.labels.get(OPERATOR_LABEL[0]) == OPERATOR_LABEL[1]
 
@@ -224,7 +233,8 @@ class Client:
     replace_attempts = 5
     replace_retry_delay = 1.0
     pool_delete_pause = 0.5
-    #: patch and label retry their read-modify-write on a conflict (calicoctl would fail).
+    #: patch and label retry their read-modify-write on a conflict (calicoctl would fail); within
+    #: one Client they are also serialised per object, so its own threads do not conflict.
     rmw_attempts = 10
     rmw_retry_delay = 0.01
 
@@ -246,6 +256,8 @@ class Client:
         self.backend: Backend = backend
         self._sleep = sleep
         self._init_lock = threading.Lock()
+        self._rmw_locks: dict[tuple[str, str, str], tuple[threading.Lock, int]] = {}
+        self._rmw_locks_guard = threading.Lock()
         self._initialized = False
         self._accessors: dict[str, KindAccessor] = {}
 
@@ -388,6 +400,9 @@ class Client:
 
         ``calico_version`` empty (as calicoctl passes it) leaves ``calicoVersion`` alone.  Raises
         the first failure after trying every step (writes calicoctl's readonly rules do not apply).
+        A tier is read before it is created (libcalico-go creates and ignores AlreadyExists): same
+        outcome, but an initialised datastore gets no write requests.  After a successful call the
+        Client does not initialise again before its writes.
         """
         errors: builtins.list[Exception] = []
         try:
@@ -398,7 +413,10 @@ class Client:
         for name, (action, order) in STATIC_TIERS.items():
             tier = Tier.from_storage({"metadata": {"name": name}, "spec": {"order": order, "defaultAction": action}})
             try:
-                self.backend.create(tier)
+                try:
+                    self.backend.get("Tier", name)
+                except ResourceNotFound:
+                    self.backend.create(tier)
             except ResourceAlreadyExists:
                 pass
             except CalicoError as exc:
@@ -406,6 +424,7 @@ class Client:
                 errors.append(exc)
         if errors:
             raise errors[0]
+        self._initialized = True
 
     def _ensure_cluster_information(self, calico_version: str, cluster_type: str) -> None:
         if self.config is not None and self.config.spec.datastore_type == "kubernetes":
@@ -635,6 +654,8 @@ class Client:
 
     def _update(self, new: R, old: Resource) -> R:
         """clientv3 Update: defaulting, validation, kind checks, then the backend's CAS write."""
+        if new.KIND == "Profile" and new.metadata.name == DEFAULT_ALLOW_PROFILE:
+            raise _default_allow_refused("Update", "updated")
         if isinstance(new, IPPool):
             assert isinstance(old, IPPool)
             self._warn_operator(old, new)
@@ -695,6 +716,30 @@ class Client:
 
         return self._retry(attempt, self.replace_attempts, self.replace_retry_delay, jitter=0.0)
 
+    @contextlib.contextmanager
+    def _object_lock(self, kind: str, name: str, namespace: str) -> Iterator[None]:
+        """Serialise this Client's read-modify-writes of one object (patch, label).
+
+        Without it, N threads patching one object over a network datastore mostly conflict with
+        each other and can run out of retries; with it only writers outside this Client (other
+        processes) can conflict, and those are retried.  Every write still carries the
+        resourceVersion it read, so the lock is an optimisation, never the guarantee.
+        """
+        key = (kind, namespace, name)
+        with self._rmw_locks_guard:
+            lock, users = self._rmw_locks.get(key, (threading.Lock(), 0))
+            self._rmw_locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._rmw_locks_guard:
+                lock, users = self._rmw_locks[key]
+                if users == 1:
+                    del self._rmw_locks[key]
+                else:
+                    self._rmw_locks[key] = (lock, users - 1)
+
     def _retry(self, fn: Callable[[], R], attempts: int, delay: float, *, jitter: float = 0.1) -> R:
         from .retry import retry_on_conflict
 
@@ -734,6 +779,8 @@ class Client:
             raise ValidationError([ErroredField("metadata.name", "resource name may not be empty")])
         ns = self._namespace(info, namespace)
         self._refuse(info, _ident(info.kind, name, ns), name, "delete")
+        if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
+            raise _default_allow_refused("Delete", "deleted")
         if info.kind == "Tier":
             self._check_tier_delete(name)
         if info.kind == "IPPool":
@@ -847,7 +894,8 @@ class Client:
             new = info.model.from_storage(merged)
             return self._update(new, stored)
 
-        return self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
+        with self._object_lock(info.kind, name, ns):
+            return self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
 
     def label(
         self,
@@ -907,7 +955,8 @@ class Client:
             except CalicoError as exc:
                 raise LabelError(f"failed to update {typed} {name}, label not changed") from exc
 
-        result = self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
+        with self._object_lock(info.kind, name, ns):
+            result = self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
         done = action[0]
         message = {
             "removed": f"Successfully removed label {key} from {typed} {name}",
