@@ -61,7 +61,10 @@ def _type_schema(tp: Any, metadata: tuple[Any, ...], building: set[type]) -> Sch
         return dict(_PRESERVE)
     if origin is list:
         (item,) = get_args(tp)
-        return {"type": "array", "items": _type_schema(item, (), building)}
+        items = _type_schema(item, (), building)
+        if get_origin(item) in (Union, UnionType) and NoneType in get_args(item):
+            items = dict(items, nullable=True)  # Go's []*T: nil elements are data (IPAMBlock allocations)
+        return {"type": "array", "items": items}
     if origin is dict:
         _, value = get_args(tp)
         if value is Any:
@@ -312,7 +315,10 @@ def _walk_array(schema: Mapping[str, Any], value: list[Any], path: str, errors: 
         return value
     out: list[Any] = []
     for i, item in enumerate(value):
-        if item is None and not items.get("nullable"):
+        if item is None and items.get("nullable"):
+            out.append(None)
+            continue
+        if item is None:
             errors.append(
                 FieldError(
                     f"{path}[{i}]",

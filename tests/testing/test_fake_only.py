@@ -246,3 +246,24 @@ def test_cli_serve() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_ipam_block_allocations_keep_null_entries() -> None:
+    # Go's []*int: free slots are null, and the v3.32.1 CRD marks the items nullable.
+    from calicopy.testing import FakeKubeAPIServer
+
+    with FakeKubeAPIServer() as server:
+        stored = server.add(
+            {
+                "apiVersion": "crd.projectcalico.org/v1",
+                "kind": "IPAMBlock",
+                "metadata": {"name": "10-245-1-0-26"},
+                "spec": {
+                    "cidr": "10.245.1.0/26",
+                    "allocations": [0, None, None],
+                    "unallocated": [1, 2],
+                    "attributes": [],
+                },
+            }
+        )
+        assert stored["spec"]["allocations"] == [0, None, None]
