@@ -14,7 +14,10 @@ def test_demo_runs_the_seed_scenario() -> None:
     assert "http://127.0.0.1:" in out
     assert "datastoreType: kubernetes" in out
     # pool1 (v3) and pool3 (crd.projectcalico.org/v1) both stored and listed as calicoctl's wide table
-    assert "pool1   10.245.1.0/24   true   Never      Never       false      false              all()      Automatic" in out
+    assert (
+        "pool1   10.245.1.0/24   true   Never      Never       false      false              all()      Automatic"
+        in out
+    )
     assert "pool3   10.245.3.0/24" in out
     assert "10.9.0.0/16" in out and "not strictly masked" in out
     # the stored CR carries libcalico-go's metadata annotation
