@@ -40,7 +40,7 @@ from .errors import (
 )
 from .resources.blockaffinity import BlockAffinity
 from .resources.clusterinfo import ClusterInformation
-from .resources.defaults import default
+from .resources.defaults import default, default_in_place
 from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write
 from .resources.defaults.policy import DEFAULT_TIER_ORDER, check_tier_exists, ensure_tier_label, tier_of
 from .resources.ipamblock import IPAMBlock
@@ -548,18 +548,25 @@ class Client:
                 )
                 return
 
-    def _validated(self, resource: R) -> R:
-        """clientv3's defaulting and validation common to Create and Update (not the datastore checks)."""
-        filled = default(resource)
+    def _validated(self, resource: R, *, in_place: bool = False) -> R:
+        """clientv3's defaulting and validation common to Create and Update (not the datastore checks).
+
+        ``in_place``: ``resource`` is the caller's private object, defaulted without a copy.
+        """
+        filled = default_in_place(resource) if in_place else default(resource)
         filled.validate_calico()
         check_write(filled)
         return filled
 
-    def _prepare_create(self, resource: R) -> R:
-        """calicoctl's ``prepareMetadataForCreate`` + clientv3's Create-time checks that need no datastore."""
+    def _prepare_create(self, resource: R, *, for_apply: bool = False) -> R:
+        """calicoctl's ``prepareMetadataForCreate`` + clientv3's Create-time checks that need no datastore.
+
+        Returns a defaulted, validated copy (the only copy made; ``resource`` is not changed).
+        ``for_apply``: apply's create attempt, which ignores the given resourceVersion.
+        """
         info = KINDS[resource.KIND]
         meta = resource.metadata
-        if meta.resource_version:
+        if meta.resource_version and not for_apply:
             raise ValidationError(
                 [
                     ErroredField(
@@ -573,8 +580,7 @@ class Client:
             if meta.generate_name:
                 reason += " (GenerateName is not supported)"
             raise ValidationError([ErroredField("metadata.name", reason, "")], resource=resource.label)
-        copy = resource.model_copy(deep=True)
-        copy.metadata = ObjectMeta.from_storage(
+        fresh = ObjectMeta.from_storage(
             {
                 "name": meta.name,
                 "namespace": self._namespace(info, meta.namespace),
@@ -582,10 +588,16 @@ class Client:
                 "annotations": dict(meta.annotations),
             }
         )
-        return self._validated(copy)
+        # A deep copy of everything but the metadata, which is replaced (as assigning it would).
+        copy = resource.model_copy(update={"metadata": fresh}, deep=True)
+        return self._validated(copy, in_place=True)
 
-    def _datastore_checks_create(self, resource: R) -> R:
-        """clientv3's Create checks that read the datastore; returns the object to store."""
+    def _datastore_checks_create(self, resource: R, tiers: _TierCheck | None = None) -> R:
+        """clientv3's Create checks that read the datastore; returns the object to store.
+
+        ``tiers``: :meth:`apply_all`'s per-batch answers (one read per distinct tier); without,
+        the policy's tier is read for this create, as clientv3 does.
+        """
         if isinstance(resource, IPPool):
             pools = [p for p in self.backend.list("IPPool").items if isinstance(p, IPPool)]
             resource = check_ippool_create(resource, pools)  # type: ignore[assignment]
@@ -593,11 +605,14 @@ class Client:
             self._check_pool_blocks(resource)
         elif resource.KIND in _POLICY_KINDS:
             tier = tier_of(resource)
-            try:
-                self.backend.get("Tier", tier)
-                existing = {tier}
-            except ResourceNotFound:
-                existing = set()
+            if tiers is not None:
+                existing = {tier} if tiers.exists(tier) else set()
+            else:
+                try:
+                    self.backend.get("Tier", tier)
+                    existing = {tier}
+                except ResourceNotFound:
+                    existing = set()
             check_tier_exists(resource, existing)
         elif resource.KIND == "Profile" and resource.metadata.name == DEFAULT_ALLOW_PROFILE:
             raise ResourceAlreadyExists(
@@ -644,35 +659,40 @@ class Client:
                 [ErroredField("spec.filters", "BGPFilter(s) not found", missing)], resource=resource.label
             )
 
-    def _create(self, resource: R) -> R:
-        prepared = self._prepare_create(resource)
-        prepared = self._datastore_checks_create(prepared)
+    def _create(self, resource: R, *, for_apply: bool = False) -> R:
+        return self._store_new(self._prepare_create(resource, for_apply=for_apply))
+
+    def _store_new(self, prepared: R, tiers: _TierCheck | None = None) -> R:
+        """The datastore half of a create, for an object :meth:`_prepare_create` returned."""
+        prepared = self._datastore_checks_create(prepared, tiers)
         if isinstance(prepared, IPPool):
             self._warn_operator(prepared)
         stored = self.backend.create(prepared)
         return self._read(stored)  # type: ignore[return-value]
 
     def _update(self, new: R, old: Resource) -> R:
-        """clientv3 Update: defaulting, validation, kind checks, then the backend's CAS write."""
+        """clientv3 Update: defaulting, validation, kind checks, then the backend's CAS write.
+
+        ``new`` is always a private object of the caller (a merged or patched copy), so it is
+        defaulted in place.
+        """
         if new.KIND == "Profile" and new.metadata.name == DEFAULT_ALLOW_PROFILE:
             raise _default_allow_refused("Update", "updated")
         if isinstance(new, IPPool):
             assert isinstance(old, IPPool)
             self._warn_operator(old, new)
             new = check_ippool_update(old, new)  # type: ignore[assignment]
-        filled = self._validated(new)
+        filled = self._validated(new, in_place=True)
         self._check_bgp_filters(filled)
         return self._read(self.backend.update(filled))  # type: ignore[return-value]
 
     @staticmethod
     def _merge_for_update(stored: Resource, resource: R) -> R:
         """calicoctl's ``mergeMetadataForUpdate``: the stored metadata with the file's labels and annotations."""
-        merged = resource.model_copy(deep=True)
         meta = stored.metadata.model_copy(deep=True)
         meta.labels = dict(resource.metadata.labels)
         meta.annotations = dict(resource.metadata.annotations)
-        merged.metadata = meta
-        return merged
+        return resource.model_copy(update={"metadata": meta}, deep=True)
 
     # -- verbs -----------------------------------------------------------------------------------
 
@@ -750,10 +770,15 @@ class Client:
         info = KINDS[resource.KIND]
         self._refuse(info, _identifier(resource), resource.metadata.name, "apply")
         self._try_ensure_initialized()
-        attempt = resource.model_copy(deep=True)
-        attempt.metadata.resource_version = ""
         try:
-            return self._create(attempt)
+            return self._create(resource, for_apply=True)
+        except (ResourceAlreadyExists, OperationNotSupported):
+            return self._replace(info, resource)
+
+    def _apply_prepared(self, info: KindInfo, resource: R, prepared: R, tiers: _TierCheck) -> R:
+        """:meth:`apply` of ``resource`` whose create attempt :meth:`_prepare_create` has already made."""
+        try:
+            return self._store_new(prepared, tiers)
         except (ResourceAlreadyExists, OperationNotSupported):
             return self._replace(info, resource)
 
@@ -984,6 +1009,9 @@ class Client:
         * Writes run on up to ``concurrency`` threads.  Tiers and BGPFilters are written before
           the resources that may refer to them; IPPools are written one at a time, in input
           order, so that the overlap check sees the pools written before.
+        * Each resource is written as :meth:`apply` writes it, from the object prepared in the
+          first step (not defaulted and validated again); a policy's tier is read once per
+          distinct tier in the batch (after the batch's own Tiers are written), not per policy.
         * Returns one :class:`ApplyOutcome` per input, in input order; ``progress`` is called
           with each outcome as it is decided.
         """
@@ -1003,9 +1031,7 @@ class Client:
             try:
                 info = KINDS[res.KIND]
                 self._refuse(info, _identifier(res), res.metadata.name, "apply")
-                candidate = res.model_copy(deep=True)
-                candidate.metadata.resource_version = ""
-                prepared[i] = self._prepare_create(candidate)
+                prepared[i] = self._prepare_create(res, for_apply=True)
             except (CalicoError, ValueError) as exc:
                 invalid = True
                 decide(i, ApplyOutcome(res, "failed", exc))
@@ -1029,12 +1055,15 @@ class Client:
             else:
                 to_write.append(i)
 
+        # Tiers are checked when the first policy of each is written, after the batch's own Tier writes.
+        tiers = _TierCheck(self.backend)
+
         def write(indexes: Sequence[int]) -> None:
             for i in indexes:
                 res = items[i]
                 stored = existing.get((res.KIND, prepared[i].metadata.namespace, res.metadata.name))
                 try:
-                    result = self.apply(res)
+                    result = self._apply_prepared(KINDS[res.KIND], res, prepared[i], tiers)
                     decide(i, ApplyOutcome(res, "updated" if stored is not None else "created", result=result))
                 except Exception as exc:
                     decide(i, ApplyOutcome(res, "failed", exc))
@@ -1049,6 +1078,41 @@ class Client:
             for task in tasks:
                 task.result()
         return [o for o in outcomes if o is not None]
+
+
+class _TierCheck:
+    """Whether tiers exist, read once per distinct tier for one :meth:`Client.apply_all` batch.
+
+    The first caller for a tier reads it (``GET``, as clientv3's per-create check); callers for
+    the same tier wait for that answer.  A failed read (other than NotFound) is not remembered:
+    the next policy of that tier reads again, as a per-create check would.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._known: dict[str, bool] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def exists(self, tier: str) -> bool:
+        with self._guard:
+            known = self._known.get(tier)
+            if known is not None:
+                return known
+            lock = self._locks.setdefault(tier, threading.Lock())
+        with lock:
+            with self._guard:
+                known = self._known.get(tier)
+            if known is not None:
+                return known
+            try:
+                self._backend.get("Tier", tier)
+                found = True
+            except ResourceNotFound:
+                found = False
+            with self._guard:
+                self._known[tier] = found
+            return found
 
 
 def version_supported(version: str) -> bool:

@@ -5,7 +5,7 @@ It reimplements libcalico-go v3.32.1's ``libcalico-go/lib/backend/k8s`` (``clien
 ``watcher.go``, ``node.go``, ``profile.go``, ``workloadendpoint.go``, ``kubenetworkpolicy.go``)
 over the official ``kubernetes`` package's ``ApiClient``, used only as a configured HTTP
 transport: requests are raw REST calls, responses are decoded with :func:`json.loads` and
-converted with :func:`calicopy.kdd.convert.from_crd` / :func:`calicopy.kdd.core.from_core`.
+converted with :func:`calicopy.kdd.convert.from_crd_shared` / :func:`calicopy.kdd.core.from_core`.
 
 * Calico kinds stored as custom resources (``storage == "crd"`` in the registry) support every
   operation, in ``crd.projectcalico.org/v1`` or native ``projectcalico.org/v3`` (see
@@ -56,7 +56,7 @@ from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
 from ..retry import Done, Failure, RateLimiter, Resolution, RetryPolicy
 from ..testing.store import BadRequest, LabelSelector, parse_label_selector
-from .convert import GROUP_V1, GROUP_V3, from_crd, is_ours, to_crd
+from .convert import GROUP_V1, GROUP_V3, from_crd_shared, is_ours, to_crd
 from .core import (
     DEFAULT_ALLOW_PROFILE,
     NAMESPACE_PROFILE_PREFIX,
@@ -687,7 +687,8 @@ class KubernetesBackend:
             qualified=f"{plural}.{group_name}",
             item_api_version=group,
             item_kind=item_kind,
-            convert=from_crd,
+            # Responses are decoded per request and dropped after conversion: no defensive copy.
+            convert=from_crd_shared,
         )
 
     def _core_source(self, kind: str, collection: _CoreCollection) -> _Source:

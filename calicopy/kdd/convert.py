@@ -186,11 +186,15 @@ _READ_HOOKS: Mapping[str, Callable[[Resource], None]] = MappingProxyType(
 
 def read_defaults(resource: Resource) -> Resource:
     """A copy of ``resource`` with what calicoctl v3.32 fills in on every read (IPPool, Tier, tier label)."""
-    filled = resource.model_copy(deep=True)
-    hook = _READ_HOOKS.get(filled.KIND)
+    return _read_defaults_in_place(resource.model_copy(deep=True))
+
+
+def _read_defaults_in_place(resource: Resource) -> Resource:
+    """:func:`read_defaults` on an object the caller owns (no copy)."""
+    hook = _READ_HOOKS.get(resource.KIND)
     if hook is not None:
-        hook(filled)
-    return filled
+        hook(resource)
+    return resource
 
 
 # -- write ------------------------------------------------------------------------------------
@@ -258,7 +262,10 @@ def _determine_policy_name(name: str, tier: str) -> str:
 
 
 def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
-    rom: dict[str, Any] = copy.deepcopy(dict(cr.get("metadata") or {}))
+    # Only top-level keys of ``rom`` are changed, so a shallow copy leaves ``cr`` untouched; nested
+    # values may be shared with ``cr`` (from_crd deep-copies its input first, the backend's
+    # freshly decoded responses are referenced by nothing else).
+    rom: dict[str, Any] = dict(cr.get("metadata") or {})
     uid = rom.get("uid") or ""
     if uid:
         rom["uid"] = convert_uid(uid)
@@ -298,18 +305,30 @@ def from_crd(obj: Mapping[str, Any]) -> Resource:
 
     Accepts crd.projectcalico.org/v1 objects (written by v3.32, by v3.26-v3.31, or by kubectl
     without the metadata annotation) and native projectcalico.org/v3 objects.  Read-side
-    defaults are applied (:func:`read_defaults`).
+    defaults are applied (:func:`read_defaults`).  ``obj`` is never changed, and the result
+    shares nothing with it.
+    """
+    return from_crd_shared(copy.deepcopy(dict(obj)))
+
+
+def from_crd_shared(obj: Mapping[str, Any]) -> Resource:
+    """:func:`from_crd` without copying ``obj`` first, for data nothing else will change.
+
+    ``obj`` itself is not changed either (only shallow copies of it are edited), but the
+    resource may share nested values with it (unknown fields, kept as given): the Kubernetes
+    backend passes the dicts it has just decoded from a response and then drops them.
     """
     api_version = obj.get("apiVersion")
     kind = str(obj.get("kind", ""))
-    data: dict[str, Any] = copy.deepcopy(dict(obj))
+    data: dict[str, Any] = dict(obj)
     if api_version == GROUP_V1:
         info = _BY_V1_KIND.get(kind)
         if info is None:
             raise ConversionError(f"{kind!r} is not a crd.projectcalico.org/v1 kind calicopy knows")
         data["metadata"] = _v1_metadata_to_v3(obj, info)
         spec = data.get("spec")
-        if isinstance(spec, dict):
+        if isinstance(spec, dict) and any(name in spec for name in info.v1_string_bools):
+            spec = data["spec"] = dict(spec)
             for name in info.v1_string_bools:
                 if name in spec:
                     spec[name] = spec[name] == "true"
@@ -319,5 +338,5 @@ def from_crd(obj: Mapping[str, Any]) -> Resource:
         raise ConversionError(f"{api_version!r} is not a Calico custom resource group")
     data["apiVersion"] = GROUP_V3
     data["kind"] = info.kind
-    resource = info.model.from_storage(data)
-    return read_defaults(resource)
+    # ``data`` belongs to this call, so the read defaults go straight onto the new object.
+    return _read_defaults_in_place(info.model.from_storage(data))

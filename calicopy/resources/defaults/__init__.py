@@ -2,6 +2,8 @@
 
 Family modules contribute ``DEFAULTERS``: model class -> function that fills defaults *in
 place* on a copy; :func:`default` returns that copy and never touches the caller's object.
+:func:`default_in_place` fills an object the caller owns (one it has just copied or built),
+for internal pipelines that would otherwise copy the same resource twice.
 Datastore-dependent checks (pool overlap, immutability, tier existence) are pure functions in
 the same family modules, so the Client only has to fetch the objects and call them.
 """
@@ -15,7 +17,7 @@ from typing import TypeVar
 from ..meta import Resource
 from . import infra, policy
 
-__all__ = ["DEFAULTERS", "default"]
+__all__ = ["DEFAULTERS", "default", "default_in_place"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -33,7 +35,15 @@ DEFAULTERS = _join()
 
 def default(resource: R) -> R:
     """A deep copy of ``resource`` with libcalico-go's create-time defaults filled in."""
-    filled = resource.model_copy(deep=True)
+    return default_in_place(resource.model_copy(deep=True))
+
+
+def default_in_place(resource: R) -> R:
+    """Fill libcalico-go's create-time defaults into ``resource`` itself and return it.
+
+    For objects the caller owns (a private copy, or one built from data nothing else holds);
+    :func:`default` is the copying form for everyone else.
+    """
     for fill in DEFAULTERS.get(type(resource), ()):
-        fill(filled)
-    return filled
+        fill(resource)
+    return resource
