@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .backends.base import Backend, ListResult, WatchEvent
@@ -586,6 +587,11 @@ class Client:
                 "namespace": self._namespace(info, meta.namespace),
                 "labels": dict(meta.labels),
                 "annotations": dict(meta.annotations),
+                # clientv3's resources.Create stamps both before storing: in Kubernetes the
+                # timestamp survives in the projectcalico.org/metadata annotation, while the
+                # API server replaces the uid with its own.
+                "creationTimestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "uid": str(uuid.uuid4()),
             }
         )
         # A deep copy of everything but the metadata, which is replaced (as assigning it would).

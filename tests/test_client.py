@@ -253,6 +253,19 @@ def test_create_returns_stored_resource_with_defaults(ds: Datastore, client: Cli
     assert client.get("IPPool", ds.n("pool1")) == stored
 
 
+def test_create_stamps_creation_time_like_clientv3(ds: Datastore, client: Client) -> None:
+    # clientv3 resources.go Create sets creationTimestamp (and a uid) before storing; in the KDD
+    # the timestamp lives in the projectcalico.org/metadata annotation, the uid is the server's.
+    stored = client.create(pool(ds.n("pool1")))
+    if ds.server is not None and ds.kdd:
+        (raw,) = [o for o in ds.server.objects("ippools") if o["metadata"]["name"] == ds.n("pool1")]
+        annotation = raw["metadata"]["annotations"]["projectcalico.org/metadata"]
+        assert annotation == '{"creationTimestamp":"' + str(stored.metadata.creation_timestamp) + '"}'
+        from calicopy.kdd import convert_uid
+
+        assert stored.metadata.uid == convert_uid(raw["metadata"]["uid"])
+
+
 def test_create_refuses_resource_version(ds: Datastore, client: Client) -> None:
     res = IPPool(metadata={"name": ds.n("p"), "resourceVersion": "12"}, spec={"cidr": "10.1.0.0/16"})
     with pytest.raises(ValidationError) as err:
@@ -309,15 +322,6 @@ def test_pool_overlap(ds: Datastore, client: Client) -> None:
 def empty_block(ds: Datastore, name: str, cidr: str, **spec: Any) -> IPAMBlock:
     """An IPAMBlock as Calico stores it: one ``null`` allocation per free address."""
     block = IPAMBlock.from_storage({"metadata": {"name": name}, "spec": {"cidr": cidr, **spec}})
-    if ds.server is not None and block.spec.allocations and None in block.spec.allocations:
-        # The fake API server's IPAMBlock schema lacks the real CRD's ``nullable: true`` on
-        # spec.allocations items (every real block has null entries) and answers 422; store the
-        # custom resource directly, as a real server would have accepted it.
-        from calicopy.kdd.convert import to_crd
-
-        body = to_crd(block, api_group=ds.server.groups[0])
-        ds.server.store.create(ds.server.resource_type("ipamblocks").qualified, body)
-        return block
     return ds.seed(block)
 
 
@@ -1010,3 +1014,15 @@ def test_apply_all_200_resources_then_all_unchanged(ds: Datastore, client: Clien
     assert [o.result.metadata.uid for o in again if o.result] == [o.result.metadata.uid for o in outcomes if o.result]
     if ds.server is not None:
         assert ds.write_requests() == writes_before  # the second run only reads
+
+
+def test_apply_all_reads_each_tier_once_per_batch(ds: Datastore, client: Client) -> None:
+    # clientv3 checks the tier on every policy create; apply_all asks once per distinct tier.
+    if ds.server is None:
+        pytest.skip("counts requests on the fake API server")
+    client.ensure_initialized()
+    before = len(ds.server.requests)
+    outcomes = client.apply_all([gnp(ds.n(f"g{i}"), selector="all()") for i in range(20)])
+    assert {o.action for o in outcomes} == {"created"}
+    tier_reads = [p for m, p in list(ds.server.requests)[before:] if m == "GET" and "/tiers/" in p]
+    assert len(tier_reads) == 1

@@ -863,3 +863,16 @@ def test_ippool_with_unparsable_cidr_reads_as_stored() -> None:
     }
     pool = from_crd(obj)
     assert pool.to_dict()["spec"] == {"cidr": "not-a-cidr"}
+
+
+def test_from_crd_shares_nothing_with_its_input() -> None:
+    obj = {
+        "apiVersion": "crd.projectcalico.org/v1",
+        "kind": "GlobalNetworkSet",
+        "metadata": {"name": "n", "uid": "30316465-6365-4463-ad63-3564622d3638"},
+        "spec": {"nets": ["10.0.0.0/8"], "futureField": {"nested": [1]}},
+    }
+    res = from_crd(obj)
+    obj["spec"]["futureField"]["nested"].append(2)
+    obj["spec"]["nets"].append("192.168.0.0/16")
+    assert res.to_dict()["spec"] == {"nets": ["10.0.0.0/8"], "futureField": {"nested": [1]}}
