@@ -52,10 +52,10 @@ from ..errors import (
     ResourceConflict,
     ResourceNotFound,
 )
+from ..labelselector import LabelSelector, LabelSelectorError, parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
 from ..retry import Done, Failure, RateLimiter, Resolution, RetryPolicy
-from ..testing.store import BadRequest, LabelSelector, parse_label_selector
 from .convert import GROUP_V1, GROUP_V3, from_crd_shared, is_ours, to_crd
 from .core import (
     DEFAULT_ALLOW_PROFILE,
@@ -942,7 +942,7 @@ class KubernetesBackend:
     def _parse_selector(self, text: str | None) -> LabelSelector:
         try:
             return parse_label_selector(text)
-        except BadRequest as exc:
+        except LabelSelectorError as exc:
             raise DatastoreError(f"invalid label selector {text!r}: {exc}") from None
 
     def _server_side_selector(self, selector: LabelSelector) -> bool:
