@@ -42,7 +42,7 @@ from .errors import (
 from .resources.blockaffinity import BlockAffinity
 from .resources.clusterinfo import ClusterInformation
 from .resources.defaults import default, default_in_place
-from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write
+from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write, ippool_read_defaults
 from .resources.defaults.policy import DEFAULT_TIER_ORDER, check_tier_exists, ensure_tier_label, tier_of
 from .resources.ipamblock import IPAMBlock
 from .resources.ippool import IPPool
@@ -338,7 +338,7 @@ class Client:
     def _read(self, resource: R) -> R:
         """What clientv3 does to objects read back: IPPool storage defaults, the policy tier label."""
         if isinstance(resource, IPPool):
-            _ippool_read_defaults(resource)
+            ippool_read_defaults(resource)
         elif resource.KIND in _POLICY_KINDS:
             ensure_tier_label(resource)
         return resource
@@ -1155,27 +1155,6 @@ def _block_empty(block: IPAMBlock) -> bool:
         if attr is None or attr.handle_id != _WINDOWS_RESERVED_HANDLE:
             return False
     return True
-
-
-def _ippool_read_defaults(pool: IPPool) -> None:
-    """clientv3 ``convertIpPoolFromStorage``."""
-    spec = pool.spec
-    if spec.block_size == 0:
-        try:
-            version = ipaddress.ip_network(spec.cidr, strict=False).version
-        except ValueError:
-            version = 4
-        spec.block_size = 26 if version == 4 else 122
-    if not spec.allowed_uses:
-        spec.allowed_uses = ["Workload", "Tunnel"]
-    if not spec.node_selector:
-        spec.node_selector = "all()"
-    if not spec.ipip_mode:
-        spec.ipip_mode = "Never"
-    if not spec.vxlan_mode:
-        spec.vxlan_mode = "Never"
-    if spec.assignment_mode is None:
-        spec.assignment_mode = "Automatic"
 
 
 def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:
