@@ -420,7 +420,7 @@ def _normalise(
                 )
             )
             continue
-        if fp.string_target:
+        if fp.string_target and not isinstance(value, str):
             value = _strings_like_sigs_yaml(value, fp.string_target)
         sub = fp.model
         if sub is not None and value is not None:

@@ -43,14 +43,12 @@ StructCheck = Callable[[Any, str, Report], None]
 
 
 def is_go_zero(value: Any) -> bool:
-    """Go's notion of an empty value, as ``omitempty`` and ``required`` use it."""
-    if value is None or value is False:
-        return True
-    if isinstance(value, (str, list, dict, tuple)):
-        return len(value) == 0
-    if isinstance(value, (int, float)):
-        return value == 0
-    return False
+    """Go's notion of an empty value, as ``omitempty`` and ``required`` use it.
+
+    For the types models hold this is Python falsiness: ``None``, ``False``, ``0``, ``0.0``,
+    ``""``, ``[]``, ``{}``; structs (models, ports) are never zero here.
+    """
+    return not value
 
 
 def _number_or_length(value: Any) -> float | None:
@@ -121,7 +119,7 @@ class Validator:
             if value is None:
                 if not fp.go.required:
                     continue
-            elif fp.skip_zero and (value is False or value == 0 or value == "" or value == [] or value == {}):
+            elif fp.skip_zero and not value:  # Go's zero value ("", 0, false, empty); models are truthy
                 continue
             if fp.tags or fp.has_markers:
                 self._check_field(fp, value, path, report)
