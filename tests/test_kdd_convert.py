@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calicopy.kdd import (
@@ -711,14 +711,14 @@ def _resources(draw: st.DrawFn) -> Any:
     return info.model.from_storage({"metadata": meta, "spec": draw(_SPECS[kind])})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_resources(), st.sampled_from([V1, V3]))
 def test_roundtrip(resource: Any, group: str) -> None:
     """from_crd(to_crd(x)) is x as calicoctl reads it back (read-side defaults applied)."""
     assert from_crd(to_crd(resource, group)) == read_defaults(resource)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     _name,
     st.sampled_from(["", "host", "virtual"]),
