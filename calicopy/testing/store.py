@@ -32,7 +32,7 @@ import re
 import threading
 import time
 import uuid
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,6 +284,15 @@ def _decode_continue(token: str) -> tuple[int, _Key]:
         raise BadRequest(f"continue key is not valid: {exc}") from None
 
 
+def _keys_from(order: list[_Key], begin: int, namespace: str | None) -> Iterator[_Key]:
+    """Keys of ``order`` from index ``begin`` on, stopping at the end of ``namespace`` (if given)."""
+    for i in range(begin, len(order)):
+        key = order[i]
+        if namespace is not None and key[0] != namespace:
+            return
+        yield key
+
+
 class Store:
     """The revisioned object store (see the module docstring).  All methods are thread-safe.
 
@@ -301,6 +310,9 @@ class Store:
         self._cond = threading.Condition(self._lock)
         self._rev = 1  # etcd starts at 1 before the first write
         self._data: dict[str, dict[_Key, _Entry]] = {}
+        # Each resource's keys in etcd order, kept sorted as keys come and go, so that a paged
+        # list is a bisect plus a short scan rather than a sort of every key.
+        self._order: dict[str, list[_Key]] = {}
         self._events: list[Event] = []  # contiguous revisions: _events[i].revision == _events_base + i
         self._events_base = 2
         self._compacted = 1
@@ -357,6 +369,10 @@ class Store:
             entry = entries.get(key)
             if entry is not None and entry.current is None and entry.revs[-1] <= compacted:
                 del entries[key]
+                order = self._order.get(resource, [])
+                i = bisect_left(order, key)
+                if i < len(order) and order[i] == key:
+                    del order[i]
 
     @staticmethod
     def _prune(entry: _Entry, compacted: int) -> None:
@@ -404,6 +420,7 @@ class Store:
             meta["resourceVersion"] = str(self._rev)
             if entry is None:
                 entry = entries[key] = _Entry()
+                insort(self._order.setdefault(resource, []), key)
             else:
                 self._prune(entry, self._compacted)
             self._commit(resource, key, entry, new, Event("ADDED", resource, key[0], self._rev, new))
@@ -674,9 +691,11 @@ class Store:
                         raise Expired("The resourceVersion for the provided list is too old.")
                     at = rev
             entries = self._data.get(resource, {})
-            keys = sorted(
-                k for k in entries if (namespace is None or k[0] == namespace) and (start is None or k > start)
-            )
+            order = self._order.get(resource, [])
+            begin = 0 if start is None else bisect_right(order, start)
+            if namespace is not None:
+                begin = max(begin, bisect_left(order, (namespace, "")))
+            keys = _keys_from(order, begin, namespace)
             items: list[JSONDict] = []
             next_key: _Key | None = None
             last_read: _Key | None = None
@@ -701,10 +720,9 @@ class Store:
             if next_key is not None and last_read is not None:
                 token = _encode_continue(at, last_read)
                 if labels.empty and fields.empty:
-                    remaining = sum(
-                        1
-                        for k in keys
-                        if k >= next_key and (entries[k].current if current else entries[k].at(at)) is not None
+                    # ``keys`` resumes after next_key, which is itself a live object.
+                    remaining = 1 + sum(
+                        1 for k in keys if (entries[k].current if current else entries[k].at(at)) is not None
                     )
             return ListResult(items, str(at), token, remaining)
 
