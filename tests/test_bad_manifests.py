@@ -349,9 +349,13 @@ def test_missing_file_is_an_error_not_text() -> None:
     assert "no such file" in str(info.value) and "loads" in str(info.value)
 
 
-def test_directory_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ManifestError, match="is a directory"):
+def test_a_bad_file_in_a_directory_fails_the_whole_load_and_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(POOL)
+    (tmp_path / "b.yaml").write_text(POOL.replace("10.245.1.0/24", "10.245.1.0/99"))
+    with pytest.raises(ManifestError) as info:
         manifests.load(tmp_path)
+    assert info.value.source == str(tmp_path / "b.yaml")
+    assert info.value.document == 1
 
 
 def test_binary_input_is_rejected() -> None:

@@ -468,3 +468,25 @@ def test_dump_rejects_unknown_format() -> None:
     (res,) = manifests.load(EXAMPLES / "pool1.yaml")
     with pytest.raises(ValueError, match="unrecognized output format 'xml'"):
         manifests.dump([res], fmt="xml")  # type: ignore[arg-type]
+
+
+def test_directory_is_walked_like_calicoctl_f_dir(tmp_path: Path) -> None:
+    # calicoctl/commands/file/iter.go: .yaml/.yml/.json (any case), lexical order, sub-directories
+    # only with -R.
+    def pool(name: str, octet: int) -> str:
+        return (
+            "apiVersion: projectcalico.org/v3\nkind: IPPool\n"
+            f"metadata:\n  name: {name}\nspec:\n  cidr: 10.{octet}.0.0/16\n"
+        )
+
+    (tmp_path / "b.yml").write_text(pool("b", 2))
+    (tmp_path / "a.YAML").write_text(pool("a", 1))
+    (tmp_path / "c.json").write_text(
+        '{"apiVersion": "projectcalico.org/v3", "kind": "IPPool", "metadata": {"name": "c"}, "spec": {"cidr": "10.3.0.0/16"}}'
+    )
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.yaml").write_text(pool("d", 4))
+    assert [r.metadata.name for r in manifests.load(tmp_path)] == ["a", "b", "c"]
+    assert [r.metadata.name for r in manifests.load(tmp_path, recursive=True)] == ["a", "b", "c", "d"]
+    assert manifests.load(tmp_path / "sub" / "..") == manifests.load(tmp_path)
