@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .backends.base import Backend, ListResult, WatchEvent
@@ -41,9 +42,9 @@ from .errors import (
 )
 from .resources.blockaffinity import BlockAffinity
 from .resources.clusterinfo import ClusterInformation
-from .resources.defaults import default, default_in_place
-from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write, ippool_read_defaults
-from .resources.defaults.policy import DEFAULT_TIER_ORDER, check_tier_exists, ensure_tier_label, tier_of
+from .resources.defaults import apply_read_defaults, default, default_in_place
+from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write
+from .resources.defaults.policy import DEFAULT_TIER_ORDER, check_tier_exists, tier_of
 from .resources.ipamblock import IPAMBlock
 from .resources.ippool import IPPool
 from .resources.meta import ObjectMeta, Resource
@@ -84,7 +85,7 @@ STATIC_TIERS: Mapping[str, tuple[str, float]] = {
 OPERATOR_LABEL = ("app.kubernetes.io/managed-by", "tigera-operator")
 KNP_PREFIX = "knp.default."  # etcd mode multiplexes Kubernetes NetworkPolicies under this prefix
 _WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle"
-_POLICY_KINDS = ("NetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy")
+_POLICY_KINDS = frozenset(info.kind for info in KINDS.values() if info.is_policy)
 
 R = TypeVar("R", bound=Resource)
 ApplyAction = Literal["created", "updated", "unchanged", "failed", "skipped"]
@@ -217,7 +218,7 @@ class KindAccessor:
         )
 
 
-_ACCESSORS: Mapping[str, KindInfo] = {info.plural: info for info in KINDS.values()}
+_ACCESSORS: Mapping[str, KindInfo] = MappingProxyType({info.plural: info for info in KINDS.values()})
 
 
 class Client:
@@ -337,10 +338,7 @@ class Client:
 
     def _read(self, resource: R) -> R:
         """What clientv3 does to objects read back: IPPool storage defaults, the policy tier label."""
-        if isinstance(resource, IPPool):
-            ippool_read_defaults(resource)
-        elif resource.KIND in _POLICY_KINDS:
-            ensure_tier_label(resource)
+        apply_read_defaults(resource)
         return resource
 
     def get(self, kind: str | type[Resource], name: str, namespace: str | None = None) -> Resource:

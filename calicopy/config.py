@@ -22,7 +22,7 @@ from pydantic import Field
 
 from .errors import ConfigError
 from .resources.meta import ObjectMeta
-from .resources.model import CalicoModel, GoField
+from .resources.model import CalicoModel, GoField, go_format_g
 from .resources.types import GoFloat
 
 __all__ = [
@@ -450,33 +450,6 @@ def _to_float32(value: float) -> float:
     return result
 
 
-def _format_float32_g(value: float) -> str:
-    """Go's ``strconv.FormatFloat(v, 'g', -1, 32)``: the shortest float32 round-trip digits."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    v32 = _to_float32(value)
-    if v32 == 0:
-        return "-0" if math.copysign(1.0, v32) < 0 else "0"
-    for precision in range(1, 10):
-        candidate = f"{v32:.{precision - 1}e}"
-        if _to_float32(float(candidate)) == v32:
-            break
-    mantissa, _, exp_text = candidate.partition("e")
-    sign = "-" if mantissa.startswith("-") else ""
-    digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
-    exp = int(exp_text)
-    if exp < -4 or exp >= 6:
-        frac = digits[1:]
-        return f"{sign}{digits[0]}{'.' + frac if frac else ''}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if exp < 0:
-        return f"{sign}0.{'0' * (-exp - 1)}{digits}"
-    whole = digits[: exp + 1].ljust(exp + 1, "0")
-    frac = digits[exp + 1 :]
-    return f"{sign}{whole}{'.' + frac if frac else ''}"
-
-
 def _parse_env_value(f: _SpecField, value: str) -> Any:
     if f.kind == "bool":
         return go_parse_bool(value)
@@ -632,7 +605,7 @@ def _go_key_text(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     if isinstance(key, float):
-        text = _format_float32_g(key)
+        text = go_format_g(key, 32)
         return {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}.get(text, text)
     return str(key)
 
@@ -682,7 +655,7 @@ def _check_jsonable(value: Any) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(
             "failed to parse config as YAML/JSON: error converting YAML to JSON: json: unsupported value: "
-            + _format_float32_g(value)
+            + go_format_g(value, 32)
         )
     if isinstance(value, dict):
         for item in value.values():
@@ -771,7 +744,7 @@ def _coerce_to_string(value: Any) -> Any:
     if isinstance(value, int) and _INT64_MIN <= value <= _UINT64_MAX:
         return str(value)
     if isinstance(value, float):
-        return _format_float32_g(value)
+        return go_format_g(value, 32)
     return value
 
 

@@ -18,9 +18,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import CalicoError
-from ..resources.defaults.infra import ippool_read_defaults
-from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER, ensure_tier_label
-from ..resources.ippool import IPPool
+from ..resources.defaults import apply_read_defaults
+from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KINDS, KindInfo
 from .gojson import go_marshal, sort_map
@@ -157,11 +156,6 @@ def _block_affinity_for_write(data: dict[str, Any]) -> None:
     }
 
 
-def _ippool_read_defaults(pool: Resource) -> None:
-    assert isinstance(pool, IPPool)
-    ippool_read_defaults(pool)
-
-
 def _tier_read_defaults(tier: Resource) -> None:
     spec: Any = getattr(tier, "spec")  # noqa: B009
     if spec.order is None:
@@ -175,12 +169,10 @@ _WRITE_HOOKS: Mapping[str, Callable[[dict[str, Any]], None]] = MappingProxyType(
     {"BlockAffinity": _block_affinity_for_write}
 )
 # What the backend and clientv3 fill in on every Get/List/Watch (keyed by v3 kind).
-_READ_HOOKS: Mapping[str, Callable[[Resource], None]] = MappingProxyType(
-    {
-        "IPPool": _ippool_read_defaults,  # clientv3/ippool.go convertIpPoolFromStorage
-        "Tier": _tier_read_defaults,  # k8s/resources/tiers.go tierDefaulter
-        **{info.kind: ensure_tier_label for info in KINDS.values() if info.is_policy},  # defaultTierLabelIfMissing
-    }
+# What the Kubernetes backend itself fills in on reads (keyed by v3 kind); clientv3's own read
+# defaults (IPPool, tier label) come from calicopy.resources.defaults.apply_read_defaults.
+_BACKEND_READ_HOOKS: Mapping[str, Callable[[Resource], None]] = MappingProxyType(
+    {"Tier": _tier_read_defaults}  # k8s/resources/tiers.go tierDefaulter
 )
 
 
@@ -191,9 +183,10 @@ def read_defaults(resource: Resource) -> Resource:
 
 def _read_defaults_in_place(resource: Resource) -> Resource:
     """:func:`read_defaults` on an object the caller owns (no copy)."""
-    hook = _READ_HOOKS.get(resource.KIND)
+    hook = _BACKEND_READ_HOOKS.get(resource.KIND)
     if hook is not None:
         hook(resource)
+    apply_read_defaults(resource)
     return resource
 
 

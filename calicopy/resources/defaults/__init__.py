@@ -14,10 +14,12 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TypeVar
 
+from ..ippool import IPPool
 from ..meta import Resource
+from ..registry import KINDS
 from . import infra, policy
 
-__all__ = ["DEFAULTERS", "default", "default_in_place"]
+__all__ = ["DEFAULTERS", "apply_read_defaults", "default", "default_in_place"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -47,3 +49,12 @@ def default_in_place(resource: R) -> R:
     for fill in DEFAULTERS.get(type(resource), ()):
         fill(resource)
     return resource
+
+
+def apply_read_defaults(resource: Resource) -> None:
+    """What clientv3 fills in on every Get/List/Watch, in place: IPPool storage defaults
+    (``convertIpPoolFromStorage``) and a policy's missing tier label (``defaultTierLabelIfMissing``)."""
+    if isinstance(resource, IPPool):
+        infra.ippool_read_defaults(resource)
+    elif KINDS[resource.KIND].is_policy:
+        policy.ensure_tier_label(resource)
