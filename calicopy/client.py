@@ -33,10 +33,12 @@ from .errors import (
     CalicoError,
     ConfigError,
     ErroredField,
+    LabelError,
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
     ResourceNotFound,
+    UnknownKindError,
     ValidationError,
     VersionMismatchError,
 )
@@ -89,14 +91,6 @@ _POLICY_KINDS = frozenset(info.kind for info in KINDS.values() if info.is_policy
 
 R = TypeVar("R", bound=Resource)
 ApplyAction = Literal["created", "updated", "unchanged", "failed", "skipped"]
-
-
-class UnknownKindError(CalicoError, ValueError):
-    """A kind name (or calicoctl alias) calicopy does not know: ``resource type 'x' is not supported``."""
-
-
-class LabelError(CalicoError, ValueError):
-    """``calicoctl label`` refused the change; the message is calicoctl's."""
 
 
 @dataclass(frozen=True, slots=True)

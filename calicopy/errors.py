@@ -1,34 +1,135 @@
-"""calicopy's error hierarchy.
+"""calicopy's error hierarchy: one tree, every class re-exported as ``calicopy.<Name>``.
 
-Every error calicopy raises on purpose derives from :class:`CalicoError`.  Errors about
-bad input also derive from :class:`ValueError`, so callers that only know the standard
-library can still catch them.
+Every error calicopy raises on purpose derives from :class:`CalicoError` and says what it is
+about as attributes (``kind``, ``name``, ``namespace``, ``operation``, ``cause``; a server's
+``code``/``reason``/``server_message`` on :class:`DatastoreError`), so callers branch on data,
+never on message text.  ``str()`` renders libcalico-go's wording (``lib/errors/errors.go``) from
+those attributes, which is what calicoctl prints.  Errors about bad input also derive from
+:class:`ValueError`, so callers that only know the standard library can still catch them.
+
+Tree::
+
+    CalicoError
+    ├── ValidationError (ValueError)      one or more fields break libcalico-go's rules
+    ├── SelectorError (ValueError)        a Calico selector does not parse
+    ├── LabelSelectorError (ValueError)   a Kubernetes label selector does not parse
+    ├── ManifestError (ValueError)        a file/document cannot be read
+    ├── ConfigError (ValueError)          calicoctl.cfg / environment / kubeconfig is unusable
+    ├── UnknownKindError (ValueError)     a kind name or alias calicopy does not know
+    ├── LabelError (ValueError)           ``calicoctl label`` refused the change
+    ├── ConversionError (ValueError)      a stored object cannot be converted to/from v3
+    ├── VersionMismatchError              the cluster's Calico version is not supported
+    └── DatastoreError                    the datastore failed or refused
+        ├── ResourceNotFound
+        ├── ResourceAlreadyExists
+        ├── ResourceConflict
+        ├── ResourceExpired               a resourceVersion older than the history kept (HTTP 410)
+        ├── OperationNotSupported
+        └── ConnectionUnauthorized
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "CalicoError",
     "ConfigError",
+    "ConnectionUnauthorized",
+    "ConversionError",
     "DatastoreError",
     "ErroredField",
+    "LabelError",
+    "LabelSelectorError",
     "ManifestError",
     "OperationNotSupported",
     "ResourceAlreadyExists",
     "ResourceConflict",
+    "ResourceExpired",
     "ResourceNotFound",
     "SelectorError",
+    "UnknownKindError",
     "ValidationError",
     "VersionMismatchError",
+    "resource_identifier",
 ]
 
 
+def resource_identifier(kind: str | None, name: str | None, namespace: str | None = None) -> str:
+    """libcalico-go's ``ResourceKey.String()``: ``Kind(name)`` or ``Kind(namespace/name)``."""
+    if namespace:
+        return f"{kind or ''}({namespace}/{name or ''})"
+    return f"{kind or ''}({name or ''})"
+
+
 class CalicoError(Exception):
-    """Base class of every error calicopy raises deliberately."""
+    """Base class of every error calicopy raises deliberately.
+
+    ``message``, when given, is the whole text (for the few errors whose wording follows no
+    pattern); otherwise each subclass renders its text from the attributes.  ``identifier``
+    overrides the ``Kind(namespace/name)`` form where a datastore words it differently.
+    ``hint`` says, for Python callers, what to change; it is not part of ``str()``.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        kind: str | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+        operation: str | None = None,
+        cause: object = None,
+        identifier: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+        self.operation = operation
+        self.cause = cause
+        self.hint = hint
+        self._identifier = identifier
+        self._message = message
+        super().__init__(message) if message else super().__init__()
+
+    @property
+    def identifier(self) -> str:
+        """The object this error is about, as libcalico-go names it (``IPPool(pool1)``)."""
+        if self._identifier is not None:
+            return self._identifier
+        return resource_identifier(self.kind, self.name, self.namespace)
+
+    def render(self) -> str:
+        """The text built from the attributes (subclasses); the base class has only ``message``."""
+        return ""
+
+    def __str__(self) -> str:
+        return self._message or self.render()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only attributes survive pickling (multiprocessing, pytest-xdist).
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls: type[CalicoError], state: dict[str, Any]) -> CalicoError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, state.get("_message") or "")
+    err.__dict__.update(state)
+    return err
+
+
+def _cause_text(cause: object) -> str:
+    """Go's ``%v`` of a wrapped error: ``<nil>`` when there is none."""
+    return "<nil>" if cause is None or cause == "" else str(cause)
+
+
+# -- field-level validation ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +154,9 @@ class ErroredField:
 
 
 def _go_value(value: Any) -> str:
-    """Render a value the way Go's ``%v`` would inside libcalico-go's messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + " ".join(_go_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_go_value(v)}" for k, v in sorted(value.items())) + "]"
-    return str(value)
+    from ._go.fmt import format_v
+
+    return format_v(value)
 
 
 class ValidationError(CalicoError, ValueError):
@@ -69,14 +165,25 @@ class ValidationError(CalicoError, ValueError):
     ``fields`` lists every failing field; ``str()`` reads like libcalico-go's
     ``ErrorValidation``: ``error with field <path> = '<value>' (<reason>)`` for one field and
     ``error with the following fields:`` followed by one ``-  <field>`` line per failure.
+    ``resource`` is the identifier the message starts with, when known.
     """
 
-    def __init__(self, fields: Iterable[ErroredField], *, resource: str | None = None) -> None:
+    def __init__(
+        self,
+        fields: Iterable[ErroredField],
+        *,
+        resource: str | None = None,
+        kind: str | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+        operation: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.fields: tuple[ErroredField, ...] = tuple(fields)
         self.resource = resource
-        super().__init__(self._message())
+        super().__init__(kind=kind, name=name, namespace=namespace, operation=operation, hint=hint)
 
-    def _message(self) -> str:
+    def render(self) -> str:
         prefix = f"{self.resource}: " if self.resource else ""
         if not self.fields:
             return prefix + "unknown validation error"
@@ -87,13 +194,23 @@ class ValidationError(CalicoError, ValueError):
 
     def with_resource(self, resource: str) -> ValidationError:
         """The same failures, with the resource they belong to named in the message."""
-        return ValidationError(self.fields, resource=resource)
+        return self._copy(self.fields, resource)
 
     def prefixed(self, prefix: str) -> ValidationError:
         """The same failures with every path moved under ``prefix`` (a nested model's parent)."""
+        return self._copy(
+            (ErroredField(_join_path(prefix, f.path), f.reason, f.value) for f in self.fields), self.resource
+        )
+
+    def _copy(self, fields: Iterable[ErroredField], resource: str | None) -> ValidationError:
         return ValidationError(
-            (ErroredField(_join_path(prefix, f.path), f.reason, f.value) for f in self.fields),
-            resource=self.resource,
+            fields,
+            resource=resource,
+            kind=self.kind,
+            name=self.name,
+            namespace=self.namespace,
+            operation=self.operation,
+            hint=self.hint,
         )
 
 
@@ -105,13 +222,28 @@ def _join_path(prefix: str, path: str) -> str:
     return f"{prefix}.{path}"
 
 
+def format_paths(fields: Sequence[ErroredField]) -> list[str]:
+    """The failing paths, in order, for tests and programmatic callers."""
+    return [f.path for f in fields]
+
+
+# -- input that is not a resource ------------------------------------------------------------------
+
+
 class SelectorError(CalicoError, ValueError):
     """A Calico selector does not parse.  ``selector`` is the text, ``reason`` libcalico-go's wording."""
 
     def __init__(self, selector: str, reason: str) -> None:
         self.selector = selector
         self.reason = reason
-        super().__init__(f"invalid selector {selector!r}: {reason}")
+        super().__init__()
+
+    def render(self) -> str:
+        return f"invalid selector {self.selector!r}: {self.reason}"
+
+
+class LabelSelectorError(CalicoError, ValueError):
+    """A Kubernetes label selector the API server would reject; the text is apimachinery's."""
 
 
 class ManifestError(CalicoError, ValueError):
@@ -130,46 +262,185 @@ class ManifestError(CalicoError, ValueError):
         self.source = source
         self.document = document
         self.field = field
-        self.cause = cause
+        super().__init__(cause=cause)
+
+    def render(self) -> str:
         where = []
-        if source is not None:
-            where.append(source)
-        if document is not None:
-            where.append(f"document {document}")
-        if field:
-            where.append(f"field {field}")
+        if self.source is not None:
+            where.append(self.source)
+        if self.document is not None:
+            where.append(f"document {self.document}")
+        if self.field:
+            where.append(f"field {self.field}")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {reason}" if prefix else reason)
+        return f"{prefix}: {self.reason}" if prefix else self.reason
 
 
 class ConfigError(CalicoError, ValueError):
-    """calicoctl-style configuration (file or environment) is missing or malformed."""
+    """calicoctl-style configuration (file, environment or kubeconfig) is missing or malformed."""
 
 
-class DatastoreError(CalicoError):
-    """The datastore failed or answered something calicopy cannot use."""
+class UnknownKindError(CalicoError, ValueError):
+    """A kind name (or calicoctl alias) calicopy does not know: ``resource type 'x' is not supported``."""
+
+    def render(self) -> str:
+        return f"resource type '{self.kind}' is not supported"
 
 
-class ResourceNotFound(DatastoreError):
-    """The resource does not exist (libcalico-go: ``resource does not exist``)."""
+class LabelError(CalicoError, ValueError):
+    """``calicoctl label`` refused the change; the message is calicoctl's."""
 
 
-class ResourceAlreadyExists(DatastoreError):
-    """The resource exists already (libcalico-go: ``resource already exists``)."""
-
-
-class ResourceConflict(DatastoreError):
-    """The resourceVersion given is stale (libcalico-go: ``update conflict``)."""
-
-
-class OperationNotSupported(DatastoreError):
-    """The datastore cannot do this to this kind (libcalico-go: ``operation <op> is not supported on <id>``)."""
+class ConversionError(CalicoError, ValueError):
+    """A stored object cannot be converted (unknown kind, wrong group, malformed annotation or UID)."""
 
 
 class VersionMismatchError(CalicoError):
-    """The cluster runs a Calico version calicopy does not support."""
+    """The cluster runs a Calico version calicopy does not support (or its version cannot be read)."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        client_version: str = "",
+        cluster_version: str = "",
+        cause: object = None,
+    ) -> None:
+        self.client_version = client_version
+        self.cluster_version = cluster_version
+        super().__init__(message, cause=cause, operation="version check")
+
+    def render(self) -> str:
+        if self.cause is not None:
+            return (
+                f"unable to get Cluster Information to verify version mismatch: {self.cause}\n"
+                "Use --allow-version-mismatch to override"
+            )
+        return (
+            f"version mismatch.\nClient Version:   {self.client_version}\nCluster Version:  {self.cluster_version}\n"
+            "Use --allow-version-mismatch to override"
+        )
 
 
-def format_paths(fields: Sequence[ErroredField]) -> list[str]:
-    """The failing paths, in order, for tests and programmatic callers."""
-    return [f.path for f in fields]
+# -- the datastore ---------------------------------------------------------------------------------
+
+
+class DatastoreError(CalicoError):
+    """The datastore failed or answered something calicopy cannot use.
+
+    ``code`` is the HTTP status a server answered with (None when no answer arrived), ``reason``
+    the Kubernetes ``Status`` reason (``NotFound``, ``Conflict``...) and ``server_message`` the
+    server's own text.  ``precondition`` names the precondition that failed (``"uid"`` or
+    ``"resourceVersion"``), when one did.
+    """
+
+    #: The Kubernetes Status reason and HTTP code this error stands for, for servers built on
+    #: calicopy's store (the fake API server) to answer with.
+    status_reason: ClassVar[str] = "InternalError"
+    status_code: ClassVar[int] = 500
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        kind: str | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+        operation: str | None = None,
+        cause: object = None,
+        identifier: str | None = None,
+        hint: str | None = None,
+        code: int | None = None,
+        reason: str = "",
+        server_message: str = "",
+        precondition: str = "",
+    ) -> None:
+        self.code = code
+        self.reason = reason
+        self.server_message = server_message
+        self.precondition = precondition
+        super().__init__(
+            message,
+            kind=kind,
+            name=name,
+            namespace=namespace,
+            operation=operation,
+            cause=cause,
+            identifier=identifier,
+            hint=hint,
+        )
+
+    def render(self) -> str:
+        return _cause_text(self.cause) if self.cause is not None else self.server_message
+
+    def for_resource(self, kind: str, name: str, namespace: str | None = None, *, identifier: str | None = None) -> Any:
+        """The same failure about ``kind``/``name`` (libcalico-go's ``UpdateErrorIdentifier``): a
+        copy with the object filled in and the text re-rendered, so that a lower layer's error
+        (the store's, a server's) reads as the calling layer words it."""
+        state = self.__dict__.copy()
+        state.update(kind=kind, name=name, namespace=namespace or None, _identifier=identifier, _message="")
+        return _rebuild(type(self), state)
+
+
+class ResourceNotFound(DatastoreError):
+    """The resource does not exist (``resource does not exist: <id> with error: <cause>``)."""
+
+    status_reason = "NotFound"
+    status_code = 404
+
+    def render(self) -> str:
+        return f"resource does not exist: {self.identifier} with error: {_cause_text(self.cause)}"
+
+
+class ResourceAlreadyExists(DatastoreError):
+    """The resource exists already (``resource already exists: <id> with error: <cause>``)."""
+
+    status_reason = "AlreadyExists"
+    status_code = 409
+
+    def render(self) -> str:
+        return f"resource already exists: {self.identifier} with error: {_cause_text(self.cause)}"
+
+
+class ResourceConflict(DatastoreError):
+    """The resourceVersion given is stale (``update conflict: <id>``)."""
+
+    status_reason = "Conflict"
+    status_code = 409
+
+    def render(self) -> str:
+        return f"update conflict: {self.identifier}"
+
+
+class ResourceExpired(DatastoreError):
+    """The resourceVersion (or continue token) asked for is older than the history the datastore
+    keeps (Kubernetes 410 Gone, etcd compaction): list again and continue from the new version."""
+
+    status_reason = "Expired"
+    status_code = 410
+
+
+class OperationNotSupported(DatastoreError):
+    """The datastore or clientv3 cannot do this to this object
+    (``operation <op> is not supported on <id>[: <detail>]``)."""
+
+    status_reason = "MethodNotAllowed"
+    status_code = 405
+
+    def __init__(self, message: str = "", *, detail: str = "", **kwargs: Any) -> None:
+        self.detail = detail
+        super().__init__(message, **kwargs)
+
+    def render(self) -> str:
+        text = f"operation {self.operation} is not supported on {self.identifier}"
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+class ConnectionUnauthorized(DatastoreError):
+    """The datastore refused the credentials (``connection is unauthorized: <cause>``)."""
+
+    status_reason = "Unauthorized"
+    status_code = 401
+
+    def render(self) -> str:
+        return f"connection is unauthorized: {_cause_text(self.cause)}"

@@ -10,13 +10,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import CalicoError
+from .errors import LabelSelectorError
 
 __all__ = ["LabelSelector", "LabelSelectorError", "parse_label_selector"]
-
-
-class LabelSelectorError(CalicoError, ValueError):
-    """A label selector that the Kubernetes API server would reject (its message wording)."""
 
 
 _SELECTOR_TOKEN = re.compile(r"\s*(?:(?P<op>!=|==|=|!|\(|\)|,|<|>)|(?P<word>[^\s!=(),<>]+))")

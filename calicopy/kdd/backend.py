@@ -177,7 +177,7 @@ def _calico_error(exc: _ApiError | _ConnectionFailure, ident: str | None) -> Dat
     """
     if isinstance(exc, _ConnectionFailure):
         err = DatastoreError(str(exc))
-        err.code, err.reason, err.server_message = None, "", str(exc)  # type: ignore[attr-defined]
+        err.code, err.reason, err.server_message = None, "", str(exc)
         return err
     msg = exc.message
     who = ident or "resource"
@@ -204,7 +204,7 @@ def _calico_error(exc: _ApiError | _ConnectionFailure, ident: str | None) -> Dat
             result = ResourceConflict(f"update conflict: {who}")
         else:
             result = DatastoreError(msg)
-    result.code, result.reason, result.server_message = exc.code, exc.reason, msg  # type: ignore[attr-defined]
+    result.code, result.reason, result.server_message = exc.code, exc.reason, msg
     return result
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import CalicoError
+from ..errors import ConversionError
 from ..resources.defaults import apply_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
 from ..resources.meta import ObjectMeta, Resource
@@ -45,10 +45,6 @@ METADATA_ANNOTATION = "projectcalico.org/metadata"
 # ObjectMeta fields in metav1.ObjectMeta declaration order (the annotation's JSON order).
 _META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)
 _TIME_FIELDS = ("creationTimestamp", "deletionTimestamp")
-
-
-class ConversionError(CalicoError, ValueError):
-    """The object cannot be converted (unknown kind, wrong group, malformed metadata annotation or UID)."""
 
 
 def is_ours(key: str) -> bool:
