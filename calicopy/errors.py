@@ -24,15 +24,16 @@ Tree::
         ├── ResourceAlreadyExists
         ├── ResourceConflict
         ├── ResourceExpired               a resourceVersion older than the history kept (HTTP 410)
+        ├── InvalidRequest                the datastore refused the request itself (HTTP 400/422)
         ├── OperationNotSupported
         └── ConnectionUnauthorized
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 __all__ = [
     "CalicoError",
@@ -41,6 +42,7 @@ __all__ = [
     "ConversionError",
     "DatastoreError",
     "ErroredField",
+    "InvalidRequest",
     "LabelError",
     "LabelSelectorError",
     "ManifestError",
@@ -329,15 +331,12 @@ class DatastoreError(CalicoError):
     """The datastore failed or answered something calicopy cannot use.
 
     ``code`` is the HTTP status a server answered with (None when no answer arrived), ``reason``
-    the Kubernetes ``Status`` reason (``NotFound``, ``Conflict``...) and ``server_message`` the
-    server's own text.  ``precondition`` names the precondition that failed (``"uid"`` or
-    ``"resourceVersion"``), when one did.
+    the Kubernetes ``Status`` reason (``NotFound``, ``Conflict``...), ``server_message`` the
+    server's own text and ``causes`` its ``details.causes`` (``{"field", "reason", "message"}``
+    dicts).  ``precondition`` names the precondition that failed (``"uid"`` or
+    ``"resourceVersion"``), when one did.  calicopy's store sets ``code``/``reason`` too, so a
+    server built on it (the fake API server) answers with the right Status.
     """
-
-    #: The Kubernetes Status reason and HTTP code this error stands for, for servers built on
-    #: calicopy's store (the fake API server) to answer with.
-    status_reason: ClassVar[str] = "InternalError"
-    status_code: ClassVar[int] = 500
 
     def __init__(
         self,
@@ -353,11 +352,13 @@ class DatastoreError(CalicoError):
         code: int | None = None,
         reason: str = "",
         server_message: str = "",
+        causes: Sequence[Mapping[str, str]] = (),
         precondition: str = "",
     ) -> None:
         self.code = code
         self.reason = reason
         self.server_message = server_message
+        self.causes: list[dict[str, str]] = [dict(c) for c in causes]
         self.precondition = precondition
         super().__init__(
             message,
@@ -385,9 +386,6 @@ class DatastoreError(CalicoError):
 class ResourceNotFound(DatastoreError):
     """The resource does not exist (``resource does not exist: <id> with error: <cause>``)."""
 
-    status_reason = "NotFound"
-    status_code = 404
-
     def render(self) -> str:
         return f"resource does not exist: {self.identifier} with error: {_cause_text(self.cause)}"
 
@@ -395,18 +393,12 @@ class ResourceNotFound(DatastoreError):
 class ResourceAlreadyExists(DatastoreError):
     """The resource exists already (``resource already exists: <id> with error: <cause>``)."""
 
-    status_reason = "AlreadyExists"
-    status_code = 409
-
     def render(self) -> str:
         return f"resource already exists: {self.identifier} with error: {_cause_text(self.cause)}"
 
 
 class ResourceConflict(DatastoreError):
     """The resourceVersion given is stale (``update conflict: <id>``)."""
-
-    status_reason = "Conflict"
-    status_code = 409
 
     def render(self) -> str:
         return f"update conflict: {self.identifier}"
@@ -416,16 +408,15 @@ class ResourceExpired(DatastoreError):
     """The resourceVersion (or continue token) asked for is older than the history the datastore
     keeps (Kubernetes 410 Gone, etcd compaction): list again and continue from the new version."""
 
-    status_reason = "Expired"
-    status_code = 410
+
+class InvalidRequest(DatastoreError):
+    """The datastore rejected the request itself (HTTP 400/422: a malformed selector, a value its
+    schema refuses); ``causes`` lists the fields when the server named them."""
 
 
 class OperationNotSupported(DatastoreError):
     """The datastore or clientv3 cannot do this to this object
     (``operation <op> is not supported on <id>[: <detail>]``)."""
-
-    status_reason = "MethodNotAllowed"
-    status_code = 405
 
     def __init__(self, message: str = "", *, detail: str = "", **kwargs: Any) -> None:
         self.detail = detail
@@ -438,9 +429,6 @@ class OperationNotSupported(DatastoreError):
 
 class ConnectionUnauthorized(DatastoreError):
     """The datastore refused the credentials (``connection is unauthorized: <cause>``)."""
-
-    status_reason = "Unauthorized"
-    status_code = 401
 
     def render(self) -> str:
         return f"connection is unauthorized: {_cause_text(self.cause)}"
