@@ -50,7 +50,7 @@ from kubernetes import config as k8s_config
 
 import calicopy
 from calicopy import Client, GlobalNetworkPolicy
-from calicopy.client import ApplyOutcome
+from calicopy.bulk import ApplyOutcome
 from calicopy.testing import FakeKubeAPIServer
 
 GROUP, VERSION, PLURAL = "crd.projectcalico.org", "v1", "globalnetworkpolicies"

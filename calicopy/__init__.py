@@ -22,6 +22,7 @@ from .errors import (
     LabelError,
     LabelSelectorError,
     ManifestError,
+    NamespaceError,
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
@@ -38,7 +39,7 @@ __version__ = "0.1.0"
 # Public name -> module that defines it.  Kinds come from the registry's modules.
 _LAZY: dict[str, str] = {
     "Client": "calicopy.client",
-    "ApplyOutcome": "calicopy.client",
+    "ApplyOutcome": "calicopy.bulk",
     "CalicoAPIConfig": "calicopy.config",
     "default": "calicopy.resources.defaults",
     "load": "calicopy.manifests",
@@ -88,6 +89,7 @@ __all__ = [
     "LabelError",
     "LabelSelectorError",
     "ManifestError",
+    "NamespaceError",
     "OperationNotSupported",
     "ResourceAlreadyExists",
     "ResourceConflict",
@@ -121,7 +123,7 @@ if TYPE_CHECKING:
     from . import manifests as manifests
     from . import resources as resources
     from . import selector as selector
-    from .client import ApplyOutcome as ApplyOutcome
+    from .bulk import ApplyOutcome as ApplyOutcome
     from .client import Client as Client
     from .config import CalicoAPIConfig as CalicoAPIConfig
     from .manifests import dump as dump

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import manifests, selector
-from .cli.printer import render_table
-from .errors import CalicoError
+from .calicoctl import execute, file_invalid, massage_error, render_table, summary
+from .calicoctl.execute import Action
+from .errors import ManifestError
 from .resources.networkpolicy import NetworkPolicy
 
 SEED_POOL1 = """\
@@ -105,39 +106,43 @@ def run(echo: Callable[[str], None] = print) -> None:
             _tour(client, server, echo)
 
 
+def _run(client: Any, action: Action, manifest: str, source: str, echo: Callable[[str], None]) -> list[Any]:
+    """One ``calicopy <action> -f <source>``: calicoctl's processing and its report."""
+    try:
+        resources = manifests.loads(manifest, source=source)
+    except ManifestError as exc:
+        echo(massage_error(file_invalid(exc)) + "\n")
+        return []
+    results = execute(client, resources, action)
+    report = summary(action, results)
+    echo(report.stdout + (massage_error(report.error) + "\n" if report.error is not None else ""))
+    return results.resources
+
+
 def _tour(client: Any, server: Any, echo: Callable[[str], None]) -> None:
     echo("$ calicopy get ippool --allow-version-mismatch")
     client.check_version(allow_mismatch=True)
     echo(render_table(client.list("IPPool"), kind="IPPool"))
 
     echo("$ calicopy create -f pool1.yaml        # projectcalico.org/v3, validated and defaulted as calicoctl does")
-    (pool1,) = manifests.loads(SEED_POOL1, source="pool1.yaml")
-    client.create(pool1)
-    echo("Successfully created 1 'IPPool' resource(s)\n")
+    _run(client, "create", SEED_POOL1, "pool1.yaml", echo)
 
     echo("$ calicopy create -f pool3.yaml        # written for kubectl: apiVersion crd.projectcalico.org/v1")
-    (pool3,) = manifests.loads(SEED_POOL3_CRD_V1, source="pool3.yaml")
-    client.create(pool3)
-    echo("Successfully created 1 'IPPool' resource(s)\n")
+    _run(client, "create", SEED_POOL3_CRD_V1, "pool3.yaml", echo)
 
     echo("$ calicopy get ippool -o wide")
     echo(render_table(client.list("IPPool"), kind="IPPool", wide=True))
 
     echo("$ calicopy create -f bad-pool.yaml     # host bits set: rejected, nothing written")
     bad = SEED_POOL1.replace("10.245.1.0/24", "10.9.0.5/16").replace("pool1", "bad-pool")
-    try:
-        client.create(manifests.loads(bad, source="bad-pool.yaml")[0])
-    except CalicoError as exc:
-        echo(f"failed to create 'IPPool' resource: [{exc}]\n")
+    _run(client, "create", bad, "bad-pool.yaml", echo)
 
     server.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "production"}})
     for number, (name, labels) in enumerate(SAMPLE_PODS.items(), start=10):
         server.add(_pod(name, labels, f"10.245.1.{number}"))
 
     echo("$ calicopy apply -f allow-tcp-6379.yaml")
-    (policy,) = manifests.loads(SEED_POLICY, source="allow-tcp-6379.yaml")
-    stored = client.apply(policy)
-    echo("Successfully applied 1 'NetworkPolicy' resource(s)\n")
+    (stored,) = _run(client, "apply", SEED_POLICY, "allow-tcp-6379.yaml", echo)
 
     echo("$ calicopy get networkpolicy allow-tcp-6379 -n production -o yaml")
     echo(manifests.dump([stored]))

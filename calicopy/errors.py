@@ -15,6 +15,7 @@ Tree::
     ├── LabelSelectorError (ValueError)   a Kubernetes label selector does not parse
     ├── ManifestError (ValueError)        a file/document cannot be read
     ├── ConfigError (ValueError)          calicoctl.cfg / environment / kubeconfig is unusable
+    ├── NamespaceError (ValueError)       a namespace where it does not fit
     ├── UnknownKindError (ValueError)     a kind name or alias calicopy does not know
     ├── LabelError (ValueError)           ``calicoctl label`` refused the change
     ├── ConversionError (ValueError)      a stored object cannot be converted to/from v3
@@ -46,6 +47,7 @@ __all__ = [
     "LabelError",
     "LabelSelectorError",
     "ManifestError",
+    "NamespaceError",
     "OperationNotSupported",
     "ResourceAlreadyExists",
     "ResourceConflict",
@@ -280,6 +282,11 @@ class ManifestError(CalicoError, ValueError):
 
 class ConfigError(CalicoError, ValueError):
     """calicoctl-style configuration (file, environment or kubeconfig) is missing or malformed."""
+
+
+class NamespaceError(CalicoError, ValueError):
+    """A namespace where it does not fit (calicoctl's ``handleNamespace``): on a cluster-scoped kind,
+    or different from the one the command line names."""
 
 
 class UnknownKindError(CalicoError, ValueError):

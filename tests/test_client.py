@@ -34,12 +34,16 @@ from typing import Any, TypeVar
 import pytest
 
 from calicopy.backends.base import Backend
-from calicopy.client import ApplyOutcome, Client, LabelError, UnknownKindError, version_supported
+from calicopy.bulk import ApplyOutcome
+from calicopy.calicoctl import label_message
+from calicopy.client import Client, version_supported
 from calicopy.errors import (
+    LabelError,
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
     ResourceNotFound,
+    UnknownKindError,
     ValidationError,
     VersionMismatchError,
 )
@@ -657,7 +661,7 @@ def test_replace_retries_conflicts_without_resource_version(ds: Datastore, clien
     client.create(pool(name))
     flaky = FlakyBackend(client.backend, conflicts=4)
     retrying = Client(backend=flaky, sleep=sleeps)  # type: ignore[arg-type]
-    retrying._initialized = True
+    retrying.v3.initialized = True
     assert retrying.replace(pool(name, natOutgoing=True)).spec.nat_outgoing is True
     assert flaky.updates == 5 and sleeps.calls == [1.0] * 4
     flaky.conflicts = 5
@@ -824,16 +828,16 @@ def test_patch_validates(ds: Datastore, client: Client) -> None:
 def test_label_semantics(ds: Datastore, client: Client) -> None:
     p, nope = ds.n("pool1"), ds.n("nope")
     client.create(pool(p))
-    assert client.label("ippool", p, "k=v").message == f"Successfully set label k on ippool {p}"
+    assert label_message(client.label("ippool", p, "k=v")) == f"Successfully set label k on ippool {p}"
     with pytest.raises(
         LabelError,
         match=rf"^failed to update label of ippool {p}, key k is already present. please use '--overwrite' to set a new value$",
     ):
         client.label("ippool", p, "k", "w")
-    assert client.label("ippool", p, "k", "v").message == f"Successfully updated label k on ippool {p}"
+    assert label_message(client.label("ippool", p, "k", "v")) == f"Successfully updated label k on ippool {p}"
     result = client.label("ipp", p, "k", "w", overwrite=True)
     assert result.action == "updated" and result.resource.metadata.labels == {"k": "w"}
-    assert client.label("ipp", p, "k", remove=True).message == f"Successfully removed label k from ipp {p}"
+    assert label_message(client.label("ipp", p, "k", remove=True)) == f"Successfully removed label k from ipp {p}"
     with pytest.raises(LabelError, match=rf"^cannot remove label of ipp {p}, key k does not exist$"):
         client.label("ipp", p, "k", remove=True)
     with pytest.raises(LabelError, match=r"^invalid label a=b=c$"):
@@ -909,9 +913,9 @@ def test_operator_managed_pool_warning(ds: Datastore, client: Client, caplog: py
         metadata={"name": op, "labels": {"app.kubernetes.io/managed-by": "tigera-operator"}},
         spec={"cidr": "10.1.0.0/16"},
     )
-    with caplog.at_level(logging.WARNING, logger="calicopy.client"):
+    with caplog.at_level(logging.WARNING, logger="calicopy.clientv3"):
         client.create(managed)
-        assert [r.name for r in caplog.records] == ["calicopy.client"]
+        assert [r.name for r in caplog.records] == ["calicopy.clientv3"]
         assert "tigera-operator" in caplog.records[0].getMessage()
         caplog.clear()
         client.patch("IPPool", op, {"spec": {"natOutgoing": True}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calicopy import GlobalNetworkPolicy, GlobalNetworkSet, IPPool, Tier
-from calicopy.cli.printer import go_value, render_table, tabwriter
+from calicopy.calicoctl.printer import go_value, render_table, tabwriter
 
 
 def test_ippool_table_matches_calicoctl_golden() -> None:

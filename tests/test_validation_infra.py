@@ -24,7 +24,7 @@ from calicopy.resources.bgppeer import BGPPeer
 from calicopy.resources.blockaffinity import BlockAffinity
 from calicopy.resources.clusterinfo import ClusterInformation
 from calicopy.resources.defaults import default
-from calicopy.resources.defaults.infra import check_ippool_create, check_ippool_update, check_write
+from calicopy.resources.defaults.infra import check_ippool_create, check_ippool_update
 from calicopy.resources.felixconfig import FelixConfiguration
 from calicopy.resources.globalnetworkset import GlobalNetworkSet
 from calicopy.resources.hostendpoint import HostEndpoint
@@ -1360,41 +1360,6 @@ def test_bgpconfig_defaults() -> None:
     b = default(mk(BGPConfiguration, metadata={"name": "default"}))
     assert b.spec.log_severity_screen == "Info"
     assert b.spec.service_load_balancer_aggregation == "Enabled"
-
-
-def test_check_write() -> None:
-    with pytest.raises(ValidationError, match=re.escape("Cannot set ASNumber on a non default BGP Configuration.")):
-        check_write(mk(BGPConfiguration, metadata={"name": "node.n1"}, spec={"asNumber": 64512}))
-    check_write(mk(BGPConfiguration, metadata={"name": "default"}, spec={"asNumber": 64512}))
-    with pytest.raises(ValidationError, match='name other than "default"'):
-        check_write(mk(IPAMConfiguration, metadata={"name": "other"}))
-    with pytest.raises(ValidationError, match="Template name must be unique"):
-        check_write(
-            mk(
-                KubeControllersConfiguration,
-                metadata={"name": "default"},
-                spec={
-                    "controllers": {
-                        "node": {
-                            "hostEndpoint": {
-                                "templates": [
-                                    {"generateName": "a", "interfacePattern": "x"},
-                                    {"generateName": "a", "interfacePattern": "y"},
-                                ]
-                            }
-                        }
-                    }
-                },
-            )
-        )
-    with pytest.raises(ValidationError, match="InterfaceCIDRs or InterfacePattern must be specified"):
-        check_write(
-            mk(
-                KubeControllersConfiguration,
-                metadata={"name": "default"},
-                spec={"controllers": {"node": {"hostEndpoint": {"templates": [{"generateName": "a"}]}}}},
-            )
-        )
 
 
 # -- every validate tag is known ----------------------------------------------------------------------

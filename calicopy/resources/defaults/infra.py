@@ -22,19 +22,16 @@ from typing import Any
 
 from ...errors import ErroredField, ValidationError
 from ..bgpconfig import BGPConfiguration
-from ..clusterinfo import ClusterInformation
 from ..felixconfig import FelixConfiguration
 from ..ipamconfig import IPAMConfiguration
 from ..ippool import IPPool
 from ..kubecontrollersconfig import KubeControllersConfiguration
-from ..meta import Resource
 from ..validation.common import GoNetwork, parse_cidr
 
 __all__ = [
     "DEFAULTERS",
     "check_ippool_create",
     "check_ippool_update",
-    "check_write",
     "ippool_read_defaults",
 ]
 
@@ -274,84 +271,3 @@ DEFAULTERS: Mapping[type, Callable[[Any], None]] = {
     BGPConfiguration: _fill_bgp_configuration,
     IPAMConfiguration: _fill_ipam_configuration,
 }
-
-
-# -- clientv3 write-time checks that are not validator rules ---------------------------------------
-
-_BGP_DEFAULT_ONLY = (
-    ("node_to_node_mesh_enabled", "nodeToNodeMeshEnabled"),
-    ("as_number", "ASNumber"),
-    ("service_load_balancer_i_ps", "ServiceLoadBalancerIPs"),
-    ("service_external_i_ps", "ServiceExternalIPs"),
-    ("service_cluster_i_ps", "ServiceClusterIPs"),
-    ("node_mesh_password", "nodeMeshPassword"),
-    ("node_mesh_max_restart_time", "nodeMeshMaxRestartTime"),
-)
-_TEMPLATES = "spec.controllers.node.hostEndpoint.templates"
-
-
-def _kcc_errors(kcc: KubeControllersConfiguration) -> list[ErroredField]:
-    node = kcc.spec.controllers.node
-    if node is not None and node.host_endpoint is not None:
-        seen: set[str] = set()
-        for i, template in enumerate(node.host_endpoint.templates):
-            where = f"{_TEMPLATES}[{i}]"
-            name = template.generate_name
-            if not name:
-                return [ErroredField(_TEMPLATES, "Template name must be specified")]
-            if len(name) > 253:
-                return [ErroredField(_TEMPLATES, "Template name must be shorter than 253 characters")]
-            if name in seen:
-                return [ErroredField(where, "Template name must be unique", name)]
-            seen.add(name)
-            if not template.interface_cid_rs and not template.interface_pattern:
-                return [ErroredField(where, "InterfaceCIDRs or InterfacePattern must be specified", name)]
-    if kcc.metadata.name != "default":
-        return [
-            ErroredField(
-                "metadata.name",
-                'Cannot create a Kube Controllers Configuration resource with a name other than "default"',
-                kcc.metadata.name,
-            )
-        ]
-    return []
-
-
-def check_write(resource: Resource) -> None:
-    """clientv3's kind-specific Create/Update checks that are not validator rules.
-
-    KubeControllersConfiguration host-endpoint templates and name ``default``;
-    BGPConfiguration fields reserved to ``default``; IPAMConfiguration and
-    ClusterInformation name ``default``.  Raises ValidationError; other kinds pass.
-    """
-    errors: list[ErroredField] = []
-    if isinstance(resource, KubeControllersConfiguration):
-        errors = _kcc_errors(resource)
-    elif isinstance(resource, BGPConfiguration) and resource.metadata.name != "default":
-        for attr, word in _BGP_DEFAULT_ONLY:
-            value = getattr(resource.spec, attr)
-            if value is not None and value != []:
-                errors.append(
-                    ErroredField(
-                        f"spec.{resource.spec.__calico_plan__.by_name[attr].alias}",
-                        f"Cannot set {word} on a non default BGP Configuration.",
-                    )
-                )
-    elif isinstance(resource, IPAMConfiguration) and resource.metadata.name != "default":
-        errors = [
-            ErroredField(
-                "metadata.name",
-                'Cannot create an IPAMConfiguration resource with a name other than "default"',
-                resource.metadata.name,
-            )
-        ]
-    elif isinstance(resource, ClusterInformation) and resource.metadata.name != "default":
-        errors = [
-            ErroredField(
-                "metadata.name",
-                'Cannot create a Cluster Information resource with a name other than "default"',
-                resource.metadata.name,
-            )
-        ]
-    if errors:
-        raise ValidationError(errors, resource=resource.label)

@@ -1,0 +1,141 @@
+"""``Client.apply_all``: many resources applied with calicoctl's per-resource semantics, checked
+first, unchanged ones skipped, the rest written concurrently."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from .clientv3 import Batch, hooks_for
+from .errors import CalicoError, resource_identifier
+from .resources.meta import Resource
+from .resources.registry import KINDS
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["ApplyAction", "ApplyOutcome", "apply_all"]
+
+ApplyAction = Literal["created", "updated", "unchanged", "failed", "skipped"]
+
+# Written before everything else, one at a time: the kinds other resources refer to (a
+# policy's Tier, a BGPPeer's BGPFilters).
+_REFERENCED_KINDS = frozenset({"Tier", "BGPFilter"})
+# Written one at a time, in input order, so that each overlap check sees the pools written before.
+_SERIAL_KINDS = frozenset({"IPPool"})
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOutcome:
+    """What :func:`apply_all` did with one input resource.
+
+    ``action``: ``created``, ``updated``, ``unchanged`` (the stored object already matched),
+    ``failed`` (``error`` says why) or ``skipped`` (valid, but not written because another
+    resource failed validation and ``continue_on_error`` was false).  ``result`` is the stored
+    object after the write (or the unchanged stored object).
+    """
+
+    resource: Resource
+    action: ApplyAction
+    error: Exception | None = None
+    result: Resource | None = None
+
+
+def apply_all(
+    client: Client,
+    resources: Iterable[Resource],
+    *,
+    concurrency: int = 8,
+    progress: Callable[[ApplyOutcome], None] | None = None,
+    continue_on_error: bool = False,
+) -> list[ApplyOutcome]:
+    """Apply many resources: validate all first, skip unchanged ones, write the rest concurrently.
+
+    * Every resource is defaulted and validated before anything is written; if any fails,
+      nothing is written (the others come back ``skipped``) unless ``continue_on_error``.
+    * Existing objects are listed once per kind; a resource whose spec, labels and
+      annotations (after defaulting) equal the stored object's is ``unchanged``.
+    * Writes run on up to ``concurrency`` threads.  Tiers and BGPFilters are written before
+      the resources that may refer to them; IPPools are written one at a time, in input
+      order, so that the overlap check sees the pools written before.
+    * Each resource is written as ``Client.apply`` writes it, from the object prepared in the
+      first step (not defaulted and validated again); a policy's tier is read once per
+      distinct tier in the batch (after the batch's own Tiers are written), not per policy.
+    * Returns one :class:`ApplyOutcome` per input, in input order; ``progress`` is called
+      with each outcome as it is decided.
+    """
+    items = list(resources)
+    outcomes: list[ApplyOutcome | None] = [None] * len(items)
+    lock = threading.Lock()
+
+    def decide(i: int, outcome: ApplyOutcome) -> None:
+        with lock:
+            outcomes[i] = outcome
+        if progress is not None:
+            progress(outcome)
+
+    prepared: dict[int, Resource] = {}
+    invalid = False
+    for i, res in enumerate(items):
+        try:
+            info = KINDS[res.KIND]
+            meta = res.metadata
+            identifier = resource_identifier(res.KIND, meta.name, meta.namespace)
+            hooks_for(res.KIND).refuse("apply", res.KIND, meta.name, identifier)
+            prepared[i] = client.v3.prepare_create(res, info, for_apply=True)
+        except (CalicoError, ValueError) as exc:
+            invalid = True
+            decide(i, ApplyOutcome(res, "failed", exc))
+    if invalid and not continue_on_error:
+        for i in prepared:
+            decide(i, ApplyOutcome(items[i], "skipped"))
+        return [o for o in outcomes if o is not None]
+    if prepared:
+        client.v3.try_ensure_initialized()
+
+    existing: dict[tuple[str, str, str], Resource] = {}
+    for kind in sorted({items[i].KIND for i in prepared}):
+        for obj in client.list(kind):
+            existing[(kind, obj.metadata.namespace, obj.metadata.name)] = obj
+
+    to_write: list[int] = []
+    for i, filled in prepared.items():
+        stored = existing.get((filled.KIND, filled.metadata.namespace, filled.metadata.name))
+        if stored is not None and _unchanged(filled, stored):
+            decide(i, ApplyOutcome(items[i], "unchanged", result=stored))
+        else:
+            to_write.append(i)
+
+    batch = Batch()
+
+    def write(indexes: Sequence[int]) -> None:
+        for i in indexes:
+            res = items[i]
+            stored = existing.get((res.KIND, prepared[i].metadata.namespace, res.metadata.name))
+            try:
+                result = client.apply_prepared(KINDS[res.KIND], res, prepared[i], batch)
+                decide(i, ApplyOutcome(res, "updated" if stored is not None else "created", result=result))
+            except Exception as exc:
+                decide(i, ApplyOutcome(res, "failed", exc))
+
+    first = [i for i in to_write if items[i].KIND in _REFERENCED_KINDS]
+    serial = [i for i in to_write if items[i].KIND in _SERIAL_KINDS]
+    rest = [i for i in to_write if items[i].KIND not in _REFERENCED_KINDS | _SERIAL_KINDS]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        list(pool.map(lambda i: write([i]), first))
+        tasks = [pool.submit(write, serial)] if serial else []
+        tasks += [pool.submit(write, [i]) for i in rest]
+        for task in tasks:
+            task.result()
+    return [o for o in outcomes if o is not None]
+
+
+def _unchanged(filled: Resource, stored: Resource) -> bool:
+    new, old = filled.to_dict(), stored.to_dict()
+    if new.get("spec") != old.get("spec"):
+        return False
+    new_meta, old_meta = new.get("metadata", {}), old.get("metadata", {})
+    return all(new_meta.get(k, {}) == old_meta.get(k, {}) for k in ("labels", "annotations"))

@@ -1,0 +1,144 @@
+"""Every text calicoctl prints about a command's outcome, in one place (``commands/{create,apply,
+replace,delete,patch,label}.go``, ``calicoctl.go`` ``massageError``).
+
+:func:`summary` turns :class:`~calicopy.calicoctl.execute.CommandResults` into what calicoctl
+writes to stdout and the error it returns (printed on stderr, exit code 1).  calicoctl prints a
+list of errors with Go's ``%v``: ``[first second]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..client import LabelResult
+from .execute import Action, CommandResults
+
+__all__ = ["Summary", "error_list", "file_invalid", "label_message", "massage_error", "summary"]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """``stdout``: what calicoctl prints (may be empty); ``error``: the error text it exits with, or None."""
+
+    stdout: str
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    verb: str  # "create"
+    past: str  # "created"
+    # apply/create report per-resource failures; replace reports the command's error.
+    per_resource: bool
+    hit: str  # "hit error" / "hit error(s)"
+
+
+_WORDS: Mapping[Action, _Words] = {
+    "create": _Words("create", "created", True, "hit error"),
+    "apply": _Words("apply", "applied", True, "hit error(s)"),
+    "replace": _Words("replace", "replaced", False, "hit error"),
+}
+
+
+def error_list(errors: Sequence[BaseException]) -> str:
+    """Go's ``%v`` of a ``[]error``."""
+    return "[" + " ".join(str(e) for e in errors) + "]"
+
+
+def file_invalid(error: BaseException) -> str:
+    """The error calicoctl returns when a file cannot be read or decoded (nothing was done)."""
+    return f"failed to execute command: {error}"
+
+
+def summary(action: Action, results: CommandResults) -> Summary:
+    """calicoctl's report for create, apply, replace, delete and patch."""
+    special = _SUMMARIES.get(action)
+    if special is not None:
+        return special(results)
+    words = _WORDS[action]
+    failure: object = error_list(results.errors) if words.per_resource else results.error
+    if results.num_resources == 0:
+        if results.error is not None:
+            return Summary("", str(results.error))
+        return Summary("No resources specified\n", None)
+    if results.num_handled == 0:
+        if results.num_resources == 1:
+            return Summary("", f"failed to {words.verb} '{results.single_kind}' resource: {failure}")
+        if results.single_kind:
+            return Summary("", f"failed to {words.verb} any '{results.single_kind}' resources: {failure}")
+        return Summary("", f"failed to {words.verb} any resources: {failure}")
+    failed = bool(results.errors) if words.per_resource else results.error is not None
+    if not failed:
+        kind = f" '{results.single_kind}'" if results.single_kind else ""
+        return Summary(f"Successfully {words.past} {results.num_handled}{kind} resource(s)\n", None)
+    partial = ""
+    if not words.per_resource or results.num_handled - len(results.errors) > 0:
+        kind = f" '{results.single_kind}'" if results.single_kind else ""
+        partial = (
+            f"Partial success: {words.past} the first {results.num_handled} out of "
+            f"{results.num_resources}{kind} resources:\n"
+        )
+    return Summary(partial, f"{words.hit}: {failure}")
+
+
+def _delete_summary(results: CommandResults) -> Summary:
+    if results.num_resources == 0:
+        if results.error is not None:
+            return Summary("", str(results.error))
+        return Summary("No resources specified\n", None)
+    stdout = ""
+    if results.error is None and results.num_handled > 0:
+        kind = f" '{results.single_kind}'" if results.single_kind else ""
+        stdout = f"Successfully deleted {results.num_handled}{kind} resource(s)\n"
+    elif results.error is not None:
+        return Summary("", f"hit error: {results.error}")
+    if results.errors:
+        what = f"'{results.single_kind}' resource" if results.single_kind else "resource"
+        return Summary(stdout, "".join(f"Failed to delete {what}: {e}\n" for e in results.errors))
+    return Summary(stdout, None)
+
+
+def _patch_summary(results: CommandResults) -> Summary:
+    if results.num_resources == 0:
+        return Summary("", str(results.error) if results.error is not None else "no resources specified")
+    stdout = ""
+    if results.error is None and results.num_handled > 0:
+        stdout = f"Successfully patched {results.num_handled} '{results.single_kind}' resource\n"
+    elif results.error is not None:
+        return Summary("", f"hit error: {results.error}")
+    if results.errors:
+        return Summary(
+            stdout, "".join(f"Failed to patch '{results.single_kind}' resource: {e}\n" for e in results.errors)
+        )
+    return Summary(stdout, None)
+
+
+_SUMMARIES: Mapping[Action, Callable[[CommandResults], Summary]] = {
+    "delete": _delete_summary,
+    "patch": _patch_summary,
+}
+
+_LABEL_DONE = {
+    "removed": "Successfully removed label {key} from {kind} {name}",
+    "updated": "Successfully updated label {key} on {kind} {name}",
+    "set": "Successfully set label {key} on {kind} {name}",
+}
+
+
+def label_message(result: LabelResult) -> str:
+    """What ``calicoctl label`` prints on success (the kind echoed as the user typed it)."""
+    return _LABEL_DONE[result.action].format(key=result.key, kind=result.kind, name=result.name)
+
+
+_UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+
+
+def massage_error(text: str) -> str:
+    """calicoctl's ``massageError``: drop the JSON-decoding prefix, reword unknown-field errors."""
+    text = text.removeprefix("error unmarshaling JSON: while decoding JSON: json: ")
+    match = _UNKNOWN_FIELD.search(text)
+    if match:
+        return "field in document is not recognized or is in the wrong location: " + match.group(1)
+    return text

@@ -1,0 +1,184 @@
+"""libcalico-go's clientv3 for one resource at a time: the generic write/read pipeline
+(``lib/clientv3/resources.go``) with each kind's hooks (:mod:`calicopy.clientv3.kinds`).
+
+Create: metadata preparation (calicoctl's ``prepareMetadataForCreate`` and the uid and
+creationTimestamp clientv3 stamps), defaulting, validation, the kind's write checks, then the
+kind's datastore checks and the backend's create.  Update: the kind's pre-checks (immutable fields),
+defaulting, validation, write checks, datastore checks, then a compare-and-swap on
+resourceVersion.  Reads get clientv3's read defaults.  Nothing here knows a kind by name.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from ..backends.base import Backend, ListResult, WatchEvent
+from ..errors import CalicoError, ErroredField, ValidationError
+from ..resources.defaults import apply_read_defaults, default_in_place
+from ..resources.meta import ObjectMeta, Resource
+from ..resources.registry import KindInfo
+from . import initialize
+from .kinds import Batch, hooks_for
+
+__all__ = ["ClientV3", "default_namespace"]
+
+_log = logging.getLogger("calicopy.clientv3")
+
+R = TypeVar("R", bound=Resource)
+
+
+def default_namespace(info: KindInfo, namespace: str | None) -> str:
+    """The namespace of one object of ``info``: namespaced kinds default to ``default`` (as
+    calicoctl's ``handleNamespace`` without flags); a namespace on a cluster-scoped kind is an error."""
+    if info.namespaced:
+        return namespace or "default"
+    if namespace:
+        raise ValidationError(
+            [ErroredField("metadata.namespace", f"{info.kind} is not namespaced", namespace)], kind=info.kind
+        )
+    return ""
+
+
+class ClientV3:
+    """The pipeline over a :class:`~calicopy.backends.base.Backend`.  ``kdd``: the datastore is
+    Kubernetes (EnsureInitialized records the ``kdd`` cluster type).  ``sleep`` is what waits."""
+
+    def __init__(self, backend: Backend, *, kdd: bool = False, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.backend = backend
+        self.kdd = kdd
+        self.sleep = sleep
+        self.initialized = False
+        self._init_lock = threading.Lock()
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def read(resource: R) -> R:
+        """clientv3's read defaults, in place: IPPool storage defaults, the policy tier label."""
+        apply_read_defaults(resource)
+        return resource
+
+    def get(self, kind: str, name: str, namespace: str) -> Resource:
+        return self.read(self.backend.get(kind, name, namespace or None))
+
+    def list(self, kind: str, namespace: str | None, label_selector: str | None) -> ListResult:
+        result = self.backend.list(kind, namespace or None, label_selector=label_selector)
+        items = [self.read(item) for item in result.items]
+        hooks_for(kind).sort(items)
+        return ListResult(items, result.resource_version)
+
+    def watch(
+        self,
+        kind: str,
+        namespace: str | None,
+        resource_version: str,
+        label_selector: str | None,
+        timeout: float | None,
+    ) -> Iterator[WatchEvent]:
+        events = self.backend.watch(
+            kind, namespace or None, resource_version=resource_version, label_selector=label_selector, timeout=timeout
+        )
+        for event in events:
+            if event.object is not None:
+                self.read(event.object)
+            yield event
+
+    # -- the write pipeline ---------------------------------------------------------------------
+
+    def prepare(self, resource: R) -> R:
+        """Defaulting, validation and the kind's write checks, in place on the caller's private
+        object (clientv3's steps common to Create and Update, before the datastore is read)."""
+        default_in_place(resource)
+        resource.validate_calico()
+        errors = hooks_for(resource.KIND).write_errors(resource)
+        if errors:
+            meta = resource.metadata
+            raise ValidationError(
+                errors, resource=resource.label, kind=resource.KIND, name=meta.name, namespace=meta.namespace or None
+            )
+        return resource
+
+    def prepare_create(self, resource: R, info: KindInfo, *, for_apply: bool = False) -> R:
+        """calicoctl's ``prepareMetadataForCreate`` and clientv3's stamping, then :meth:`prepare`.
+
+        Returns a defaulted, validated copy (the only copy made; ``resource`` is not changed).
+        ``for_apply``: apply's create attempt, which ignores the given resourceVersion.
+        """
+        meta = resource.metadata
+        who = {"kind": resource.KIND, "name": meta.name, "operation": "create"}
+        if meta.resource_version and not for_apply:
+            raise ValidationError(
+                [
+                    ErroredField(
+                        "metadata.resourceVersion", "field must not be set for a Create request", meta.resource_version
+                    )
+                ],
+                resource=resource.label,
+                **who,
+            )
+        if not meta.name:
+            reason = "field must be set for a Create request"
+            if meta.generate_name:
+                reason += " (GenerateName is not supported)"
+            raise ValidationError([ErroredField("metadata.name", reason, "")], resource=resource.label, **who)
+        fresh = ObjectMeta.from_storage(
+            {
+                "name": meta.name,
+                "namespace": default_namespace(info, meta.namespace),
+                "labels": dict(meta.labels),
+                "annotations": dict(meta.annotations),
+                # clientv3's resources.Create stamps both before storing: in Kubernetes the
+                # timestamp survives in the projectcalico.org/metadata annotation, while the
+                # API server replaces the uid with its own.
+                "creationTimestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "uid": str(uuid.uuid4()),
+            }
+        )
+        # A deep copy of everything but the metadata, which is replaced (as assigning it would).
+        return self.prepare(resource.model_copy(update={"metadata": fresh}, deep=True))
+
+    def create_prepared(self, prepared: R, batch: Batch | None = None) -> R:
+        """The datastore half of Create, for an object :meth:`prepare_create` returned.
+        ``batch`` shares datastore answers between the writes of one bulk operation."""
+        checked = hooks_for(prepared.KIND).check_create(self, prepared, batch)
+        return self.read(self.backend.create(checked))  # type: ignore[return-value]
+
+    def update(self, new: R, old: Resource) -> R:
+        """clientv3 Update of ``new`` (the caller's private object) over the stored ``old``."""
+        hooks = hooks_for(new.KIND)
+        filled = self.prepare(hooks.before_update(self, new, old))
+        hooks.check_update(self, filled, old)
+        return self.read(self.backend.update(filled))  # type: ignore[return-value]
+
+    def delete(self, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+        return hooks_for(kind).delete(self, kind, name, namespace, resource_version)
+
+    # -- EnsureInitialized ------------------------------------------------------------------------
+
+    def ensure_initialized(self, calico_version: str = "", cluster_type: str = "") -> None:
+        """clientv3's ``EnsureInitialized``; after it succeeds, writes no longer initialise first."""
+        initialize.ensure_initialized(self.backend, calico_version, cluster_type, kdd=self.kdd)
+        self.initialized = True
+
+    def try_ensure_initialized(self) -> None:
+        """calicoctl's ``tryEnsureInitialized`` before the first write, once: failures are only
+        logged (a user may be allowed to write some kinds and not ClusterInformation)."""
+        if self.initialized:
+            return
+        with self._init_lock:
+            if self.initialized:
+                return
+            try:
+                self.ensure_initialized()
+            except CalicoError as exc:
+                _log.info("Unable to initialize datastore: %s", exc)
+            self.initialized = True
+
+    def cluster_version(self) -> str | None:
+        return initialize.cluster_version(self.backend)

@@ -1,0 +1,42 @@
+"""BGPPeer (``lib/clientv3/bgppeer.go``): the BGPFilters a peer names must exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from ...errors import ErroredField, ValidationError
+from ...resources.bgppeer import BGPPeer
+from ...resources.meta import Resource
+from .base import Batch, KindHooks
+
+if TYPE_CHECKING:
+    from ..client import ClientV3
+
+__all__ = ["BGPPeerHooks"]
+
+R = TypeVar("R", bound=Resource)
+
+
+def _check_filters(client: ClientV3, peer: Resource) -> None:
+    assert isinstance(peer, BGPPeer)
+    filters = peer.spec.filters
+    if not filters:
+        return
+    known = {f.metadata.name for f in client.backend.list("BGPFilter").items}
+    missing = [f for f in filters if f not in known]
+    if missing:
+        raise ValidationError(
+            [ErroredField("spec.filters", "BGPFilter(s) not found", missing)],
+            resource=peer.label,
+            kind="BGPPeer",
+            name=peer.metadata.name,
+        )
+
+
+class BGPPeerHooks(KindHooks):
+    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+        _check_filters(client, resource)
+        return resource
+
+    def check_update(self, client: ClientV3, new: Resource, old: Resource) -> None:
+        _check_filters(client, new)

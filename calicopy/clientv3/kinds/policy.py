@@ -1,0 +1,59 @@
+"""The tiered policy kinds (``lib/clientv3/{,global,staged,stagedglobal}networkpolicy.go``): a
+policy's tier must exist when it is created; calicoctl refuses the Kubernetes policies that
+libcalico-go's etcd mode shows as NetworkPolicies named ``knp.default.*``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from ...errors import OperationNotSupported, ResourceNotFound
+from ...resources.defaults.policy import check_tier_exists, tier_of
+from ...resources.meta import Resource
+from .base import Batch, KindHooks, Operation
+
+if TYPE_CHECKING:
+    from ..client import ClientV3
+
+__all__ = ["KNP_PREFIX", "KubernetesManagedPolicyHooks", "TieredPolicyHooks"]
+
+R = TypeVar("R", bound=Resource)
+
+#: etcd mode multiplexes Kubernetes NetworkPolicies into NetworkPolicies with this name prefix.
+KNP_PREFIX = "knp.default."
+# calicoctl's resource manager words the refused verb as the command pair that reaches it.
+_KNP_VERBS = {"create": "create or apply", "apply": "create or apply", "replace": "apply or replace"}
+
+
+def tier_exists(client: ClientV3, tier: str) -> bool:
+    try:
+        client.backend.get("Tier", tier)
+    except ResourceNotFound:
+        return False
+    return True
+
+
+class TieredPolicyHooks(KindHooks):
+    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+        tier = tier_of(resource)
+        # One read per distinct tier in a batch (after the batch's own Tiers are written).
+        exists = (
+            tier_exists(client, tier)
+            if batch is None
+            else batch.memo(("Tier", tier), lambda: tier_exists(client, tier))
+        )
+        check_tier_exists(resource, {tier} if exists else set())
+        return resource
+
+
+class KubernetesManagedPolicyHooks(TieredPolicyHooks):
+    """NetworkPolicy: also refuses ``knp.default.*`` (``resourcemgr/networkpolicy.go``)."""
+
+    def refuse(self, operation: Operation, kind: str, name: str, identifier: str) -> None:
+        if name.startswith(KNP_PREFIX):
+            raise OperationNotSupported(
+                operation=_KNP_VERBS.get(operation, operation),
+                identifier=identifier,
+                detail="kubernetes network policies must be managed through the kubernetes API",
+                kind=kind,
+                name=name,
+            )

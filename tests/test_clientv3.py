@@ -1,0 +1,64 @@
+"""The clientv3 layer: the hook table and the kind-specific write checks (``lib/clientv3/<kind>.go``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from calicopy import BGPConfiguration, IPAMConfiguration, KubeControllersConfiguration, ValidationError
+from calicopy.backends.memory import MemoryBackend
+from calicopy.clientv3 import HOOKS, ClientV3, KindHooks, hooks_for
+from calicopy.resources.meta import Resource
+from calicopy.resources.registry import KINDS
+
+
+def mk(cls: type[Resource], **data: Any) -> Resource:
+    return cls.from_dict(data)
+
+
+def check_write(resource: Resource) -> None:
+    """clientv3's steps common to Create and Update (defaults, validation, write checks)."""
+    ClientV3(MemoryBackend()).prepare(resource)
+
+
+def test_hooks_are_keyed_by_known_kinds() -> None:
+    assert set(HOOKS) <= set(KINDS)
+    assert {kind for kind, info in KINDS.items() if info.is_policy} <= set(HOOKS)
+    assert type(hooks_for("GlobalNetworkSet")) is KindHooks  # no special behaviour: the no-op hooks
+
+
+def test_write_checks() -> None:
+    with pytest.raises(ValidationError, match=re.escape("Cannot set ASNumber on a non default BGP Configuration.")):
+        check_write(mk(BGPConfiguration, metadata={"name": "node.n1"}, spec={"asNumber": 64512}))
+    check_write(mk(BGPConfiguration, metadata={"name": "default"}, spec={"asNumber": 64512}))
+    with pytest.raises(ValidationError, match='name other than "default"'):
+        check_write(mk(IPAMConfiguration, metadata={"name": "other"}))
+    with pytest.raises(ValidationError, match="Template name must be unique"):
+        check_write(
+            mk(
+                KubeControllersConfiguration,
+                metadata={"name": "default"},
+                spec={
+                    "controllers": {
+                        "node": {
+                            "hostEndpoint": {
+                                "templates": [
+                                    {"generateName": "a", "interfacePattern": "x"},
+                                    {"generateName": "a", "interfacePattern": "y"},
+                                ]
+                            }
+                        }
+                    }
+                },
+            )
+        )
+    with pytest.raises(ValidationError, match="InterfaceCIDRs or InterfacePattern must be specified"):
+        check_write(
+            mk(
+                KubeControllersConfiguration,
+                metadata={"name": "default"},
+                spec={"controllers": {"node": {"hostEndpoint": {"templates": [{"generateName": "a"}]}}}},
+            )
+        )
