@@ -19,12 +19,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
+from .backends.memory import MemoryBackend
+from .bulk import ApplyOutcome, apply_all
 from .clientv3 import Batch, ClientV3, default_namespace, hooks_for
 from .clientv3.kinds import Operation
+from .config import CalicoAPIConfig, load_config
 from .errors import (
     CalicoError,
     ConfigError,
@@ -39,13 +42,11 @@ from .errors import (
     VersionMismatchError,
     resource_identifier,
 )
+from .kdd.backend import KubernetesBackend
 from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
-
-if TYPE_CHECKING:
-    from .bulk import ApplyOutcome
-    from .config import CalicoAPIConfig
+from .retry import retry_on_conflict
 
 __all__ = [
     "CALICO_VERSION",
@@ -129,8 +130,6 @@ class Client(KindAccessors):
     ) -> None:
         if backend is None:
             if config is None:
-                from .config import load_config
-
                 config = load_config()
             backend = _backend_for(config, context=context)
         self.config = config
@@ -153,16 +152,12 @@ class Client(KindAccessors):
         sleep: Callable[[float], None] = time.sleep,
     ) -> Client:
         """calicoctl's rules: ``path`` (default ``/etc/calico/calicoctl.cfg``), else the environment."""
-        from .config import load_config
-
         config = load_config(path, env=env)
         return cls(config, backend=_backend_for(config, context=context), sleep=sleep)
 
     @classmethod
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
         """An embedded datastore (no cluster): :class:`calicopy.backends.memory.MemoryBackend`."""
-        from .backends.memory import MemoryBackend
-
         return cls(backend=MemoryBackend(), sleep=sleep)
 
     def close(self) -> None:
@@ -472,8 +467,6 @@ class Client(KindAccessors):
     ) -> builtins.list[ApplyOutcome]:
         """Apply many resources: validate all first, skip unchanged ones, write the rest concurrently
         (see :func:`calicopy.bulk.apply_all`)."""
-        from .bulk import apply_all
-
         return apply_all(
             self, resources, concurrency=concurrency, progress=progress, continue_on_error=continue_on_error
         )
@@ -505,8 +498,6 @@ class Client(KindAccessors):
                     self._rmw_locks[key] = (lock, users - 1)
 
     def _retry(self, fn: Callable[[], R], attempts: int, delay: float, *, jitter: float = 0.1) -> R:
-        from .retry import retry_on_conflict
-
         return retry_on_conflict(fn, attempts, delay=delay, jitter=jitter, sleep=self._sleep)
 
 
@@ -521,8 +512,6 @@ def _merge_for_update(stored: Resource, resource: R) -> R:
 def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:
     datastore = config.spec.datastore_type or "etcdv3"
     if datastore == "kubernetes":
-        from .kdd.backend import KubernetesBackend
-
         backend: Backend = KubernetesBackend.from_config(config, context=context)
         return backend
     if datastore == "etcdv3":

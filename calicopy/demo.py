@@ -16,8 +16,10 @@ from typing import Any
 from . import manifests, selector
 from .calicoctl import execute, file_invalid, massage_error, render_table, summary
 from .calicoctl.execute import Action
+from .client import Client
 from .errors import ManifestError
 from .resources.networkpolicy import NetworkPolicy
+from .testing import FakeKubeAPIServer
 
 SEED_POOL1 = """\
 apiVersion: projectcalico.org/v3
@@ -94,9 +96,6 @@ def _pod(name: str, labels: dict[str, str], ip: str) -> dict[str, object]:
 
 def run(echo: Callable[[str], None] = print) -> None:
     """Walk the seed scenario through the real KDD path against an in-process fake API server."""
-    from .client import Client
-    from .testing import FakeKubeAPIServer
-
     with tempfile.TemporaryDirectory(prefix="calicopy-demo-") as tmp, FakeKubeAPIServer() as server:
         cfg = Path(tmp) / "calicoctl.cfg"
         cfg.write_text(CALICOCTL_CFG.format(kubeconfig=server.kubeconfig_path))
