@@ -5,7 +5,7 @@ every Calico custom resource of :data:`calicopy.resources.registry.KINDS` (in
 ``crd.projectcalico.org/v1``, native ``projectcalico.org/v3``, or both) and for core v1
 Namespaces, Nodes, Pods, ServiceAccounts and networking.k8s.io/v1 NetworkPolicies, on
 127.0.0.1 with an ephemeral port, optionally over TLS with bearer-token authentication.
-Objects live in a :class:`calicopy.testing.store.Store`.  Faults can be injected
+Objects live in a :class:`calicopy._store.Store`.  Faults can be injected
 (:attr:`FakeKubeAPIServer.faults`).  See ``docs/testing.md`` for what differs from a real server.
 """
 
@@ -31,22 +31,18 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from calicopy._store import Store, clone, clone_dict, parse_field_selector, parse_label_selector
+from calicopy.errors import (
+    DatastoreError,
+    InvalidRequest,
+    ResourceAlreadyExists,
+    ResourceConflict,
+    ResourceExpired,
+    ResourceNotFound,
+)
 from calicopy.resources.registry import KINDS
 
 from . import schema as _schema
-from .store import (
-    AlreadyExists,
-    BadRequest,
-    Expired,
-    Invalid,
-    NotFound,
-    Store,
-    StoreError,
-    clone,
-    clone_dict,
-    parse_field_selector,
-    parse_label_selector,
-)
 
 __all__ = [
     "GROUP_V1",
@@ -259,15 +255,18 @@ def _error(code: int, message: str, reason: str | None = None) -> ApiError:
     return ApiError(status_object(code, reason or _REASONS.get(code, "Unknown"), message))
 
 
-def _from_store(exc: StoreError, rt: ResourceType, name: str = "") -> ApiError:
+def _from_store(exc: DatastoreError, rt: ResourceType, name: str = "") -> ApiError:
+    """The Status the apiserver answers for a store failure: its code, reason and text, with the
+    details the apiserver fills in for that reason (the object's resource or kind, the causes)."""
+    code, reason, message = exc.code or 500, exc.reason or "InternalError", exc.server_message
     name = exc.name or name
-    if isinstance(exc, (NotFound, AlreadyExists)) or exc.reason == "Conflict":
-        return ApiError(status_object(exc.code, exc.reason, exc.message, name=name, group=rt.group, kind=rt.plural))
-    if isinstance(exc, Invalid):
+    if isinstance(exc, (ResourceNotFound, ResourceAlreadyExists, ResourceConflict)):
+        return ApiError(status_object(code, reason, message, name=name, group=rt.group, kind=rt.plural))
+    if code == 422:
         return ApiError(
-            status_object(exc.code, exc.reason, exc.message, name=name, group=rt.group, kind=rt.kind, causes=exc.causes)
+            status_object(code, reason, message, name=name, group=rt.group, kind=rt.kind, causes=exc.causes)
         )
-    return ApiError(status_object(exc.code, exc.reason, exc.message))
+    return ApiError(status_object(code, reason, message))
 
 
 def _invalid(rt: ResourceType, name: str, errors: Sequence[_schema.FieldError]) -> ApiError:
@@ -1037,7 +1036,7 @@ class FakeKubeAPIServer:
                 return None
             try:
                 return 200, self.store.get(rt.qualified, name, ns, copy=False)
-            except StoreError as exc:
+            except DatastoreError as exc:
                 raise _from_store(exc, rt, name) from None
         if method == "PUT":
             return 200, self._update(rt, ns, name, _parse(body), status=sub == "status", dry_run=dry_run)
@@ -1136,7 +1135,7 @@ class FakeKubeAPIServer:
         if rt.namespaced:
             try:
                 self.store.get("namespaces", namespace, copy=False)
-            except NotFound:
+            except ResourceNotFound:
                 raise ApiError(
                     status_object(
                         404, "NotFound", f'namespaces "{namespace}" not found', name=namespace, kind="namespaces"
@@ -1149,7 +1148,7 @@ class FakeKubeAPIServer:
             obj.pop("status", None)  # the main resource ignores status when the status subresource is enabled
         try:
             return self.store.create(rt.qualified, obj, copy=False, dry_run=dry_run)
-        except StoreError as exc:
+        except DatastoreError as exc:
             raise _from_store(exc, rt, name) from None
 
     def _update(
@@ -1189,7 +1188,7 @@ class FakeKubeAPIServer:
                 copy=False,
                 dry_run=dry_run,
             )
-        except StoreError as exc:
+        except DatastoreError as exc:
             raise _from_store(exc, rt, name) from None
 
     @staticmethod
@@ -1253,7 +1252,7 @@ class FakeKubeAPIServer:
             return self.store.guaranteed_update(
                 rt.qualified, name, namespace, mutate, generation_ignores=ignores, copy=False, dry_run=dry_run
             )
-        except StoreError as exc:
+        except DatastoreError as exc:
             raise _from_store(exc, rt, name) from None
 
     def _delete(
@@ -1274,7 +1273,7 @@ class FakeKubeAPIServer:
                 copy=False,
                 dry_run=dry_run,
             )
-        except StoreError as exc:
+        except DatastoreError as exc:
             raise _from_store(exc, rt, name) from None
         if rt.plural == "namespaces" and not rt.group and not dry_run:
             for other in self.resource_types():
@@ -1299,7 +1298,7 @@ class FakeKubeAPIServer:
             meta = item["metadata"]
             try:
                 items.append(self.store.delete(rt.qualified, meta["name"], meta.get("namespace", ""), copy=False))
-            except NotFound:
+            except ResourceNotFound:
                 continue
         return {
             "apiVersion": rt.api_version,
@@ -1326,7 +1325,7 @@ class FakeKubeAPIServer:
                 resource_version_match=_q(query, "resourceVersionMatch"),
                 copy=False,
             )
-        except StoreError as exc:
+        except DatastoreError as exc:
             raise _from_store(exc, rt) from None
         meta: dict[str, Any] = {"resourceVersion": result.resource_version}
         if result.continue_:
@@ -1362,7 +1361,7 @@ class FakeKubeAPIServer:
                 label_selector=labels,
                 field_selector=fields,
             )
-        except BadRequest as exc:
+        except InvalidRequest as exc:
             raise _from_store(exc, rt) from None
         deadline = None if timeout is None else time.monotonic() + timeout
         next_bookmark = time.monotonic() + self.bookmark_interval
@@ -1382,8 +1381,8 @@ class FakeKubeAPIServer:
                     wait = min(wait, max(next_bookmark - now, 0.0))
                 try:
                     event = watch.next(timeout=wait)
-                except Expired as exc:
-                    error = status_object(410, "Expired", exc.message)
+                except ResourceExpired as exc:
+                    error = status_object(410, "Expired", exc.server_message)
                     handler.write_chunk(json.dumps({"type": "ERROR", "object": error}).encode() + b"\n")
                     break
                 if event is not None:

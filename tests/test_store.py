@@ -1,4 +1,4 @@
-"""The store's Python API, without HTTP."""
+"""The store engine (``calicopy._store``) through its Python API, without HTTP."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import threading
 
 import pytest
 
-from calicopy.resources.registry import KINDS
-from calicopy.testing import schema
-from calicopy.testing.store import (
-    AlreadyExists,
-    BadRequest,
-    Conflict,
-    Expired,
-    NotFound,
-    Store,
-    parse_label_selector,
+from calicopy._store import Store, parse_label_selector
+from calicopy.errors import (
+    InvalidRequest,
+    ResourceAlreadyExists,
+    ResourceConflict,
+    ResourceExpired,
+    ResourceNotFound,
 )
 
 R = "things"
@@ -34,19 +31,19 @@ def test_crud_and_revisions() -> None:
     b = store.create(R, _obj("b"))
     assert int(b["metadata"]["resourceVersion"]) == int(a["metadata"]["resourceVersion"]) + 1
     assert store.revision == int(b["metadata"]["resourceVersion"])
-    with pytest.raises(AlreadyExists, match='things "a" already exists'):
+    with pytest.raises(ResourceAlreadyExists, match='things "a" already exists'):
         store.create(R, _obj("a"))
     a["spec"]["n"] = 2
     updated = store.update(R, a)
     assert updated["metadata"]["generation"] == 2 and updated["metadata"]["uid"] == a["metadata"]["uid"]
-    with pytest.raises(Conflict, match="the object has been modified"):
+    with pytest.raises(ResourceConflict, match="the object has been modified"):
         store.update(R, a)
     assert store.update(R, updated) == updated  # no-op: same revision
-    with pytest.raises(Conflict, match="Precondition failed: UID"):
+    with pytest.raises(ResourceConflict, match="Precondition failed: UID"):
         store.delete(R, "a", uid="nope")
     gone = store.delete(R, "a", uid=updated["metadata"]["uid"])
     assert int(gone["metadata"]["resourceVersion"]) == store.revision
-    with pytest.raises(NotFound, match='things "a" not found'):
+    with pytest.raises(ResourceNotFound, match='things "a" not found'):
         store.get(R, "a")
     # Handed-out objects are copies.
     got = store.get(R, "b")
@@ -75,7 +72,7 @@ def test_label_selectors(selector: str, labels: dict[str, str], matches: bool) -
 
 @pytest.mark.parametrize("bad", ["a in (", "a=(", "=a", "a,", "a b", "a in ()", "a>x", "-a=1"])
 def test_bad_label_selectors(bad: str) -> None:
-    with pytest.raises(BadRequest, match="unable to parse requirement"):
+    with pytest.raises(InvalidRequest, match="unable to parse requirement"):
         parse_label_selector(bad)
 
 
@@ -112,7 +109,7 @@ def test_watch_history_window_and_translation() -> None:
     assert watch.next(timeout=0.05) is None
     for i in range(10):
         store.create(R, _obj(f"n{i}"))
-    with pytest.raises(Expired, match="too old resource version"):
+    with pytest.raises(ResourceExpired, match="too old resource version"):
         store.watch(R, resource_version=str(start)).next(timeout=1)
     assert store.compacted_revision == store.revision - 5
 
@@ -151,29 +148,8 @@ def test_finalizers_delay_deletion() -> None:
     assert marked["metadata"]["deletionTimestamp"]
     marked["metadata"]["finalizers"] = []
     store.update(R, marked)
-    with pytest.raises(NotFound):
+    with pytest.raises(ResourceNotFound):
         store.get(R, "f")
-
-
-def test_every_crd_kind_has_a_schema() -> None:
-    for info in KINDS.values():
-        if info.storage == "crd":
-            s = schema.kind_schema(info)
-            assert s["properties"]["metadata"]["properties"]["name"] == {"type": "string"}
-
-
-def test_schema_checks() -> None:
-    s = schema.kind_schema(KINDS["IPPool"])
-    value, errors = schema.process(
-        s, {"spec": {"cidr": "nope", "allowedUses": ["Workload"] * 11, "nodeSelector": None}}
-    )
-    assert "nodeSelector" not in value["spec"]
-    messages = {e.field: e.detail for e in errors}
-    assert messages["spec.cidr"] == 'Invalid value: "nope": spec.cidr in body must be of type cidr: "nope"'
-    assert messages["spec.allowedUses"] == "Too many: 11: must have at most 10 items"
-    bgp = schema.kind_schema(KINDS["BGPPeer"])
-    _, errors = schema.process(bgp, {"spec": {"asNumber": "64512"}})
-    assert errors and errors[0].reason == "FieldValueTypeInvalid"
 
 
 def test_paged_lists_agree_with_a_full_sort_through_writes_and_compaction() -> None:
