@@ -8,6 +8,7 @@ import pytest
 
 from calicopy._store import Store, parse_label_selector
 from calicopy.errors import (
+    DatastoreError,
     InvalidRequest,
     ResourceAlreadyExists,
     ResourceConflict,
@@ -176,3 +177,94 @@ def test_paged_lists_agree_with_a_full_sort_through_writes_and_compaction() -> N
             if not token:
                 break
         assert seen == expected
+
+
+# -- failures are structured: calicopy.errors classes carrying the Status they stand for ----------
+
+
+def test_not_found_and_already_exists_carry_status_and_object() -> None:
+    store = Store()
+    store.create(R, _obj("a", "ns1"))
+    with pytest.raises(ResourceNotFound) as missing:
+        store.get(R, "b", "ns1")
+    err = missing.value
+    assert (err.code, err.reason, err.resource, err.name, err.namespace) == (404, "NotFound", R, "b", "ns1")
+    assert err.server_message == str(err) == 'things "b" not found'
+    assert err.kind is None and err.cause is None and err.precondition == ""
+    with pytest.raises(ResourceAlreadyExists) as exists:
+        store.create(R, _obj("a", "ns1"))
+    err2 = exists.value
+    assert (err2.code, err2.reason, err2.resource, err2.name, err2.namespace) == (409, "AlreadyExists", R, "a", "ns1")
+    assert err2.server_message == str(err2) == 'things "a" already exists'
+
+
+def test_conflicts_name_the_failed_precondition() -> None:
+    store = Store()
+    a = store.create(R, _obj("a"))
+    store.update(R, dict(a, spec={"n": 2}))
+    with pytest.raises(ResourceConflict) as stale:
+        store.update(R, a)
+    assert (stale.value.code, stale.value.reason, stale.value.precondition) == (409, "Conflict", "resourceVersion")
+    assert stale.value.server_message == (
+        'Operation cannot be fulfilled on things "a": the object has been modified; '
+        "please apply your changes to the latest version and try again"
+    )
+    with pytest.raises(ResourceConflict) as uid:
+        store.delete(R, "a", uid="nope")
+    assert uid.value.precondition == "uid" and uid.value.name == "a" and uid.value.resource == R
+    assert str(uid.value) == (
+        'Operation cannot be fulfilled on things "a": Precondition failed: '
+        f"UID in precondition: nope, UID in object meta: {a['metadata']['uid']}"
+    )
+    with pytest.raises(ResourceConflict) as rv:
+        store.delete(R, "a", resource_version="1")
+    assert rv.value.precondition == "resourceVersion"
+    assert "ResourceVersion in precondition: 1, ResourceVersion in object meta: " in str(rv.value)
+    changed = dict(store.get(R, "a"))
+    changed["metadata"]["uid"] = "other"
+    with pytest.raises(ResourceConflict) as update_uid:
+        store.update(R, changed)
+    assert update_uid.value.precondition == "uid"
+
+
+def test_refusals_carry_code_reason_and_causes() -> None:
+    store = Store(window=2)
+    a = store.create(R, _obj("a"))
+    with pytest.raises(InvalidRequest) as unversioned:
+        store.update(R, {"metadata": {"name": "a"}, "spec": {}}, require_resource_version=True)
+    err = unversioned.value
+    assert (err.code, err.reason, err.resource, err.name) == (422, "Invalid", R, "a")
+    assert err.causes == [
+        {
+            "reason": "FieldValueInvalid",
+            "message": "Invalid value: 0x0: must be specified for an update",
+            "field": "metadata.resourceVersion",
+        }
+    ]
+    with pytest.raises(InvalidRequest) as bad:
+        store.list(R, label_selector="a in (")
+    assert (bad.value.code, bad.value.reason, bad.value.causes) == (400, "BadRequest", [])
+    with pytest.raises(DatastoreError) as too_new:
+        store.list(R, resource_version="999")
+    assert (too_new.value.code, too_new.value.reason) == (504, "Timeout")
+    assert str(too_new.value) == f"Too large resource version: 999, current: {store.revision}"
+    for i in range(3):
+        store.create(R, _obj(f"n{i}"))
+    with pytest.raises(ResourceExpired) as gone:
+        store.list(R, resource_version=a["metadata"]["resourceVersion"], resource_version_match="Exact")
+    assert (gone.value.code, gone.value.reason) == (410, "Expired")
+    assert gone.value.server_message == "The resourceVersion for the provided list is too old."
+
+
+def test_store_failures_retarget_to_libcalico_go_wording() -> None:
+    store = Store()
+    with pytest.raises(ResourceNotFound) as missing:
+        store.get("ippools", "pool1")
+    retargeted = missing.value.for_resource("IPPool", "pool1")
+    assert type(retargeted) is ResourceNotFound
+    assert str(retargeted) == "resource does not exist: IPPool(pool1) with error: <nil>"
+    assert (retargeted.kind, retargeted.code, retargeted.server_message) == (
+        "IPPool",
+        404,
+        'ippools "pool1" not found',
+    )
