@@ -341,8 +341,10 @@ class DatastoreError(CalicoError):
     the Kubernetes ``Status`` reason (``NotFound``, ``Conflict``...), ``server_message`` the
     server's own text and ``causes`` its ``details.causes`` (``{"field", "reason", "message"}``
     dicts).  ``precondition`` names the precondition that failed (``"uid"`` or
-    ``"resourceVersion"``), when one did.  calicopy's store sets ``code``/``reason`` too, so a
-    server built on it (the fake API server) answers with the right Status.
+    ``"resourceVersion"``), when one did.  ``resource`` is the Kubernetes resource the failure
+    names (a plural such as ``ippools``, or ``ippools.crd.projectcalico.org``), where ``kind``
+    is Calico's kind.  calicopy's store sets ``code``/``reason``/``resource`` too, so a server
+    built on it (the fake API server) answers with the right Status.
     """
 
     def __init__(
@@ -361,12 +363,14 @@ class DatastoreError(CalicoError):
         server_message: str = "",
         causes: Sequence[Mapping[str, str]] = (),
         precondition: str = "",
+        resource: str = "",
     ) -> None:
         self.code = code
         self.reason = reason
         self.server_message = server_message
         self.causes: list[dict[str, str]] = [dict(c) for c in causes]
         self.precondition = precondition
+        self.resource = resource
         super().__init__(
             message,
             kind=kind,

@@ -1,4 +1,4 @@
-"""An embedded datastore: the Backend protocol on :class:`calicopy.testing.store.Store`.
+"""An embedded datastore: the Backend protocol on :class:`calicopy._store.Store`.
 
 The same revisioned store engine runs behind the fake Kubernetes API server, so optimistic
 concurrency, resourceVersions, label-selector lists and watches behave as they do against a
@@ -6,7 +6,8 @@ real API server.  Objects are kept as projectcalico.org/v3 ``to_dict()`` dicts, 
 resource per kind (the kind's plural, e.g. ``ippools``), keyed by namespace and name, and
 come back through ``Model.from_storage`` (unknown fields survive a round trip).
 
-Errors carry libcalico-go's texts, as its etcdv3 backend words them::
+The store's errors (worded as the API server words them) are re-targeted to the kind and
+name asked for, so they read as libcalico-go's etcdv3 backend words them::
 
     resource does not exist: IPPool(pool1) with error: <nil>
     resource already exists: IPPool(pool1) with error: <nil>
@@ -14,8 +15,6 @@ Errors carry libcalico-go's texts, as its etcdv3 backend words them::
 
 Like libcalico-go's etcdv3 backend, the static profile ``projectcalico-default-allow`` is
 always present: a Get returns it and a Profile list ends with it.
-
-This module imports :mod:`calicopy.testing`; it is loaded only by ``Client.in_memory()``.
 """
 
 from __future__ import annotations
@@ -23,29 +22,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .._store import Store, Watch, clone_dict
 from ..errors import (
+    DatastoreError,
     ErroredField,
+    InvalidRequest,
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
+    ResourceExpired,
     ResourceNotFound,
     SelectorError,
     ValidationError,
 )
+from ..labelselector import parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
-from ..testing.store import (
-    AlreadyExists,
-    BadRequest,
-    Conflict,
-    Expired,
-    NotFound,
-    Store,
-    StoreError,
-    Watch,
-    clone_dict,
-    parse_label_selector,
-)
 from .base import ListResult, WatchEvent
 
 __all__ = ["DEFAULT_ALLOW_PROFILE", "MemoryBackend"]
@@ -70,20 +62,17 @@ def _info(kind: str) -> KindInfo:
         raise OperationNotSupported(f"resource type '{kind}' is not supported") from None
 
 
-def _identifier(kind: str, name: str, namespace: str) -> str:
-    return f"{kind}({namespace}/{name})" if namespace else f"{kind}({name})"
-
-
-def _not_found(kind: str, name: str, namespace: str) -> ResourceNotFound:
-    return ResourceNotFound(f"resource does not exist: {_identifier(kind, name, namespace)} with error: <nil>")
-
-
-def _conflict(kind: str, name: str, namespace: str) -> ResourceConflict:
-    return ResourceConflict(f"update conflict: {_identifier(kind, name, namespace)}")
+def _refused(exc: ResourceConflict, kind: str, name: str, namespace: str) -> DatastoreError:
+    """A failed update/delete precondition as libcalico-go reports it: K8sErrorToCalico makes a
+    UID mismatch "does not exist" (the object asked for is gone, even if its name was reused)."""
+    if exc.precondition == "uid":
+        return ResourceNotFound(kind=kind, name=name, namespace=namespace or None, precondition="uid")
+    retargeted: DatastoreError = exc.for_resource(kind, name, namespace)
+    return retargeted
 
 
 class MemoryBackend:
-    """The Backend protocol on an in-process :class:`~calicopy.testing.store.Store`.
+    """The Backend protocol on an in-process :class:`~calicopy._store.Store`.
 
     ``store``: share an existing store (e.g. one a test inspects); by default the backend
     makes its own and closes it in :meth:`close`.
@@ -135,18 +124,20 @@ class MemoryBackend:
             )
         if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
             raise ResourceAlreadyExists(
-                f"resource already exists: {DEFAULT_ALLOW_PROFILE} with error: {DEFAULT_ALLOW_PROFILE} already exists. "
-                f'The profile "{DEFAULT_ALLOW_PROFILE}" is default provided by Calico'
+                kind=info.kind,
+                name=name,
+                identifier=DEFAULT_ALLOW_PROFILE,
+                cause=f'{DEFAULT_ALLOW_PROFILE} already exists. The profile "{DEFAULT_ALLOW_PROFILE}" is default provided by Calico',
             )
         uid = meta.pop("uid", None) or None
         try:
             stored = self.store.create(info.plural, data, uid=uid)
-        except AlreadyExists:
-            raise ResourceAlreadyExists(
-                f"resource already exists: {_identifier(info.kind, name, namespace)} with error: <nil>"
+        except ResourceAlreadyExists as exc:
+            raise exc.for_resource(info.kind, name, namespace) from None
+        except DatastoreError as exc:  # the store's own checks of the object (a missing name)
+            raise ValidationError(
+                [ErroredField("metadata.name", exc.server_message, name)], resource=resource.label
             ) from None
-        except StoreError as exc:
-            raise ValidationError([ErroredField("metadata.name", exc.message, name)], resource=resource.label) from None
         return self._load(info, stored)
 
     def update(self, resource: Resource) -> Resource:
@@ -161,17 +152,18 @@ class MemoryBackend:
             )
         if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
             raise OperationNotSupported(
-                f"operation Update is not supported on {DEFAULT_ALLOW_PROFILE}: The profile "
-                f'"{DEFAULT_ALLOW_PROFILE}" is a default provided by Calico and cannot be updated'
+                operation="Update",
+                kind=info.kind,
+                name=name,
+                identifier=DEFAULT_ALLOW_PROFILE,
+                detail=f'The profile "{DEFAULT_ALLOW_PROFILE}" is a default provided by Calico and cannot be updated',
             )
         try:
             stored = self.store.update(info.plural, data, require_resource_version=True)
-        except NotFound:
-            raise _not_found(info.kind, name, namespace) from None
-        except Conflict as exc:
-            if "UID in precondition" in exc.message:  # K8sErrorToCalico: a UID mismatch is "does not exist"
-                raise _not_found(info.kind, name, namespace) from None
-            raise _conflict(info.kind, name, namespace) from None
+        except ResourceNotFound as exc:
+            raise exc.for_resource(info.kind, name, namespace) from None
+        except ResourceConflict as exc:
+            raise _refused(exc, info.kind, name, namespace) from None
         return self._load(info, stored)
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Resource:
@@ -179,10 +171,10 @@ class MemoryBackend:
         ns = self._namespace(info, namespace)
         try:
             data = self.store.get(info.plural, name, ns)
-        except NotFound:
+        except ResourceNotFound as exc:
             if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
                 return self._load(info, clone_dict(_DEFAULT_ALLOW))
-            raise _not_found(info.kind, name, ns) from None
+            raise exc.for_resource(info.kind, name, ns) from None
         return self._load(info, data)
 
     def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None) -> ListResult:
@@ -190,8 +182,8 @@ class MemoryBackend:
         ns = self._namespace(info, namespace) if info.namespaced and namespace else None
         try:
             result = self.store.list(info.plural, ns, label_selector=label_selector)
-        except BadRequest as exc:
-            raise SelectorError(label_selector or "", exc.message) from None
+        except InvalidRequest as exc:
+            raise SelectorError(label_selector or "", exc.server_message) from None
         items = [self._load(info, d) for d in result.items]
         if info.kind == "Profile" and all(p.metadata.name != DEFAULT_ALLOW_PROFILE for p in items):
             default_allow = self._load(info, clone_dict(_DEFAULT_ALLOW))
@@ -212,8 +204,11 @@ class MemoryBackend:
         ns = self._namespace(info, namespace)
         if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
             raise OperationNotSupported(
-                f"operation Delete is not supported on {DEFAULT_ALLOW_PROFILE}: The profile "
-                f'"{DEFAULT_ALLOW_PROFILE}" is a default provided by Calico and cannot be deleted'
+                operation="Delete",
+                kind=info.kind,
+                name=name,
+                identifier=DEFAULT_ALLOW_PROFILE,
+                detail=f'The profile "{DEFAULT_ALLOW_PROFILE}" is a default provided by Calico and cannot be deleted',
             )
         # Return the object as it was before the delete (libcalico-go returns the previous
         # value): read it, then delete with its resourceVersion as precondition, re-reading
@@ -228,16 +223,14 @@ class MemoryBackend:
                     uid=uid or None,
                     resource_version=resource_version or before["metadata"].get("resourceVersion"),
                 )
-            except NotFound:
-                raise _not_found(info.kind, name, ns) from None
-            except Conflict as exc:
-                if "UID in precondition" in exc.message:
-                    raise _not_found(info.kind, name, ns) from None
-                if resource_version:
-                    raise _conflict(info.kind, name, ns) from None
-                continue
+            except ResourceNotFound as exc:
+                raise exc.for_resource(info.kind, name, ns) from None
+            except ResourceConflict as exc:
+                if exc.precondition == "uid" or resource_version:
+                    raise _refused(exc, info.kind, name, ns) from None
+                continue  # our own read is stale: a concurrent write got in between
             return self._load(info, before)
-        raise _conflict(info.kind, name, ns)
+        raise ResourceConflict(kind=info.kind, name=name, namespace=ns or None)
 
     def watch(
         self,
@@ -259,8 +252,8 @@ class MemoryBackend:
             watch = self.store.watch(
                 info.plural, ns, resource_version=resource_version or None, label_selector=label_selector
             )
-        except BadRequest as exc:
-            raise SelectorError(label_selector or "", exc.message) from None
+        except InvalidRequest as exc:
+            raise SelectorError(label_selector or "", exc.server_message) from None
         return self._events(info, watch, timeout)
 
     def _events(self, info: KindInfo, watch: Watch, timeout: float | None) -> Iterator[WatchEvent]:
@@ -268,8 +261,8 @@ class MemoryBackend:
             while True:
                 try:
                     event = watch.next(timeout)
-                except Expired as exc:
-                    yield WatchEvent("ERROR", None, watch.resource_version, error=exc.message)
+                except ResourceExpired as exc:
+                    yield WatchEvent("ERROR", None, watch.resource_version, error=exc.server_message)
                     return
                 if event is None:
                     return

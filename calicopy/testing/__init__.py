@@ -2,13 +2,13 @@
 
 * :class:`FakeKubeAPIServer` (``calicopy.testing.fakeapi``): a real HTTP(S) server speaking the
   Kubernetes REST API for Calico's custom resources and a few core kinds;
-* :class:`Store` (``calicopy.testing.store``): the revisioned, thread-safe object store, usable
-  without HTTP;
+* :class:`Store`: the revisioned, thread-safe object store, usable without HTTP (the core's
+  :class:`calicopy._store.Store`, which also backs ``Client.in_memory()``);
 * the ``fake_kube`` pytest fixture (``calicopy.testing.pytest_plugin``);
 * ``python -m calicopy.testing serve --port N``.
 
-Nothing in the core package imports this one; names load on first use, so importing
-``calicopy.testing.store`` does not import the models.
+Nothing in the core package imports this one; names load on first use, so using :class:`Store`
+does not import the models.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .._store import Store
     from .fakeapi import GROUP_V1, GROUP_V3, FakeKubeAPIServer, FaultInjector
-    from .store import Store
 
 __all__ = ["GROUP_V1", "GROUP_V3", "FakeKubeAPIServer", "FaultInjector", "Store"]
 
@@ -27,7 +27,7 @@ _LAZY = {
     "FaultInjector": "calicopy.testing.fakeapi",
     "GROUP_V1": "calicopy.testing.fakeapi",
     "GROUP_V3": "calicopy.testing.fakeapi",
-    "Store": "calicopy.testing.store",
+    "Store": "calicopy._store",
 }
 
 

@@ -1,4 +1,4 @@
-"""The store's Python API, without HTTP."""
+"""The store engine (``calicopy._store``) through its Python API, without HTTP."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import threading
 
 import pytest
 
-from calicopy.resources.registry import KINDS
-from calicopy.testing import schema
-from calicopy.testing.store import (
-    AlreadyExists,
-    BadRequest,
-    Conflict,
-    Expired,
-    NotFound,
-    Store,
-    parse_label_selector,
+from calicopy._store import Store, parse_label_selector
+from calicopy.errors import (
+    DatastoreError,
+    InvalidRequest,
+    ResourceAlreadyExists,
+    ResourceConflict,
+    ResourceExpired,
+    ResourceNotFound,
 )
 
 R = "things"
@@ -34,19 +32,19 @@ def test_crud_and_revisions() -> None:
     b = store.create(R, _obj("b"))
     assert int(b["metadata"]["resourceVersion"]) == int(a["metadata"]["resourceVersion"]) + 1
     assert store.revision == int(b["metadata"]["resourceVersion"])
-    with pytest.raises(AlreadyExists, match='things "a" already exists'):
+    with pytest.raises(ResourceAlreadyExists, match='things "a" already exists'):
         store.create(R, _obj("a"))
     a["spec"]["n"] = 2
     updated = store.update(R, a)
     assert updated["metadata"]["generation"] == 2 and updated["metadata"]["uid"] == a["metadata"]["uid"]
-    with pytest.raises(Conflict, match="the object has been modified"):
+    with pytest.raises(ResourceConflict, match="the object has been modified"):
         store.update(R, a)
     assert store.update(R, updated) == updated  # no-op: same revision
-    with pytest.raises(Conflict, match="Precondition failed: UID"):
+    with pytest.raises(ResourceConflict, match="Precondition failed: UID"):
         store.delete(R, "a", uid="nope")
     gone = store.delete(R, "a", uid=updated["metadata"]["uid"])
     assert int(gone["metadata"]["resourceVersion"]) == store.revision
-    with pytest.raises(NotFound, match='things "a" not found'):
+    with pytest.raises(ResourceNotFound, match='things "a" not found'):
         store.get(R, "a")
     # Handed-out objects are copies.
     got = store.get(R, "b")
@@ -75,7 +73,7 @@ def test_label_selectors(selector: str, labels: dict[str, str], matches: bool) -
 
 @pytest.mark.parametrize("bad", ["a in (", "a=(", "=a", "a,", "a b", "a in ()", "a>x", "-a=1"])
 def test_bad_label_selectors(bad: str) -> None:
-    with pytest.raises(BadRequest, match="unable to parse requirement"):
+    with pytest.raises(InvalidRequest, match="unable to parse requirement"):
         parse_label_selector(bad)
 
 
@@ -112,7 +110,7 @@ def test_watch_history_window_and_translation() -> None:
     assert watch.next(timeout=0.05) is None
     for i in range(10):
         store.create(R, _obj(f"n{i}"))
-    with pytest.raises(Expired, match="too old resource version"):
+    with pytest.raises(ResourceExpired, match="too old resource version"):
         store.watch(R, resource_version=str(start)).next(timeout=1)
     assert store.compacted_revision == store.revision - 5
 
@@ -151,29 +149,8 @@ def test_finalizers_delay_deletion() -> None:
     assert marked["metadata"]["deletionTimestamp"]
     marked["metadata"]["finalizers"] = []
     store.update(R, marked)
-    with pytest.raises(NotFound):
+    with pytest.raises(ResourceNotFound):
         store.get(R, "f")
-
-
-def test_every_crd_kind_has_a_schema() -> None:
-    for info in KINDS.values():
-        if info.storage == "crd":
-            s = schema.kind_schema(info)
-            assert s["properties"]["metadata"]["properties"]["name"] == {"type": "string"}
-
-
-def test_schema_checks() -> None:
-    s = schema.kind_schema(KINDS["IPPool"])
-    value, errors = schema.process(
-        s, {"spec": {"cidr": "nope", "allowedUses": ["Workload"] * 11, "nodeSelector": None}}
-    )
-    assert "nodeSelector" not in value["spec"]
-    messages = {e.field: e.detail for e in errors}
-    assert messages["spec.cidr"] == 'Invalid value: "nope": spec.cidr in body must be of type cidr: "nope"'
-    assert messages["spec.allowedUses"] == "Too many: 11: must have at most 10 items"
-    bgp = schema.kind_schema(KINDS["BGPPeer"])
-    _, errors = schema.process(bgp, {"spec": {"asNumber": "64512"}})
-    assert errors and errors[0].reason == "FieldValueTypeInvalid"
 
 
 def test_paged_lists_agree_with_a_full_sort_through_writes_and_compaction() -> None:
@@ -200,3 +177,94 @@ def test_paged_lists_agree_with_a_full_sort_through_writes_and_compaction() -> N
             if not token:
                 break
         assert seen == expected
+
+
+# -- failures are structured: calicopy.errors classes carrying the Status they stand for ----------
+
+
+def test_not_found_and_already_exists_carry_status_and_object() -> None:
+    store = Store()
+    store.create(R, _obj("a", "ns1"))
+    with pytest.raises(ResourceNotFound) as missing:
+        store.get(R, "b", "ns1")
+    err = missing.value
+    assert (err.code, err.reason, err.resource, err.name, err.namespace) == (404, "NotFound", R, "b", "ns1")
+    assert err.server_message == str(err) == 'things "b" not found'
+    assert err.kind is None and err.cause is None and err.precondition == ""
+    with pytest.raises(ResourceAlreadyExists) as exists:
+        store.create(R, _obj("a", "ns1"))
+    err2 = exists.value
+    assert (err2.code, err2.reason, err2.resource, err2.name, err2.namespace) == (409, "AlreadyExists", R, "a", "ns1")
+    assert err2.server_message == str(err2) == 'things "a" already exists'
+
+
+def test_conflicts_name_the_failed_precondition() -> None:
+    store = Store()
+    a = store.create(R, _obj("a"))
+    store.update(R, dict(a, spec={"n": 2}))
+    with pytest.raises(ResourceConflict) as stale:
+        store.update(R, a)
+    assert (stale.value.code, stale.value.reason, stale.value.precondition) == (409, "Conflict", "resourceVersion")
+    assert stale.value.server_message == (
+        'Operation cannot be fulfilled on things "a": the object has been modified; '
+        "please apply your changes to the latest version and try again"
+    )
+    with pytest.raises(ResourceConflict) as uid:
+        store.delete(R, "a", uid="nope")
+    assert uid.value.precondition == "uid" and uid.value.name == "a" and uid.value.resource == R
+    assert str(uid.value) == (
+        'Operation cannot be fulfilled on things "a": Precondition failed: '
+        f"UID in precondition: nope, UID in object meta: {a['metadata']['uid']}"
+    )
+    with pytest.raises(ResourceConflict) as rv:
+        store.delete(R, "a", resource_version="1")
+    assert rv.value.precondition == "resourceVersion"
+    assert "ResourceVersion in precondition: 1, ResourceVersion in object meta: " in str(rv.value)
+    changed = dict(store.get(R, "a"))
+    changed["metadata"]["uid"] = "other"
+    with pytest.raises(ResourceConflict) as update_uid:
+        store.update(R, changed)
+    assert update_uid.value.precondition == "uid"
+
+
+def test_refusals_carry_code_reason_and_causes() -> None:
+    store = Store(window=2)
+    a = store.create(R, _obj("a"))
+    with pytest.raises(InvalidRequest) as unversioned:
+        store.update(R, {"metadata": {"name": "a"}, "spec": {}}, require_resource_version=True)
+    err = unversioned.value
+    assert (err.code, err.reason, err.resource, err.name) == (422, "Invalid", R, "a")
+    assert err.causes == [
+        {
+            "reason": "FieldValueInvalid",
+            "message": "Invalid value: 0x0: must be specified for an update",
+            "field": "metadata.resourceVersion",
+        }
+    ]
+    with pytest.raises(InvalidRequest) as bad:
+        store.list(R, label_selector="a in (")
+    assert (bad.value.code, bad.value.reason, bad.value.causes) == (400, "BadRequest", [])
+    with pytest.raises(DatastoreError) as too_new:
+        store.list(R, resource_version="999")
+    assert (too_new.value.code, too_new.value.reason) == (504, "Timeout")
+    assert str(too_new.value) == f"Too large resource version: 999, current: {store.revision}"
+    for i in range(3):
+        store.create(R, _obj(f"n{i}"))
+    with pytest.raises(ResourceExpired) as gone:
+        store.list(R, resource_version=a["metadata"]["resourceVersion"], resource_version_match="Exact")
+    assert (gone.value.code, gone.value.reason) == (410, "Expired")
+    assert gone.value.server_message == "The resourceVersion for the provided list is too old."
+
+
+def test_store_failures_retarget_to_libcalico_go_wording() -> None:
+    store = Store()
+    with pytest.raises(ResourceNotFound) as missing:
+        store.get("ippools", "pool1")
+    retargeted = missing.value.for_resource("IPPool", "pool1")
+    assert type(retargeted) is ResourceNotFound
+    assert str(retargeted) == "resource does not exist: IPPool(pool1) with error: <nil>"
+    assert (retargeted.kind, retargeted.code, retargeted.server_message) == (
+        "IPPool",
+        404,
+        'ippools "pool1" not found',
+    )
