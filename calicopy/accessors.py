@@ -70,8 +70,10 @@ class KindAccessor(Generic[R]):
     def get(self, name: str, namespace: str | None = None) -> R:
         return self._client.get(self.info.kind, name, namespace=namespace)  # type: ignore[return-value]
 
-    def list(self, namespace: str | None = None, *, label_selector: str | None = None) -> builtins.list[R]:
-        return self._client.list(self.info.kind, namespace=namespace, label_selector=label_selector)  # type: ignore[return-value]
+    def list(
+        self, namespace: str | None = None, *, label_selector: str | None = None, selector: str | None = None
+    ) -> builtins.list[R]:
+        return self._client.list(self.info.kind, namespace, label_selector, selector=selector)  # type: ignore[return-value]
 
     def create(self, resource: R | Mapping[str, Any]) -> R:
         return self._client.create(self._model(resource))
@@ -85,7 +87,7 @@ class KindAccessor(Generic[R]):
     def delete(self, name: str, namespace: str | None = None, *, resource_version: str | None = None) -> R:
         return self._client.delete(self.info.kind, name, namespace=namespace, resource_version=resource_version)  # type: ignore[return-value]
 
-    def patch(self, name: str, patch: Mapping[str, Any], namespace: str | None = None) -> R:
+    def patch(self, name: str, patch: Mapping[str, Any] | str, namespace: str | None = None) -> R:
         return self._client.patch(self.info.kind, name, patch, namespace=namespace)  # type: ignore[return-value]
 
     def label(

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .clientv3 import Batch, hooks_for
+from .clientv3 import Batch, hooks_for, merge_metadata_for_update
 from .errors import CalicoError, resource_identifier
 from .resources.meta import Resource
 from .resources.registry import KINDS
@@ -51,11 +51,19 @@ def apply_all(
     concurrency: int = 8,
     progress: Callable[[ApplyOutcome], None] | None = None,
     continue_on_error: bool = False,
+    dry_run: bool = False,
 ) -> list[ApplyOutcome]:
-    """Apply many resources: validate all first, skip unchanged ones, write the rest concurrently.
+    """Apply many resources: check all first, skip unchanged ones, write the rest concurrently.
 
-    * Every resource is defaulted and validated before anything is written; if any fails,
-      nothing is written (the others come back ``skipped``) unless ``continue_on_error``.
+    * Every resource is defaulted, validated and put through the checks that read the datastore
+      (pool overlap, a policy's tier, BGPPeer filters, immutable fields of existing objects)
+      before anything is written.  The checks see the datastore as the batch will leave it: a
+      pool overlapping another pool of the batch fails, a policy whose Tier comes in the batch
+      passes.  If any resource fails, nothing is written (the others come back ``skipped``)
+      unless ``continue_on_error``.
+    * ``dry_run``: stop after the checks and write nothing (not even the datastore
+      initialisation); each outcome says what would happen (``created``, ``updated``,
+      ``unchanged``) and ``result`` is the object that would be stored.
     * Existing objects are listed once per kind; a resource whose spec, labels and
       annotations (after defaulting) equal the stored object's is ``unchanged``.
     * Writes run on up to ``concurrency`` threads.  Tiers and BGPFilters are written before
@@ -77,8 +85,10 @@ def apply_all(
         if progress is not None:
             progress(outcome)
 
+    def finished() -> list[ApplyOutcome]:
+        return [o for o in outcomes if o is not None]
+
     prepared: dict[int, Resource] = {}
-    invalid = False
     for i, res in enumerate(items):
         try:
             info = KINDS[res.KIND]
@@ -87,37 +97,59 @@ def apply_all(
             hooks_for(res.KIND).refuse("apply", res.KIND, meta.name, identifier)
             prepared[i] = client.v3.prepare_create(res, info, for_apply=True)
         except (CalicoError, ValueError) as exc:
-            invalid = True
             decide(i, ApplyOutcome(res, "failed", exc))
-    if invalid and not continue_on_error:
-        for i in prepared:
-            decide(i, ApplyOutcome(items[i], "skipped"))
-        return [o for o in outcomes if o is not None]
-    if prepared:
-        client.v3.try_ensure_initialized()
 
     existing: dict[tuple[str, str, str], Resource] = {}
     for kind in sorted({items[i].KIND for i in prepared}):
         for obj in client.list(kind):
             existing[(kind, obj.metadata.namespace, obj.metadata.name)] = obj
 
-    to_write: list[int] = []
-    for i, filled in prepared.items():
-        stored = existing.get((filled.KIND, filled.metadata.namespace, filled.metadata.name))
-        if stored is not None and _unchanged(filled, stored):
-            decide(i, ApplyOutcome(items[i], "unchanged", result=stored))
-        else:
-            to_write.append(i)
+    def stored_of(i: int) -> Resource | None:
+        filled = prepared[i]
+        return existing.get((filled.KIND, filled.metadata.namespace, filled.metadata.name))
 
-    batch = Batch()
+    # The plan: every datastore check, in the order the writes will happen.
+    plan = Batch(planning=True)
+    planned: dict[int, tuple[ApplyAction, Resource]] = {}
+    for i in _write_order(items, list(prepared)):
+        stored = stored_of(i)
+        try:
+            if stored is None:
+                checked = client.v3.check_create(prepared[i].model_copy(deep=True), plan)
+                plan.plan(checked)
+                planned[i] = ("created", checked)
+            elif _unchanged(prepared[i], stored):
+                planned[i] = ("unchanged", stored)
+            else:
+                merged = merge_metadata_for_update(stored, items[i])
+                planned[i] = ("updated", client.v3.check_update(merged, stored, plan))
+        except (CalicoError, ValueError) as exc:
+            decide(i, ApplyOutcome(items[i], "failed", exc))
+
+    failed = len(planned) < len(items)
+    if dry_run or (failed and not continue_on_error):
+        for i, (action, would) in sorted(planned.items()):
+            if dry_run:
+                decide(i, ApplyOutcome(items[i], action, result=would))
+            else:
+                decide(i, ApplyOutcome(items[i], "skipped"))
+        return finished()
+
+    for i, (action, would) in planned.items():
+        if action == "unchanged":
+            decide(i, ApplyOutcome(items[i], "unchanged", result=would))
+    to_write = [i for i in planned if planned[i][0] != "unchanged"]
+    if to_write:
+        client.v3.try_ensure_initialized()
+    # Stored objects the plan found stay found (a policy's tier is not read a second time).
+    batch = Batch(known=plan.known_to_exist())
 
     def write(indexes: Sequence[int]) -> None:
         for i in indexes:
             res = items[i]
-            stored = existing.get((res.KIND, prepared[i].metadata.namespace, res.metadata.name))
             try:
                 result = client.apply_prepared(KINDS[res.KIND], res, prepared[i], batch)
-                decide(i, ApplyOutcome(res, "updated" if stored is not None else "created", result=result))
+                decide(i, ApplyOutcome(res, "updated" if stored_of(i) is not None else "created", result=result))
             except Exception as exc:
                 decide(i, ApplyOutcome(res, "failed", exc))
 
@@ -130,7 +162,12 @@ def apply_all(
         tasks += [pool.submit(write, [i]) for i in rest]
         for task in tasks:
             task.result()
-    return [o for o in outcomes if o is not None]
+    return finished()
+
+
+def _write_order(items: Sequence[Resource], indexes: Sequence[int]) -> list[int]:
+    """The order writes happen in: referenced kinds first, then the rest in input order."""
+    return sorted(indexes, key=lambda i: (items[i].KIND not in _REFERENCED_KINDS, i))
 
 
 def _unchanged(filled: Resource, stored: Resource) -> bool:

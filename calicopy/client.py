@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,7 +26,7 @@ from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
 from .backends.memory import MemoryBackend
 from .bulk import ApplyOutcome, apply_all
-from .clientv3 import Batch, ClientV3, default_namespace, hooks_for
+from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metadata_for_update
 from .clientv3.kinds import Operation
 from .config import CalicoAPIConfig, load_config
 from .errors import (
@@ -36,7 +37,6 @@ from .errors import (
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
-    ResourceNotFound,
     UnknownKindError,
     ValidationError,
     VersionMismatchError,
@@ -47,6 +47,7 @@ from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
 from .retry import retry_on_conflict
+from .selector import parse_cached
 
 __all__ = [
     "CALICO_VERSION",
@@ -116,9 +117,12 @@ class Client(KindAccessors):
     replace_attempts = 5
     replace_retry_delay = 1.0
     #: patch and label retry their read-modify-write on a conflict (calicoctl would fail); within
-    #: one Client they are also serialised per object, so its own threads do not conflict.
+    #: one Client they are also serialised per object, so its own threads do not conflict.  Writers
+    #: in other processes back off exponentially (10 ms doubling to 1 s, each wait stretched by up
+    #: to 100 % at random) so that racing clients spread out instead of colliding in step.
     rmw_attempts = 10
     rmw_retry_delay = 0.01
+    rmw_max_delay = 1.0
 
     def __init__(
         self,
@@ -159,6 +163,10 @@ class Client(KindAccessors):
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
         """An embedded datastore (no cluster): :class:`calicopy.backends.memory.MemoryBackend`."""
         return cls(backend=MemoryBackend(), sleep=sleep)
+
+    def __repr__(self) -> str:
+        # The backend names the datastore and its endpoint; backends keep credentials out of reprs.
+        return f"Client({self.backend!r})"
 
     def close(self) -> None:
         self.backend.close()
@@ -203,24 +211,54 @@ class Client(KindAccessors):
 
     @overload
     def list(
-        self, kind: type[R], namespace: str | None = None, label_selector: str | None = None
+        self,
+        kind: type[R],
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        *,
+        selector: str | None = None,
     ) -> builtins.list[R]: ...
     @overload
     def list(
-        self, kind: str, namespace: str | None = None, label_selector: str | None = None
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        *,
+        selector: str | None = None,
     ) -> builtins.list[Resource]: ...
     def list(
-        self, kind: str | type[Resource], namespace: str | None = None, label_selector: str | None = None
+        self,
+        kind: str | type[Resource],
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        *,
+        selector: str | None = None,
     ) -> builtins.list[Any]:
-        """Every resource of ``kind`` (``namespace=None``: all namespaces); ``label_selector`` is Kubernetes syntax."""
-        return self.list_result(kind, namespace, label_selector).items
+        """Every resource of ``kind`` (``namespace=None``: all namespaces).
+
+        ``label_selector`` is Kubernetes syntax (``app=db,tier in (a,b)``), applied by the datastore
+        where it can; ``selector`` is Calico's selector language (``role == 'db' && has(tier)``),
+        evaluated here on each resource's labels.  Both may be given.
+        """
+        return self.list_result(kind, namespace, label_selector, selector=selector).items
 
     def list_result(
-        self, kind: str | type[Resource], namespace: str | None = None, label_selector: str | None = None
+        self,
+        kind: str | type[Resource],
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        *,
+        selector: str | None = None,
     ) -> ListResult:
         """As :meth:`list`, with the list's resourceVersion (to continue with :meth:`watch`)."""
         info = self.kind_info(kind)
-        return self.v3.list(info.kind, self._scope(info, namespace), label_selector)
+        # Parsed before the request, so that a bad selector costs no round trip.
+        matcher = parse_cached(selector) if selector is not None else None
+        result = self.v3.list(info.kind, self._scope(info, namespace), label_selector)
+        if matcher is None:
+            return result
+        return ListResult([r for r in result.items if matcher.matches(r.metadata.labels)], result.resource_version)
 
     def watch(
         self,
@@ -301,17 +339,26 @@ class Client(KindAccessors):
         if rv:
             stored = self.v3.backend.get(info.kind, name, namespace)
             if stored.metadata.resource_version != rv:
-                exc = ResourceConflict(kind=info.kind, name=name, namespace=namespace or None, operation="replace")
-                exc.add_note(
-                    f"resource version '{rv}' is out of date (latest: {stored.metadata.resource_version}). "
-                    "Update the resource YAML/JSON in order to make changes"
+                latest = stored.metadata.resource_version
+                exc = ResourceConflict(
+                    kind=info.kind,
+                    name=name,
+                    namespace=namespace or None,
+                    operation="replace",
+                    # libcalico-go's wrapped error (calicoctl does not print it) ...
+                    cause=f"resource version '{rv}' is out of date (latest: {latest}). "
+                    "Update the resource YAML/JSON in order to make changes",
+                    # ... and what a Python caller should do.
+                    hint="read the resource again (client.get) and make the change to that copy, "
+                    "or leave metadata.resourceVersion empty to replace whatever is stored",
                 )
+                exc.add_note(f"resource version {rv!r} is out of date (latest: {latest!r}): {exc.hint}")
                 raise exc
-            return self.v3.update(_merge_for_update(stored, resource), stored)
+            return self.v3.update(merge_metadata_for_update(stored, resource), stored)
 
         def attempt() -> R:
             stored = self.v3.backend.get(info.kind, name, namespace)
-            return self.v3.update(_merge_for_update(stored, resource), stored)
+            return self.v3.update(merge_metadata_for_update(stored, resource), stored)
 
         return self._retry(attempt, self.replace_attempts, self.replace_retry_delay, jitter=0.0)
 
@@ -355,16 +402,18 @@ class Client(KindAccessors):
         return self.v3.delete(info.kind, name, ns, resource_version or None)
 
     def patch(
-        self, kind: str | type[Resource], name: str, patch: Mapping[str, Any], namespace: str | None = None
+        self, kind: str | type[Resource], name: str, patch: Mapping[str, Any] | str, namespace: str | None = None
     ) -> Resource:
         """``calicoctl patch``: merge ``patch`` (JSON merge patch) into the stored object and update it.
 
-        Maps merge key by key (so labels and annotations are unioned, as calicoctl does) and
-        lists are replaced.  The update carries the read resourceVersion; on a conflict the
-        read-modify-write is repeated (up to ``rmw_attempts``).
+        ``patch`` is a mapping or, as calicoctl's ``-p``, its JSON text.  Maps merge key by key (so
+        labels and annotations are unioned, as calicoctl does) and lists are replaced.  The update
+        carries the read resourceVersion; on a conflict the read-modify-write is repeated (up to
+        ``rmw_attempts``).
         """
         info = self.kind_info(kind)
         ns = default_namespace(info, namespace)
+        patch = _patch_document(patch, info.kind, name)
         normalised, problems = normalise_keys(info.model, dict(patch), "")
         if problems:
             raise ValidationError(
@@ -391,7 +440,7 @@ class Client(KindAccessors):
             return self.v3.update(info.model.from_storage(merged), stored)
 
         with self._object_lock(info.kind, name, ns):
-            return self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
+            return self._retry_rmw(attempt)
 
     def label(
         self,
@@ -406,39 +455,34 @@ class Client(KindAccessors):
     ) -> LabelResult:
         """``calicoctl label``: set (``key``, ``value``; or ``key="k=v"``) or ``remove`` one label.
 
-        Errors are :class:`LabelError` (or ResourceNotFound) with calicoctl's texts; ``kind`` is
-        echoed as given.  The read-modify-write is repeated on a conflict.
+        Refusals are :class:`~calicopy.errors.LabelError` (``problem``: ``invalid``, ``missing``,
+        ``exists``, ``not-updated``); a missing object is ResourceNotFound.  ``kind`` is kept as
+        given in the result, because calicoctl echoes it.  The read-modify-write is repeated on a
+        conflict.
         """
         typed = kind if isinstance(kind, str) else kind.KIND
         info = self.kind_info(kind)
         ns = default_namespace(info, namespace)
-        about: dict[str, Any] = {"kind": info.kind, "name": name, "namespace": ns or None, "operation": "label"}
+        about: dict[str, Any] = {"kind": info.kind, "name": name, "namespace": ns or None}
         if not remove and value is None:
             parts = key.split("=")
             if len(parts) != 2:
-                raise LabelError(f"invalid label {key}", **about)
+                raise LabelError("invalid", key=key, **about)
             key, value = parts
 
         action: builtins.list[Literal["set", "updated", "removed"]] = []
 
         def attempt() -> Resource:
-            try:
-                stored = self.v3.get(info.kind, name, ns)
-            except ResourceNotFound as exc:
-                raise ResourceNotFound(f"{typed} {name} not found", cause=exc, **about) from None
+            stored = self.v3.get(info.kind, name, ns)
             labels = dict(stored.metadata.labels)
             if remove:
                 if key not in labels:
-                    raise LabelError(f"cannot remove label of {typed} {name}, key {key} does not exist", **about)
+                    raise LabelError("missing", key=key, **about)
                 del labels[key]
                 action[:] = ["removed"]
             elif key in labels:
                 if not (overwrite or labels[key] == value):
-                    raise LabelError(
-                        f"failed to update label of {typed} {name}, key {key} is already present. "
-                        "please use '--overwrite' to set a new value",
-                        **about,
-                    )
+                    raise LabelError("exists", key=key, value=labels[key], **about)
                 labels[key] = value or ""
                 action[:] = ["updated"]
             else:
@@ -451,10 +495,10 @@ class Client(KindAccessors):
             except ResourceConflict:
                 raise
             except CalicoError as exc:
-                raise LabelError(f"failed to update {typed} {name}, label not changed", cause=exc, **about) from exc
+                raise LabelError("not-updated", key=key, cause=exc, **about) from exc
 
         with self._object_lock(info.kind, name, ns):
-            result = self._retry(attempt, self.rmw_attempts, self.rmw_retry_delay)
+            result = self._retry_rmw(attempt)
         return LabelResult(result, action[0], key, typed, name)
 
     def apply_all(
@@ -464,11 +508,17 @@ class Client(KindAccessors):
         concurrency: int = 8,
         progress: Callable[[ApplyOutcome], None] | None = None,
         continue_on_error: bool = False,
+        dry_run: bool = False,
     ) -> builtins.list[ApplyOutcome]:
-        """Apply many resources: validate all first, skip unchanged ones, write the rest concurrently
-        (see :func:`calicopy.bulk.apply_all`)."""
+        """Apply many resources: check all first (``dry_run``: only that), skip unchanged ones,
+        write the rest concurrently (see :func:`calicopy.bulk.apply_all`)."""
         return apply_all(
-            self, resources, concurrency=concurrency, progress=progress, continue_on_error=continue_on_error
+            self,
+            resources,
+            concurrency=concurrency,
+            progress=progress,
+            continue_on_error=continue_on_error,
+            dry_run=dry_run,
         )
 
     # -- read-modify-write helpers ------------------------------------------------------------------
@@ -500,13 +550,36 @@ class Client(KindAccessors):
     def _retry(self, fn: Callable[[], R], attempts: int, delay: float, *, jitter: float = 0.1) -> R:
         return retry_on_conflict(fn, attempts, delay=delay, jitter=jitter, sleep=self._sleep)
 
+    def _retry_rmw(self, fn: Callable[[], R]) -> R:
+        return retry_on_conflict(
+            fn,
+            self.rmw_attempts,
+            delay=self.rmw_retry_delay,
+            factor=2.0,
+            jitter=1.0,
+            max_delay=self.rmw_max_delay,
+            sleep=self._sleep,
+        )
 
-def _merge_for_update(stored: Resource, resource: R) -> R:
-    """calicoctl's ``mergeMetadataForUpdate``: the stored metadata with the file's labels and annotations."""
-    meta = stored.metadata.model_copy(deep=True)
-    meta.labels = dict(resource.metadata.labels)
-    meta.annotations = dict(resource.metadata.annotations)
-    return resource.model_copy(update={"metadata": meta}, deep=True)
+
+def _patch_document(patch: Mapping[str, Any] | str, kind: str, name: str) -> Mapping[str, Any]:
+    """A merge patch given as JSON text (calicoctl's ``-p``) decoded, or the mapping as given."""
+    if not isinstance(patch, str):
+        return patch
+    try:
+        decoded = json.loads(patch)
+    except ValueError as exc:
+        raise ValidationError(
+            [ErroredField("patch", f"not valid JSON: {exc}", patch)], kind=kind, name=name, operation="patch"
+        ) from None
+    if not isinstance(decoded, dict):
+        raise ValidationError(
+            [ErroredField("patch", "a merge patch must be a JSON object", patch)],
+            kind=kind,
+            name=name,
+            operation="patch",
+        )
+    return decoded
 
 
 def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:

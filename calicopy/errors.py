@@ -297,7 +297,38 @@ class UnknownKindError(CalicoError, ValueError):
 
 
 class LabelError(CalicoError, ValueError):
-    """``calicoctl label`` refused the change; the message is calicoctl's."""
+    """``Client.label`` refused the change.  ``problem`` says why: ``invalid`` (not ``key=value``),
+    ``missing`` (no such label to remove), ``exists`` (the key has another value and
+    ``overwrite`` was not given) or ``not-updated`` (the update failed; ``cause`` says why).
+    ``str()`` speaks Python; :func:`calicopy.calicoctl.messages.label_error` gives calicoctl's text."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        key: str,
+        value: str | None = None,
+        kind: str | None = None,
+        name: str | None = None,
+        namespace: str | None = None,
+        cause: object = None,
+    ) -> None:
+        self.problem = problem
+        self.key = key
+        self.value = value
+        super().__init__(kind=kind, name=name, namespace=namespace, operation="label", cause=cause)
+
+    def render(self) -> str:
+        what = self.identifier
+        if self.problem == "invalid":
+            return f"invalid label {self.key!r}: expected 'key=value' (or pass the value separately)"
+        if self.problem == "missing":
+            return f"cannot remove label {self.key!r} from {what}: it has no such label"
+        if self.problem == "exists":
+            return (
+                f"label {self.key!r} of {what} already has the value {self.value!r}: pass overwrite=True to change it"
+            )
+        return f"failed to update {what}, label {self.key!r} not changed: {_cause_text(self.cause)}"
 
 
 class ConversionError(CalicoError, ValueError):

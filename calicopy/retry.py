@@ -286,13 +286,15 @@ def retry_on_conflict(
     delay: float = 0.01,
     factor: float = 1.0,
     jitter: float = 0.1,
+    max_delay: float = math.inf,
     sleep: Callable[[float], None] = time.sleep,
     random: Callable[[], float] = _random.random,
 ) -> T:
     """Run a read-modify-write ``fn`` again while it fails with a conflict (client-go's ``RetryOnConflict``).
 
     The defaults are client-go's ``retry.DefaultRetry``: 5 attempts, 10 ms apart plus up to 10 %
-    jitter.  ``fn`` must re-read the object on every call.  The last conflict is re-raised.
+    jitter.  With ``factor`` > 1 the wait grows geometrically up to ``max_delay``.  ``fn`` must
+    re-read the object on every call.  The last conflict is re-raised.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
@@ -306,5 +308,5 @@ def retry_on_conflict(
             pause = wait + random() * jitter * wait if jitter > 0 else wait
             _log.debug("conflict, attempt %d/%d; retrying in %.4fs", attempt, attempts, pause)
             sleep(pause)
-            wait *= factor
+            wait = min(wait * factor, max_delay)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -27,7 +27,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -35,7 +35,7 @@ import pytest
 
 from calicopy.backends.base import Backend
 from calicopy.bulk import ApplyOutcome
-from calicopy.calicoctl import label_message
+from calicopy.calicoctl import label_error, label_message
 from calicopy.client import Client, version_supported
 from calicopy.errors import (
     LabelError,
@@ -43,6 +43,7 @@ from calicopy.errors import (
     ResourceAlreadyExists,
     ResourceConflict,
     ResourceNotFound,
+    SelectorError,
     UnknownKindError,
     ValidationError,
     VersionMismatchError,
@@ -376,7 +377,7 @@ def test_default_allow_profile(ds: Datastore, client: Client) -> None:
         client.create(Profile(metadata={"name": "projectcalico-default-allow"}))
     with pytest.raises(OperationNotSupported, match="cannot be updated"):
         client.apply(Profile(metadata={"name": "projectcalico-default-allow"}))
-    with pytest.raises(LabelError, match="label not changed") as err:  # calicoctl's text; the cause is kept
+    with pytest.raises(LabelError, match="not changed") as err:  # the cause is kept
         client.label("Profile", "projectcalico-default-allow", "k=v")
     assert isinstance(err.value.__cause__, OperationNotSupported) and "cannot be updated" in str(err.value.__cause__)
     with pytest.raises(OperationNotSupported, match="cannot be deleted"):
@@ -400,7 +401,7 @@ def test_profiles_are_read_only_in_kdd(ds: Datastore, client: Client) -> None:
     derived = client.get("Profile", f"kns.{namespace}")
     assert derived.metadata.name == f"kns.{namespace}"
     assert f"kns.{namespace}" in [p.metadata.name for p in client.list("Profile")]
-    with pytest.raises(LabelError, match="label not changed") as err:
+    with pytest.raises(LabelError, match="not changed") as err:
         client.label("Profile", f"kns.{namespace}", "k=v")
     assert re.match(r"^operation Update is not supported on Profile\(kns\.", str(err.value.__cause__))
     with pytest.raises(OperationNotSupported, match=r"^operation Delete is not supported on Profile\(kns\."):
@@ -825,27 +826,38 @@ def test_patch_validates(ds: Datastore, client: Client) -> None:
         client.patch("IPPool", ds.n("nope"), {"spec": {"disabled": True}})
 
 
+def _refused(call: Callable[[], object], kind: str, name: str) -> tuple[Exception, str]:
+    """The error ``call`` raises and calicoctl's text for it."""
+    with pytest.raises((LabelError, ResourceNotFound)) as err:
+        call()
+    return err.value, label_error(err.value, kind, name)
+
+
 def test_label_semantics(ds: Datastore, client: Client) -> None:
     p, nope = ds.n("pool1"), ds.n("nope")
     client.create(pool(p))
     assert label_message(client.label("ippool", p, "k=v")) == f"Successfully set label k on ippool {p}"
-    with pytest.raises(
-        LabelError,
-        match=rf"^failed to update label of ippool {p}, key k is already present. please use '--overwrite' to set a new value$",
-    ):
-        client.label("ippool", p, "k", "w")
+    err, cli = _refused(lambda: client.label("ippool", p, "k", "w"), "ippool", p)
+    assert (
+        cli
+        == f"failed to update label of ippool {p}, key k is already present. please use '--overwrite' to set a new value"
+    )
+    # issue 9.16: the Python text says what to pass, in Python
+    assert str(err) == f"label 'k' of IPPool({p}) already has the value 'v': pass overwrite=True to change it"
     assert label_message(client.label("ippool", p, "k", "v")) == f"Successfully updated label k on ippool {p}"
     result = client.label("ipp", p, "k", "w", overwrite=True)
     assert result.action == "updated" and result.resource.metadata.labels == {"k": "w"}
     assert label_message(client.label("ipp", p, "k", remove=True)) == f"Successfully removed label k from ipp {p}"
-    with pytest.raises(LabelError, match=rf"^cannot remove label of ipp {p}, key k does not exist$"):
-        client.label("ipp", p, "k", remove=True)
-    with pytest.raises(LabelError, match=r"^invalid label a=b=c$"):
-        client.label("ipp", p, "a=b=c")
-    with pytest.raises(ResourceNotFound, match=rf"^ipp {nope} not found$"):
-        client.label("ipp", nope, "k=v")
-    with pytest.raises(LabelError, match=rf"^failed to update ipp {p}, label not changed$"):
-        client.label("ipp", p, "bad key!", "v")
+    err, cli = _refused(lambda: client.label("ipp", p, "k", remove=True), "ipp", p)
+    assert cli == f"cannot remove label of ipp {p}, key k does not exist"
+    assert isinstance(err, LabelError) and err.problem == "missing" and err.key == "k" and err.name == p
+    err, cli = _refused(lambda: client.label("ipp", p, "a=b=c"), "ipp", p)
+    assert cli == "invalid label a=b=c" and "expected 'key=value'" in str(err)
+    err, cli = _refused(lambda: client.label("ipp", nope, "k=v"), "ipp", nope)
+    assert cli == f"ipp {nope} not found" and isinstance(err, ResourceNotFound)
+    err, cli = _refused(lambda: client.label("ipp", p, "bad key!", "v"), "ipp", p)
+    assert cli == f"failed to update ipp {p}, label not changed"
+    assert isinstance(err, LabelError) and isinstance(err.cause, ValidationError)
 
 
 def test_concurrent_label_updates_lose_nothing(ds: Datastore, client: Client) -> None:
@@ -962,14 +974,50 @@ def test_apply_all_no_write_if_invalid(ds: Datastore, client: Client) -> None:
     assert [p.metadata.name for p in ds.mine(client.list("IPPool"))] == [ds.n("good")]
 
 
-def test_apply_all_datastore_failures_are_per_resource(ds: Datastore, client: Client) -> None:
-    outcomes = client.apply_all(
-        [pool(ds.n("a"), "10.1.0.0/16"), pool(ds.n("b"), "10.1.2.0/24"), gnp(ds.n("x"), tier=ds.n("missing"))],
-        concurrency=2,
-    )
-    assert [o.action for o in outcomes] == ["created", "failed", "failed"]
+def test_apply_all_checks_the_datastore_before_writing(ds: Datastore, client: Client) -> None:
+    # issue 9.8: a datastore check failing (pool overlap, missing tier) stops every write.
+    batch = [pool(ds.n("a"), "10.1.0.0/16"), pool(ds.n("b"), "10.1.2.0/24"), gnp(ds.n("x"), tier=ds.n("missing"))]
+    outcomes = client.apply_all(batch, concurrency=2)
+    assert [o.action for o in outcomes] == ["skipped", "failed", "failed"]
     assert "overlaps" in str(outcomes[1].error)
     assert isinstance(outcomes[2].error, ResourceNotFound)
+    assert ds.mine(client.list("IPPool")) == []
+    outcomes = client.apply_all(batch, concurrency=2, continue_on_error=True)
+    assert [o.action for o in outcomes] == ["created", "failed", "failed"]
+    assert [p.metadata.name for p in ds.mine(client.list("IPPool"))] == [ds.n("a")]
+
+
+def test_apply_all_plan_sees_the_batch(ds: Datastore, client: Client) -> None:
+    # A policy whose tier comes in the same batch passes; two pools of the batch overlapping fail.
+    sec = ds.n("sec")
+    outcomes = client.apply_all(
+        [gnp(ds.n("in-sec"), tier=sec), Tier(metadata={"name": sec}, spec={"order": 5})], dry_run=True
+    )
+    assert [o.action for o in outcomes] == ["created", "created"]
+    outcomes = client.apply_all([pool(ds.n("p1"), "10.7.0.0/16"), pool(ds.n("p2"), "10.7.1.0/24")], dry_run=True)
+    assert [o.action for o in outcomes] == ["created", "failed"]
+
+
+def test_apply_all_dry_run_writes_nothing(ds: Datastore, client: Client) -> None:
+    same, changed, new = ds.n("same"), ds.n("changed"), ds.n("new")
+    client.create(pool(same, "10.1.0.0/16"))
+    client.create(pool(changed, "10.2.0.0/16"))
+    if ds.server is not None:
+        before = ds.write_requests()
+    outcomes = client.apply_all(
+        [pool(same, "10.1.0.0/16"), pool(changed, "10.2.0.0/16", natOutgoing=True), pool(new, "10.3.0.0/16")],
+        dry_run=True,
+    )
+    assert [o.action for o in outcomes] == ["unchanged", "updated", "created"]
+    assert outcomes[1].result is not None and outcomes[1].result.spec.nat_outgoing is True
+    assert outcomes[2].result is not None and outcomes[2].result.spec.block_size == 26  # as it would be stored
+    assert client.get("IPPool", changed).spec.nat_outgoing is False
+    assert [p.metadata.name for p in ds.mine(client.list("IPPool"))] == sorted([same, changed])
+    if ds.server is not None:
+        assert ds.write_requests() == before
+    # Immutable fields are checked against the stored object too.
+    outcomes = client.apply_all([pool(changed, "10.2.0.0/16", blockSize=28)], dry_run=True)
+    assert [o.action for o in outcomes] == ["failed"] and "cannot be modified" in str(outcomes[0].error)
 
 
 def many_resources(ds: Datastore, namespace: str) -> list[Resource]:
@@ -1030,3 +1078,56 @@ def test_apply_all_reads_each_tier_once_per_batch(ds: Datastore, client: Client)
     assert {o.action for o in outcomes} == {"created"}
     tier_reads = [p for m, p in list(ds.server.requests)[before:] if m == "GET" and "/tiers/" in p]
     assert len(tier_reads) == 1
+
+
+# -- issue 9.19: Calico selectors on list, JSON-text patches -------------------------------------------
+
+
+def test_list_with_a_calico_selector(ds: Datastore, client: Client) -> None:
+    a, b, c = ds.n("a"), ds.n("b"), ds.n("c")
+    client.create(IPPool(metadata={"name": a, "labels": {"role": "db", "tier": "x"}}, spec={"cidr": "10.1.0.0/16"}))
+    client.create(IPPool(metadata={"name": b, "labels": {"role": "db"}}, spec={"cidr": "10.2.0.0/16"}))
+    client.create(IPPool(metadata={"name": c, "labels": {"role": "web"}}, spec={"cidr": "10.3.0.0/16"}))
+    names = lambda items: sorted(p.metadata.name for p in ds.mine(items))  # noqa: E731
+    assert names(client.list("IPPool", selector="role == 'db'")) == [a, b]
+    assert names(client.list("IPPool", selector="role == 'db' && has(tier)")) == [a]
+    assert names(client.ippools.list(selector="role != 'db'")) == [c]
+    assert names(client.list("IPPool", label_selector="role=db", selector="!has(tier)")) == [b]
+    with pytest.raises(SelectorError):
+        client.list("IPPool", selector="role ==")
+
+
+def test_patch_accepts_json_text(ds: Datastore, client: Client) -> None:
+    name = ds.n("p")
+    client.create(pool(name, "10.1.0.0/16"))
+    patched = client.patch("IPPool", name, '{"spec": {"disabled": true}}')
+    assert patched.spec.disabled is True
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        client.patch("IPPool", name, '{"spec": ')
+    with pytest.raises(ValidationError, match="must be a JSON object"):
+        client.patch("IPPool", name, "[1]")
+
+
+def test_read_modify_write_backs_off_with_jitter(ds: Datastore, client: Client, sleeps: Sleeps) -> None:
+    # issue 9.13: racing Clients back off exponentially (with jitter) instead of 10 tries 10 ms apart.
+    name = ds.n("pool1")
+    client.create(pool(name))
+    flaky = FlakyBackend(client.backend, conflicts=9)
+    racing = Client(backend=flaky, sleep=sleeps)  # type: ignore[arg-type]
+    racing.v3.initialized = True
+    assert racing.label("IPPool", name, "k=v").action == "set"
+    assert len(sleeps.calls) == 9
+    bases = [min(0.01 * 2**i, 1.0) for i in range(9)]
+    assert all(base <= pause <= 2 * base for base, pause in zip(bases, sleeps.calls, strict=True)), sleeps.calls
+    assert sum(sleeps.calls) >= sum(bases)
+
+
+def test_repr_names_the_datastore_without_secrets(ds: Datastore, client: Client) -> None:
+    # issue 9.16: repr(client) says where it connects; no token or password.
+    text = repr(client)
+    if ds.kdd:
+        assert "KubernetesBackend" in text and "server=" in text
+        if ds.server is not None and ds.server.token:
+            assert ds.server.token not in text
+    else:
+        assert text.startswith("Client(MemoryBackend(")

@@ -62,3 +62,46 @@ def test_write_checks() -> None:
                 spec={"controllers": {"node": {"hostEndpoint": {"templates": [{"generateName": "a"}]}}}},
             )
         )
+
+
+# -- names and namespaces are checked before any request (issue 9.11) -----------------------------
+
+
+class _NoRequests:
+    """A backend that fails the test if it is asked anything."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the backend was asked to {name}")
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a/b", "50%"])
+def test_bad_names_never_reach_the_backend(name: str) -> None:
+    from calicopy import Client
+
+    client = Client(backend=_NoRequests())  # type: ignore[arg-type]
+    for call in (
+        lambda: client.get("IPPool", name),
+        lambda: client.delete("IPPool", name),
+        lambda: client.patch("IPPool", name, {"spec": {"disabled": True}}),
+        lambda: client.label("IPPool", name, "k=v"),
+    ):
+        with pytest.raises(ValidationError) as err:
+            call()
+        assert err.value.fields[0].path == "metadata.name" and err.value.name == name
+        assert "may not" in str(err.value)
+
+
+@pytest.mark.parametrize("namespace", ["Prod", "a/b", "..", "-x", "x" * 64])
+def test_bad_namespaces_never_reach_the_backend(namespace: str) -> None:
+    from calicopy import Client
+
+    client = Client(backend=_NoRequests())  # type: ignore[arg-type]
+    for call in (
+        lambda: client.get("NetworkPolicy", "p", namespace=namespace),
+        lambda: client.list("NetworkPolicy", namespace=namespace),
+        lambda: client.watch("NetworkPolicy", namespace=namespace),
+        lambda: client.delete("NetworkPolicy", "p", namespace=namespace),
+    ):
+        with pytest.raises(ValidationError) as err:
+            call()
+        assert err.value.fields[0].path == "metadata.namespace" and err.value.namespace == namespace

@@ -82,6 +82,9 @@ class MemoryBackend:
         self._owns_store = store is None
         self.store: Store = store if store is not None else Store()
 
+    def __repr__(self) -> str:
+        return f"MemoryBackend(revision={self.store.revision})"
+
     # -- helpers ------------------------------------------------------------------------------
 
     @staticmethod

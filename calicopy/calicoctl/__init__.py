@@ -9,7 +9,7 @@ errors; this layer words them as calicoctl does, for the ``calicopy`` command an
 from __future__ import annotations
 
 from .execute import Action, CommandResults, ResourceOutcome, Status, execute
-from .messages import Summary, error_list, file_invalid, label_message, massage_error, summary
+from .messages import Summary, error_list, file_invalid, label_error, label_message, massage_error, summary
 from .namespace import handle_namespace
 from .printer import render_table
 
@@ -23,6 +23,7 @@ __all__ = [
     "execute",
     "file_invalid",
     "handle_namespace",
+    "label_error",
     "label_message",
     "massage_error",
     "render_table",

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..client import LabelResult
+from ..errors import LabelError, ResourceNotFound
 from .execute import Action, CommandResults
 
-__all__ = ["Summary", "error_list", "file_invalid", "label_message", "massage_error", "summary"]
+__all__ = ["Summary", "error_list", "file_invalid", "label_error", "label_message", "massage_error", "summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,25 @@ _LABEL_DONE = {
 def label_message(result: LabelResult) -> str:
     """What ``calicoctl label`` prints on success (the kind echoed as the user typed it)."""
     return _LABEL_DONE[result.action].format(key=result.key, kind=result.kind, name=result.name)
+
+
+_LABEL_REFUSED = {
+    "invalid": "invalid label {key}",
+    "missing": "cannot remove label of {kind} {name}, key {key} does not exist",
+    "exists": "failed to update label of {kind} {name}, key {key} is already present. "
+    "please use '--overwrite' to set a new value",
+    "not-updated": "failed to update {kind} {name}, label not changed",
+}
+
+
+def label_error(error: Exception, kind: str, name: str) -> str:
+    """What ``calicoctl label <kind> <name> ...`` prints when ``Client.label`` raised ``error``
+    (``kind`` as the user typed it)."""
+    if isinstance(error, LabelError):
+        return _LABEL_REFUSED[error.problem].format(key=error.key, kind=kind, name=name)
+    if isinstance(error, ResourceNotFound):
+        return f"{kind} {name} not found"
+    return str(error)
 
 
 _UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')

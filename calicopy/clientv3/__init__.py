@@ -6,7 +6,7 @@ datastore checks, read defaults, EnsureInitialized); backends only store.
 
 from __future__ import annotations
 
-from .client import ClientV3, default_namespace
+from .client import ClientV3, default_namespace, merge_metadata_for_update
 from .kinds import HOOKS, Batch, KindHooks, Operation, hooks_for
 from .static import DEFAULT_ALLOW_PROFILE, STATIC_TIERS
 
@@ -20,4 +20,5 @@ __all__ = [
     "Operation",
     "default_namespace",
     "hooks_for",
+    "merge_metadata_for_update",
 ]

@@ -25,8 +25,9 @@ from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KindInfo
 from . import initialize
 from .kinds import Batch, hooks_for
+from .names import check_name, check_namespace
 
-__all__ = ["ClientV3", "default_namespace"]
+__all__ = ["ClientV3", "default_namespace", "merge_metadata_for_update"]
 
 _log = logging.getLogger("calicopy.clientv3")
 
@@ -43,6 +44,15 @@ def default_namespace(info: KindInfo, namespace: str | None) -> str:
             [ErroredField("metadata.namespace", f"{info.kind} is not namespaced", namespace)], kind=info.kind
         )
     return ""
+
+
+def merge_metadata_for_update(stored: Resource, resource: R) -> R:
+    """calicoctl's ``mergeMetadataForUpdate``: a copy of ``resource`` carrying the stored metadata
+    with ``resource``'s labels and annotations (missing labels remove the stored ones)."""
+    meta = stored.metadata.model_copy(deep=True)
+    meta.labels = dict(resource.metadata.labels)
+    meta.annotations = dict(resource.metadata.annotations)
+    return resource.model_copy(update={"metadata": meta}, deep=True)
 
 
 class ClientV3:
@@ -65,9 +75,12 @@ class ClientV3:
         return resource
 
     def get(self, kind: str, name: str, namespace: str) -> Resource:
+        check_name(kind, name)
+        check_namespace(kind, namespace)
         return self.read(self.backend.get(kind, name, namespace or None))
 
     def list(self, kind: str, namespace: str | None, label_selector: str | None) -> ListResult:
+        check_namespace(kind, namespace)
         result = self.backend.list(kind, namespace or None, label_selector=label_selector)
         items = [self.read(item) for item in result.items]
         hooks_for(kind).sort(items)
@@ -81,9 +94,13 @@ class ClientV3:
         label_selector: str | None,
         timeout: float | None,
     ) -> Iterator[WatchEvent]:
+        check_namespace(kind, namespace)
         events = self.backend.watch(
             kind, namespace or None, resource_version=resource_version, label_selector=label_selector, timeout=timeout
         )
+        return self._read_events(events)
+
+    def _read_events(self, events: Iterator[WatchEvent]) -> Iterator[WatchEvent]:
         for event in events:
             if event.object is not None:
                 self.read(event.object)
@@ -94,6 +111,8 @@ class ClientV3:
     def prepare(self, resource: R) -> R:
         """Defaulting, validation and the kind's write checks, in place on the caller's private
         object (clientv3's steps common to Create and Update, before the datastore is read)."""
+        check_name(resource.KIND, resource.metadata.name)
+        check_namespace(resource.KIND, resource.metadata.namespace)
         default_in_place(resource)
         resource.validate_calico()
         errors = hooks_for(resource.KIND).write_errors(resource)
@@ -143,20 +162,30 @@ class ClientV3:
         # A deep copy of everything but the metadata, which is replaced (as assigning it would).
         return self.prepare(resource.model_copy(update={"metadata": fresh}, deep=True))
 
-    def create_prepared(self, prepared: R, batch: Batch | None = None) -> R:
-        """The datastore half of Create, for an object :meth:`prepare_create` returned.
-        ``batch`` shares datastore answers between the writes of one bulk operation."""
-        checked = hooks_for(prepared.KIND).check_create(self, prepared, batch)
-        return self.read(self.backend.create(checked))  # type: ignore[return-value]
+    def check_create(self, prepared: R, batch: Batch | None = None) -> R:
+        """Create's datastore checks for an object :meth:`prepare_create` returned; the object to
+        store.  ``batch`` shares datastore answers between the writes of one bulk operation."""
+        return hooks_for(prepared.KIND).check_create(self, prepared, batch)
 
-    def update(self, new: R, old: Resource) -> R:
-        """clientv3 Update of ``new`` (the caller's private object) over the stored ``old``."""
+    def create_prepared(self, prepared: R, batch: Batch | None = None) -> R:
+        """The datastore half of Create: :meth:`check_create`, then the backend's create."""
+        return self.read(self.backend.create(self.check_create(prepared, batch)))  # type: ignore[return-value]
+
+    def check_update(self, new: R, old: Resource, batch: Batch | None = None) -> R:
+        """Every check of Update of ``new`` (the caller's private object) over the stored ``old``;
+        returns the object to store."""
         hooks = hooks_for(new.KIND)
         filled = self.prepare(hooks.before_update(self, new, old))
-        hooks.check_update(self, filled, old)
-        return self.read(self.backend.update(filled))  # type: ignore[return-value]
+        hooks.check_update(self, filled, old, batch)
+        return filled
+
+    def update(self, new: R, old: Resource) -> R:
+        """clientv3 Update: :meth:`check_update`, then a compare-and-swap on resourceVersion."""
+        return self.read(self.backend.update(self.check_update(new, old)))  # type: ignore[return-value]
 
     def delete(self, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+        check_name(kind, name)
+        check_namespace(kind, namespace)
         return hooks_for(kind).delete(self, kind, name, namespace, resource_version)
 
     # -- EnsureInitialized ------------------------------------------------------------------------

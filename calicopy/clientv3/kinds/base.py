@@ -10,16 +10,16 @@ pipeline calls each hook unconditionally and a kind overrides only what it needs
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from ...errors import ErroredField
+from ...errors import ErroredField, ResourceNotFound
 from ...resources.meta import Resource
 
 if TYPE_CHECKING:
     from ..client import ClientV3
 
-__all__ = ["Batch", "KindHooks", "Operation"]
+__all__ = ["Batch", "KindHooks", "Operation", "listed"]
 
 #: The verbs calicoctl's resource managers distinguish when they refuse a kind.
 Operation = Literal["create", "apply", "replace", "delete", "patch"]
@@ -29,17 +29,23 @@ T = TypeVar("T")
 
 
 class Batch:
-    """Answers shared by the writes of one bulk operation (``Client.apply_all``).
+    """Answers shared by the writes of one bulk operation (``Client.apply_all``), and, while it
+    is ``planning``, the objects the operation is going to create.
 
     :meth:`memo` computes a value once per key; concurrent callers for the same key wait for the
     first one.  A computation that raises is not remembered, so the next caller tries again, as
-    a per-write check would.
+    a per-write check would.  A planning batch checks every write before any is made: the
+    datastore is read once per kind (:meth:`list`) and the objects planned so far
+    (:meth:`planned`) count as present, so that a pool overlapping another pool of the same batch,
+    or a policy whose tier comes in the same batch, is judged as the writes would judge it.
     """
 
-    def __init__(self) -> None:
-        self._values: dict[Hashable, Any] = {}
+    def __init__(self, *, planning: bool = False, known: Iterable[Hashable] = ()) -> None:
+        self.planning = planning
+        self._values: dict[Hashable, Any] = dict.fromkeys(known, True)
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._planned: dict[str, list[Resource]] = {}
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._guard:
@@ -54,6 +60,46 @@ class Batch:
             with self._guard:
                 self._values[key] = value
             return value
+
+    def exists(self, client: ClientV3, kind: str, name: str) -> bool:
+        """Whether ``kind``/``name`` is stored (read once per batch), or, while planning, planned."""
+        if any(r.metadata.name == name for r in self.planned(kind)):
+            return True
+        return self.memo(("exists", kind, name), lambda: _stored(client, kind, name))
+
+    def known_to_exist(self) -> list[Hashable]:
+        """The existence answers that were yes: a later batch of the same operation may start from them."""
+        with self._guard:
+            return [k for k, v in self._values.items() if isinstance(k, tuple) and k[0] == "exists" and v is True]
+
+    def objects(self, client: ClientV3, kind: str) -> list[Resource]:
+        """The stored objects of ``kind`` (read once while planning; fresh otherwise, since the
+        batch's own writes change them), followed by the objects planned so far."""
+        if not self.planning:
+            return client.backend.list(kind).items
+        return [*self.memo(("list", kind), lambda: client.backend.list(kind).items), *self.planned(kind)]
+
+    def plan(self, resource: Resource) -> None:
+        """Count ``resource`` as present for the checks of the writes planned after it."""
+        with self._guard:
+            self._planned.setdefault(resource.KIND, []).append(resource)
+
+    def planned(self, kind: str) -> list[Resource]:
+        with self._guard:
+            return list(self._planned.get(kind, ()))
+
+
+def _stored(client: ClientV3, kind: str, name: str) -> bool:
+    try:
+        client.backend.get(kind, name)
+    except ResourceNotFound:
+        return False
+    return True
+
+
+def listed(client: ClientV3, kind: str, batch: Batch | None) -> list[Resource]:
+    """The objects of ``kind`` a check must see: the datastore's, or the batch's view of it."""
+    return batch.objects(client, kind) if batch is not None else client.backend.list(kind).items
 
 
 class KindHooks:
@@ -75,7 +121,7 @@ class KindHooks:
         """Update-time checks before defaulting and validation (immutable fields, refusals)."""
         return new
 
-    def check_update(self, client: ClientV3, new: Resource, old: Resource) -> None:
+    def check_update(self, client: ClientV3, new: Resource, old: Resource, batch: Batch | None) -> None:
         """Update-time checks that read the datastore, after validation."""
 
     def delete(self, client: ClientV3, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ...errors import ErroredField, ValidationError
 from ...resources.bgppeer import BGPPeer
 from ...resources.meta import Resource
-from .base import Batch, KindHooks
+from .base import Batch, KindHooks, listed
 
 if TYPE_CHECKING:
     from ..client import ClientV3
@@ -17,12 +17,12 @@ __all__ = ["BGPPeerHooks"]
 R = TypeVar("R", bound=Resource)
 
 
-def _check_filters(client: ClientV3, peer: Resource) -> None:
+def _check_filters(client: ClientV3, peer: Resource, batch: Batch | None) -> None:
     assert isinstance(peer, BGPPeer)
     filters = peer.spec.filters
     if not filters:
         return
-    known = {f.metadata.name for f in client.backend.list("BGPFilter").items}
+    known = {f.metadata.name for f in listed(client, "BGPFilter", batch)}
     missing = [f for f in filters if f not in known]
     if missing:
         raise ValidationError(
@@ -35,8 +35,8 @@ def _check_filters(client: ClientV3, peer: Resource) -> None:
 
 class BGPPeerHooks(KindHooks):
     def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
-        _check_filters(client, resource)
+        _check_filters(client, resource, batch)
         return resource
 
-    def check_update(self, client: ClientV3, new: Resource, old: Resource) -> None:
-        _check_filters(client, new)
+    def check_update(self, client: ClientV3, new: Resource, old: Resource, batch: Batch | None) -> None:
+        _check_filters(client, new, batch)

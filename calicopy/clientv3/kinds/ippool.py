@@ -20,7 +20,7 @@ from ...resources.defaults.infra import check_ippool_create, check_ippool_update
 from ...resources.ipamblock import IPAMBlock
 from ...resources.ippool import IPPool
 from ...resources.meta import Resource
-from .base import Batch, KindHooks
+from .base import Batch, KindHooks, listed
 
 if TYPE_CHECKING:
     from ..client import ClientV3
@@ -72,17 +72,17 @@ class IPPoolHooks(KindHooks):
 
     def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
         assert isinstance(resource, IPPool)
-        pools = [p for p in client.backend.list("IPPool").items if isinstance(p, IPPool)]
+        pools = [p for p in listed(client, "IPPool", batch) if isinstance(p, IPPool)]
         checked = check_ippool_create(resource, pools)
-        self._check_existing_blocks(client, checked)
+        self._check_existing_blocks(client, checked, batch)
         _warn_operator(checked)
         return checked  # type: ignore[return-value]
 
     @staticmethod
-    def _check_existing_blocks(client: ClientV3, pool: IPPool) -> None:
+    def _check_existing_blocks(client: ClientV3, pool: IPPool, batch: Batch | None) -> None:
         """Create only: existing IPAM blocks inside the pool must use its block size."""
         try:
-            blocks = client.backend.list("IPAMBlock").items
+            blocks = listed(client, "IPAMBlock", batch)
         except OperationNotSupported:
             return
         net = ipaddress.ip_network(pool.spec.cidr, strict=False)

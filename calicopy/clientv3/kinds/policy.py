@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from ...errors import OperationNotSupported, ResourceNotFound
+from ...errors import OperationNotSupported
 from ...resources.defaults.policy import check_tier_exists, tier_of
 from ...resources.meta import Resource
 from .base import Batch, KindHooks, Operation
@@ -24,24 +24,12 @@ KNP_PREFIX = "knp.default."
 _KNP_VERBS = {"create": "create or apply", "apply": "create or apply", "replace": "apply or replace"}
 
 
-def tier_exists(client: ClientV3, tier: str) -> bool:
-    try:
-        client.backend.get("Tier", tier)
-    except ResourceNotFound:
-        return False
-    return True
-
-
 class TieredPolicyHooks(KindHooks):
     def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
         tier = tier_of(resource)
-        # One read per distinct tier in a batch (after the batch's own Tiers are written).
-        exists = (
-            tier_exists(client, tier)
-            if batch is None
-            else batch.memo(("Tier", tier), lambda: tier_exists(client, tier))
-        )
-        check_tier_exists(resource, {tier} if exists else set())
+        # In a batch: one read per distinct tier (after the batch's own Tiers are written).
+        owner = batch if batch is not None else Batch()
+        check_tier_exists(resource, {tier} if owner.exists(client, "Tier", tier) else set())
         return resource
 
 
