@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import ConversionError
+from ..errors import CalicoError, ConversionError
 from ..resources.defaults import apply_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
 from ..resources.meta import ObjectMeta, Resource
@@ -28,6 +28,7 @@ from .names import block_affinity_labels
 from .uid import convert_uid
 
 __all__ = [
+    "CONVERSION_ERRORS",
     "GROUP_V1",
     "GROUP_V3",
     "METADATA_ANNOTATION",
@@ -42,6 +43,10 @@ __all__ = [
 GROUP_V1 = "crd.projectcalico.org/v1"
 GROUP_V3 = "projectcalico.org/v3"
 METADATA_ANNOTATION = "projectcalico.org/metadata"
+
+#: What converting a stored object can raise when the object is malformed (readers of many objects
+#: skip such an object, as libcalico-go does, rather than fail as a whole).
+CONVERSION_ERRORS: tuple[type[Exception], ...] = (CalicoError, ValueError, TypeError, KeyError, AttributeError)
 
 # ObjectMeta fields in metav1.ObjectMeta declaration order (the annotation's JSON order).
 _META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)

@@ -20,9 +20,9 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
 from ..backends.base import WatchEvent, WatchEventType
-from ..errors import CalicoError
 from ..labelselector import LabelSelector
 from ..resources.meta import Resource
+from .convert import CONVERSION_ERRORS
 from .requests import (
     WATCH_REQUEST_SECONDS,
     ApiError,
@@ -40,8 +40,6 @@ __all__ = ["Watcher"]
 
 _log = logging.getLogger(__name__)
 
-#: Errors a conversion raises for an object it cannot read (an ERROR event, the watch goes on).
-_CONVERSION_ERRORS = (CalicoError, ValueError, TypeError, KeyError, AttributeError)
 #: Seconds a watch request may take beyond its ``timeoutSeconds`` before the read times out.
 _READ_GRACE = 30.0
 
@@ -156,7 +154,7 @@ class Watcher:
         key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
         try:
             resource = self._convert(self._collection.with_type(obj))
-        except _CONVERSION_ERRORS as exc:
+        except CONVERSION_ERRORS as exc:
             message = f"unable to convert {self._collection.qualified} {key[1]}: {exc}"
             yield WatchEvent("ERROR", None, revision, error=message)
             return

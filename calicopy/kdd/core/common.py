@@ -1,7 +1,7 @@
 """What the conversions of core Kubernetes objects share: lenient field access, labels, resource building.
 
-Inputs are plain dicts in the Kubernetes JSON shape; a field of the wrong type reads as its zero
-value, as Go's decoding into typed structs would leave it.
+Inputs are plain dicts in the Kubernetes JSON shape, read leniently: a missing field, or one of
+another type, reads as its zero value.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...backends.base import ListResult, WatchEvent
-from ...errors import CalicoError, OperationNotSupported, ResourceNotFound
+from ...errors import OperationNotSupported, ResourceNotFound
 from ...labelselector import LabelSelector
 from ...resources.meta import Resource
+from ..convert import CONVERSION_ERRORS
 from ..kinds import is_namespaced
 from ..requests import (
     ApiError,
@@ -35,9 +36,6 @@ from .list_pager import list_all
 __all__ = ["Context", "ResourceClient", "Source", "convert_one", "list_source", "target_of", "unsupported"]
 
 _log = logging.getLogger(__name__)
-
-#: Errors a conversion raises for an object it cannot read (logged and skipped in lists).
-CONVERSION_ERRORS = (CalicoError, ValueError, TypeError, KeyError, AttributeError)
 
 
 @dataclass(frozen=True, slots=True)
