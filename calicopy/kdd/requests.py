@@ -15,7 +15,6 @@ libcalico-go v3.32.1's ``libcalico-go/lib/backend/k8s``:
 
 from __future__ import annotations
 
-import copy
 import email.utils
 import json
 import time
@@ -48,7 +47,6 @@ __all__ = [
     "calico_error",
     "classify",
     "collection_target",
-    "comparable",
     "create_request",
     "decode_response",
     "decode_watch_line",
@@ -434,16 +432,10 @@ def _contains(have: Any, want: Any) -> bool:
     return bool(have == want)
 
 
-def comparable(body: Mapping[str, Any]) -> JSONDict:
-    """``body`` without the metadata the server sets (compare :func:`holds_content`)."""
-    out = copy.deepcopy(dict(body))
-    meta = out.get("metadata")
-    if isinstance(meta, dict):
-        for key in _VOLATILE_META:
-            meta.pop(key, None)
-    return out
-
-
 def holds_content(stored: Mapping[str, Any], sent: Mapping[str, Any]) -> bool:
-    """Whether the stored object holds every field of ``sent`` (a body passed through :func:`comparable`)."""
+    """Whether ``stored`` holds every field of the body ``sent``, apart from the metadata the server
+    sets (uid, resourceVersion, creationTimestamp...)."""
+    meta = sent.get("metadata")
+    if isinstance(meta, Mapping):
+        sent = {**sent, "metadata": {k: v for k, v in meta.items() if k not in _VOLATILE_META}}
     return _contains(stored, sent)

@@ -28,7 +28,6 @@ from ..requests import (
     Target,
     already_exists,
     calico_error,
-    comparable,
     create_request,
     delete_request,
     get_request,
@@ -89,7 +88,6 @@ class CustomResourceClient:
         collection = source.collection
         meta = resource.metadata
         body = to_crd(resource, api_group=group)
-        ours = comparable(body)
         target = self._target(meta.name, meta.namespace)
         read = get_request(collection, meta.name, meta.namespace)
         post = create_request(collection, meta.namespace, body)
@@ -102,7 +100,7 @@ class CustomResourceClient:
                 return Resolution.RETRY if exc.code == 404 else Resolution.GIVE_UP
             except ConnectionFailure:
                 return Resolution.GIVE_UP
-            if holds_content(current, ours):
+            if holds_content(current, body):
                 _log.debug("create of %s: the object exists with our content after an unknown outcome", target.text)
                 return Done(current)
             raise already_exists(collection, meta.name)
@@ -140,7 +138,6 @@ class CustomResourceClient:
         source, group = self._resolved()
         meta = resource.metadata
         body = to_crd(resource, api_group=group)
-        ours = comparable(body)
         read = get_request(source.collection, meta.name, meta.namespace)
 
         def reconcile(exc: BaseException) -> Done[Any] | Resolution:
@@ -148,7 +145,7 @@ class CustomResourceClient:
                 current = self._transport.json(read)
             except (ApiError, ConnectionFailure):
                 return Resolution.RETRY
-            if metadata_of(current).get("resourceVersion") != meta.resource_version and holds_content(current, ours):
+            if metadata_of(current).get("resourceVersion") != meta.resource_version and holds_content(current, body):
                 return Done(current)
             return Resolution.RETRY
 
