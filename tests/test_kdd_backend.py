@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from calicopy.backends.base import Backend, WatchEvent
-from calicopy.config import KubeConnection, load_config_from_bytes
+from calicopy.config import load_config_from_bytes
 from calicopy.errors import (
     ConfigError,
     DatastoreError,
+    InvalidRequest,
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
@@ -24,6 +25,7 @@ from calicopy.errors import (
 from calicopy.kdd.backend import KubernetesBackend
 from calicopy.kdd.convert import GROUP_V1, GROUP_V3, to_crd
 from calicopy.kdd.discovery import api_group_from_setting, choose_api_group
+from calicopy.kdd.kubeconfig import KubeConnection
 from calicopy.resources.globalnetworkset import GlobalNetworkSet
 from calicopy.resources.ippool import IPPool
 from calicopy.resources.networkpolicy import NetworkPolicy
@@ -147,8 +149,10 @@ def test_invalid_object_keeps_server_message(kdd: KubernetesBackend, fake_kube: 
     fake_kube.faults.fail(422, method="POST", message=message)
     with pytest.raises(DatastoreError) as info:
         kdd.create(pool("p1", "10.1.0.0/24"))
-    assert type(info.value) is DatastoreError and str(info.value) == message
-    assert info.value.code == 422 and info.value.reason == "Invalid"  # type: ignore[attr-defined]
+    # libcalico-go's ErrorDatastoreError; calicopy's subclass for a refused request says so by type.
+    assert type(info.value) is InvalidRequest and str(info.value) == message
+    assert info.value.code == 422 and info.value.reason == "Invalid"
+    assert (info.value.kind, info.value.name) == ("IPPool", "p1")
 
 
 # -- API group detection ---------------------------------------------------------------------------
@@ -451,7 +455,7 @@ def test_every_request_passes_the_rate_limiter(fake_kube: FakeKubeAPIServer) -> 
     limiter = RateLimiter(10.0, 2, clock=lambda: clock[0], sleep=sleep)
     conn = KubeConnection(server=fake_kube.url)
     backend = KubernetesBackend(
-        KubernetesBackend.from_connection(conn)._api,
+        KubernetesBackend.from_connection(conn)._transport.api_client,
         api_group=GROUP_V1,
         rate_limiter=limiter,
         sleep=sleep,
@@ -583,7 +587,7 @@ def test_from_config_and_no_secret_in_logs(fake_kube: FakeKubeAPIServer, caplog:
         env={},
     )
     with caplog.at_level(logging.DEBUG), KubernetesBackend.from_config(config) as backend:
-        assert backend._limiter.qps == 7.0 and backend._limiter.burst == 3
+        assert backend._transport.limiter.qps == 7.0 and backend._transport.limiter.burst == 3
         backend.create(pool("p1", "10.1.0.0/24"))
         backend.get("IPPool", "p1")
         backend.list("IPPool")
@@ -625,7 +629,7 @@ def test_from_config_rejects_etcd() -> None:
 
 def test_urllib3_retries_are_off(fake_kube: FakeKubeAPIServer) -> None:
     backend, _ = backend_for(fake_kube, retry_policy=RetryPolicy(max_attempts=1))
-    assert backend._api.configuration.retries is False
+    assert backend._transport.api_client.configuration.retries is False
     fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools/p1", retry_after=1, times=5)
     with pytest.raises(DatastoreError):
         backend.get("IPPool", "p1")

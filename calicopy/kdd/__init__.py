@@ -1,6 +1,9 @@
-"""The Kubernetes-datastore (KDD) mapping: projectcalico.org/v3 resources <-> stored custom resources.
+"""The Kubernetes datastore (KDD): projectcalico.org/v3 resources <-> what libcalico-go stores in Kubernetes.
 
-Pure functions, no I/O; see ``docs/kdd-mapping.md``.
+This package's names are the pure mapping (no I/O; see ``docs/kdd-mapping.md``).  The backend
+that talks to an API server, :class:`calicopy.kdd.backend.KubernetesBackend`, and its parts
+(``requests``, ``transport``, ``kubeconfig``, ``credentials``, ``resources``, ``watcher``; see
+``docs/kdd-backend.md``) are imported only when used.
 """
 
 from __future__ import annotations

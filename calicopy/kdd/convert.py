@@ -17,16 +17,18 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import ConversionError
+from ..errors import CalicoError, ConversionError
 from ..resources.defaults import apply_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
 from ..resources.meta import ObjectMeta, Resource
-from ..resources.registry import KINDS, KindInfo
+from ..resources.registry import KindInfo
 from .gojson import go_marshal, sort_map
+from .kinds import custom_resource_kinds, v1_string_bools
 from .names import block_affinity_labels
 from .uid import convert_uid
 
 __all__ = [
+    "CONVERSION_ERRORS",
     "GROUP_V1",
     "GROUP_V3",
     "METADATA_ANNOTATION",
@@ -42,6 +44,10 @@ GROUP_V1 = "crd.projectcalico.org/v1"
 GROUP_V3 = "projectcalico.org/v3"
 METADATA_ANNOTATION = "projectcalico.org/metadata"
 
+#: What converting a stored object can raise when the object is malformed (readers of many objects
+#: skip such an object, as libcalico-go does, rather than fail as a whole).
+CONVERSION_ERRORS: tuple[type[Exception], ...] = (CalicoError, ValueError, TypeError, KeyError, AttributeError)
+
 # ObjectMeta fields in metav1.ObjectMeta declaration order (the annotation's JSON order).
 _META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)
 _TIME_FIELDS = ("creationTimestamp", "deletionTimestamp")
@@ -53,11 +59,9 @@ def is_ours(key: str) -> bool:
 
 
 _BY_V1_KIND: Mapping[str, KindInfo] = MappingProxyType(
-    {info.v1_kind: info for info in KINDS.values() if info.storage == "crd" and info.v1_kind}
+    {info.v1_kind: info for info in custom_resource_kinds() if info.v1_kind}
 )
-_BY_V3_KIND: Mapping[str, KindInfo] = MappingProxyType(
-    {info.kind: info for info in KINDS.values() if info.storage == "crd"}
-)
+_BY_V3_KIND: Mapping[str, KindInfo] = MappingProxyType({info.kind: info for info in custom_resource_kinds()})
 
 
 # -- Go value formatting ----------------------------------------------------------------------
@@ -232,7 +236,7 @@ def to_crd(resource: Resource, api_group: str = GROUP_V1) -> dict[str, Any]:
     data["kind"] = info.v1_kind
     spec = data.get("spec")
     if isinstance(spec, dict):
-        for name in info.v1_string_bools:
+        for name in v1_string_bools(info.kind):
             spec[name] = "true" if spec.get(name) is True else "false"
     return _type_meta_first(data)
 
@@ -316,9 +320,10 @@ def from_crd_shared(obj: Mapping[str, Any]) -> Resource:
             raise ConversionError(f"{kind!r} is not a crd.projectcalico.org/v1 kind calicopy knows")
         data["metadata"] = _v1_metadata_to_v3(obj, info)
         spec = data.get("spec")
-        if isinstance(spec, dict) and any(name in spec for name in info.v1_string_bools):
+        string_bools = v1_string_bools(info.kind)
+        if isinstance(spec, dict) and any(name in spec for name in string_bools):
             spec = data["spec"] = dict(spec)
-            for name in info.v1_string_bools:
+            for name in string_bools:
                 if name in spec:
                     spec[name] = spec[name] == "true"
     elif api_version == GROUP_V3:

@@ -1,0 +1,140 @@
+"""What every resource client of the Kubernetes datastore shares (libcalico-go's ``resources/client.go``).
+
+* :class:`ResourceClient`: the operations one kind supports (libcalico-go's ``K8sResourceClient``);
+* :class:`Context`: the transport and settings a client works with;
+* :class:`Source`: a Kubernetes collection and the conversion of its objects to a Calico kind;
+* :func:`list_source`: a paged list converted item by item, unconvertible items skipped;
+* :func:`unsupported`: libcalico-go's ``ErrorOperationNotSupported``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ...backends.base import ListResult, WatchEvent
+from ...errors import OperationNotSupported, ResourceNotFound
+from ...labelselector import LabelSelector
+from ...resources.meta import Resource
+from ..convert import CONVERSION_ERRORS
+from ..kinds import is_namespaced
+from ..requests import (
+    ApiError,
+    Collection,
+    ConnectionFailure,
+    Target,
+    calico_error,
+    collection_target,
+    metadata_of,
+    resource_target,
+)
+from ..transport import Transport
+from .list_pager import list_all
+
+__all__ = ["Context", "ResourceClient", "Source", "convert_one", "list_source", "target_of", "unsupported"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a resource client works with.  ``api_group`` discovers the group on its first call."""
+
+    transport: Transport
+    api_group: Callable[[], str]
+    page_size: int
+    use_pod_cidr: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One Kubernetes collection a Calico kind is read from, and how its objects convert."""
+
+    kind: str  # the Calico kind
+    collection: Collection
+    convert: Callable[[Mapping[str, Any]], Resource | None]
+
+
+class ResourceClient(Protocol):
+    """One kind's operations; the backend dispatches to it (``K8sResourceClient``)."""
+
+    def create(self, resource: Resource) -> Resource: ...
+
+    def update(self, resource: Resource) -> Resource: ...
+
+    def delete(
+        self, name: str, namespace: str | None, *, uid: str | None, resource_version: str | None
+    ) -> Resource: ...
+
+    def get(self, name: str, namespace: str | None) -> Resource: ...
+
+    def list(self, namespace: str | None, selector: LabelSelector, label_selector: str | None) -> ListResult: ...
+
+    def watch(
+        self,
+        namespace: str | None,
+        *,
+        resource_version: str,
+        selector: LabelSelector,
+        label_selector: str | None,
+        timeout: float | None,
+    ) -> Iterator[WatchEvent]: ...
+
+
+def target_of(kind: str, name: str, namespace: str | None) -> Target:
+    """The error target of one object of ``kind`` (see :func:`calicopy.kdd.requests.resource_target`)."""
+    return resource_target(kind, name, namespace, is_namespaced(kind))
+
+
+def unsupported(operation: str, kind: str, name: str, namespace: str | None, detail: str = "") -> OperationNotSupported:
+    """``operation <op> is not supported on <Kind(name)>[: <detail>]``."""
+    return OperationNotSupported(operation=operation, detail=detail, **target_of(kind, name, namespace).fields())
+
+
+def convert_one(source: Source, raw: Mapping[str, Any]) -> Resource:
+    """The resource for an object the server returned; :class:`ResourceNotFound` when the kind does
+    not show it (a host-networked Pod...)."""
+    resource = source.convert(source.collection.with_type(raw))
+    if resource is None:
+        meta = metadata_of(raw)
+        namespace = meta.get("namespace") if source.collection.namespaced else None
+        target = resource_target(source.kind, meta.get("name", ""), namespace, source.collection.namespaced)
+        raise ResourceNotFound(f"resource does not exist: {target.text}", **target.fields())
+    return resource
+
+
+def convert_item(source: Source, raw: Mapping[str, Any]) -> Resource | None:
+    """A list item as a resource; None (with a warning) when it cannot be converted, as libcalico-go's
+    ``pagedList`` skips such items."""
+    try:
+        return source.convert(raw)
+    except CONVERSION_ERRORS as exc:
+        meta = metadata_of(raw)
+        _log.warning(
+            "unable to process resource, skipping: %s %s/%s: %s",
+            source.collection.qualified,
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+            exc,
+        )
+        return None
+
+
+def list_source(
+    context: Context, source: Source, namespace: str | None, label_selector: str | None
+) -> tuple[list[Resource], str]:
+    """Every convertible object of ``source`` (paged) and the list's revision."""
+    try:
+        raw_items, revision = list_all(
+            context.transport, source.collection, namespace, label_selector, context.page_size
+        )
+    except (ApiError, ConnectionFailure) as exc:
+        raise calico_error(exc, collection_target(source.kind, namespace)) from None
+    out: list[Resource] = []
+    for raw in raw_items:
+        resource = convert_item(source, raw)
+        if resource is not None:
+            out.append(resource)
+    return out, revision
