@@ -408,9 +408,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["CALICO_VERSION", "CLASS_MODULES", "KIND_FACTS", "KindFacts"]
+__all__ = ["CALICO_VERSION", "CLASS_MODULES", "KIND_FACTS", "MODELS_PACKAGE", "KindFacts"]
 
 CALICO_VERSION = "{version}"
+# The package of the generated model modules named below (the one this table is generated into).
+MODELS_PACKAGE = __name__.rpartition(".")[0]
 
 
 class KindFacts(NamedTuple):
