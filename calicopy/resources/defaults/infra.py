@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ErroredField, ValidationError
-from ..bgpconfig import BGPConfiguration
-from ..clusterinfo import ClusterInformation
-from ..felixconfig import FelixConfiguration
-from ..ipamconfig import IPAMConfiguration
-from ..ippool import IPPool
-from ..kubecontrollersconfig import KubeControllersConfiguration
-from ..meta import Resource
 from ..validation.common import GoNetwork, parse_cidr
+
+if TYPE_CHECKING:
+    from ..bgpconfig import BGPConfiguration
+    from ..clusterinfo import ClusterInformation
+    from ..felixconfig import FelixConfiguration
+    from ..ipamconfig import IPAMConfiguration
+    from ..ippool import IPPool
+    from ..kubecontrollersconfig import KubeControllersConfiguration
+    from ..meta import Resource
 
 __all__ = [
     "DEFAULTERS",
@@ -267,13 +270,15 @@ def _fill_ipam_configuration(cfg: IPAMConfiguration) -> None:
     del cfg
 
 
-DEFAULTERS: Mapping[type, Callable[[Any], None]] = {
-    IPPool: _fill_ippool,
-    FelixConfiguration: _fill_felix,
-    KubeControllersConfiguration: _fill_kube_controllers,
-    BGPConfiguration: _fill_bgp_configuration,
-    IPAMConfiguration: _fill_ipam_configuration,
-}
+DEFAULTERS: Mapping[str, Callable[[Any], None]] = MappingProxyType(
+    {
+        "IPPool": _fill_ippool,
+        "FelixConfiguration": _fill_felix,
+        "KubeControllersConfiguration": _fill_kube_controllers,
+        "BGPConfiguration": _fill_bgp_configuration,
+        "IPAMConfiguration": _fill_ipam_configuration,
+    }
+)
 
 
 # -- clientv3 write-time checks that are not validator rules ---------------------------------------
@@ -317,6 +322,57 @@ def _kcc_errors(kcc: KubeControllersConfiguration) -> list[ErroredField]:
     return []
 
 
+def _bgp_configuration_errors(bgp: BGPConfiguration) -> list[ErroredField]:
+    if bgp.metadata.name == "default":
+        return []
+    errors: list[ErroredField] = []
+    for attr, word in _BGP_DEFAULT_ONLY:
+        value = getattr(bgp.spec, attr)
+        if value is not None and value != []:
+            errors.append(
+                ErroredField(
+                    f"spec.{bgp.spec.__calico_plan__.by_name[attr].alias}",
+                    f"Cannot set {word} on a non default BGP Configuration.",
+                )
+            )
+    return errors
+
+
+def _ipam_configuration_errors(cfg: IPAMConfiguration) -> list[ErroredField]:
+    if cfg.metadata.name == "default":
+        return []
+    return [
+        ErroredField(
+            "metadata.name",
+            'Cannot create an IPAMConfiguration resource with a name other than "default"',
+            cfg.metadata.name,
+        )
+    ]
+
+
+def _cluster_information_errors(info: ClusterInformation) -> list[ErroredField]:
+    if info.metadata.name == "default":
+        return []
+    return [
+        ErroredField(
+            "metadata.name",
+            'Cannot create a Cluster Information resource with a name other than "default"',
+            info.metadata.name,
+        )
+    ]
+
+
+# Kind name -> clientv3's Create/Update checks of that kind that are not validator rules.
+_WRITE_CHECKS: Mapping[str, Callable[[Any], list[ErroredField]]] = MappingProxyType(
+    {
+        "KubeControllersConfiguration": _kcc_errors,
+        "BGPConfiguration": _bgp_configuration_errors,
+        "IPAMConfiguration": _ipam_configuration_errors,
+        "ClusterInformation": _cluster_information_errors,
+    }
+)
+
+
 def check_write(resource: Resource) -> None:
     """clientv3's kind-specific Create/Update checks that are not validator rules.
 
@@ -324,34 +380,7 @@ def check_write(resource: Resource) -> None:
     BGPConfiguration fields reserved to ``default``; IPAMConfiguration and
     ClusterInformation name ``default``.  Raises ValidationError; other kinds pass.
     """
-    errors: list[ErroredField] = []
-    if isinstance(resource, KubeControllersConfiguration):
-        errors = _kcc_errors(resource)
-    elif isinstance(resource, BGPConfiguration) and resource.metadata.name != "default":
-        for attr, word in _BGP_DEFAULT_ONLY:
-            value = getattr(resource.spec, attr)
-            if value is not None and value != []:
-                errors.append(
-                    ErroredField(
-                        f"spec.{resource.spec.__calico_plan__.by_name[attr].alias}",
-                        f"Cannot set {word} on a non default BGP Configuration.",
-                    )
-                )
-    elif isinstance(resource, IPAMConfiguration) and resource.metadata.name != "default":
-        errors = [
-            ErroredField(
-                "metadata.name",
-                'Cannot create an IPAMConfiguration resource with a name other than "default"',
-                resource.metadata.name,
-            )
-        ]
-    elif isinstance(resource, ClusterInformation) and resource.metadata.name != "default":
-        errors = [
-            ErroredField(
-                "metadata.name",
-                'Cannot create a Cluster Information resource with a name other than "default"',
-                resource.metadata.name,
-            )
-        ]
+    check = _WRITE_CHECKS.get(resource.KIND)
+    errors = check(resource) if check is not None else []
     if errors:
         raise ValidationError(errors, resource=resource.label)

@@ -16,11 +16,13 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..meta import ObjectMeta
 from ..model import json_path
 from .engine import FieldCheck, Report, StructCheck
+
+if TYPE_CHECKING:
+    from ..meta import ObjectMeta
 
 __all__ = [
     "FIELD_CHECKS",
@@ -431,6 +433,6 @@ def _check_object_meta(obj: ObjectMeta, path: str, report: Report) -> None:
         check_labels(obj.labels, json_path(path, "labels"), report)
 
 
-STRUCT_CHECKS: Mapping[type, Sequence[StructCheck]] = {
-    ObjectMeta: (_check_object_meta,),
+STRUCT_CHECKS: Mapping[str, Sequence[StructCheck]] = {
+    "ObjectMeta": (_check_object_meta,),
 }

@@ -14,30 +14,32 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..bgpconfig import BGPConfigurationSpec
-from ..bgpfilter import BGPFilterOperation, BGPFilterRuleV4, BGPFilterRuleV6
-from ..bgppeer import BGPPeerSpec
-from ..blockaffinity import BlockAffinitySpec
-from ..clusterinfo import ClusterInformation
-from ..felixconfig import (
-    FelixConfiguration,
-    FelixConfigurationSpec,
-    HealthTimeoutOverride,
-    RouteTableIDRange,
-    RouteTableRange,
-)
-from ..globalnetworkset import GlobalNetworkSet
-from ..hostendpoint import HostEndpointSpec
-from ..ipamconfig import IPAMConfigurationSpec
-from ..ippool import IPPoolSpec
 from ..model import json_path
-from ..networkset import NetworkSet
-from ..node import NodeSpec
-from ..workloadendpoint import IPNAT, WorkloadEndpointPort, WorkloadEndpointSpec
 from .common import compiles_as_go_regexp, parse_cidr_or_ip, parse_ip
 from .engine import FieldCheck, Report, StructCheck
+
+if TYPE_CHECKING:
+    from ..bgpconfig import BGPConfigurationSpec
+    from ..bgpfilter import BGPFilterOperation, BGPFilterRuleV4, BGPFilterRuleV6
+    from ..bgppeer import BGPPeerSpec
+    from ..blockaffinity import BlockAffinitySpec
+    from ..clusterinfo import ClusterInformation
+    from ..felixconfig import (
+        FelixConfiguration,
+        FelixConfigurationSpec,
+        HealthTimeoutOverride,
+        RouteTableIDRange,
+        RouteTableRange,
+    )
+    from ..globalnetworkset import GlobalNetworkSet
+    from ..hostendpoint import HostEndpointSpec
+    from ..ipamconfig import IPAMConfigurationSpec
+    from ..ippool import IPPoolSpec
+    from ..networkset import NetworkSet
+    from ..node import NodeSpec
+    from ..workloadendpoint import IPNAT, WorkloadEndpointPort, WorkloadEndpointSpec
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "split_ip_port"]
 
@@ -705,26 +707,26 @@ def _check_health_timeout_override(hto: HealthTimeoutOverride, path: str, report
         report.add(json_path(path, "timeout"), "Timeout should not be negative")
 
 
-STRUCT_CHECKS: Mapping[type, Sequence[StructCheck]] = {
-    IPPoolSpec: (_check_ippool_spec, _cel_ippool_spec),
-    NetworkSet: (_check_networkset_labels,),
-    GlobalNetworkSet: (_check_networkset_labels,),
-    HostEndpointSpec: (_check_host_endpoint_spec, _cel_host_endpoint_spec),
-    WorkloadEndpointSpec: (_check_workload_endpoint_spec,),
-    WorkloadEndpointPort: (_check_workload_endpoint_port,),
-    IPNAT: (_check_ipnat,),
-    NodeSpec: (_check_node_spec,),
-    IPAMConfigurationSpec: (_check_ipam_config_spec,),
-    BlockAffinitySpec: (_check_block_affinity_spec,),
-    ClusterInformation: (_check_cluster_information,),
-    BGPPeerSpec: (_check_bgp_peer_spec, _cel_bgp_peer_spec),
-    BGPConfigurationSpec: (_check_bgp_configuration_spec, _cel_bgp_configuration_spec),
-    BGPFilterRuleV4: (_check_bgp_filter_rule,),
-    BGPFilterRuleV6: (_check_bgp_filter_rule,),
-    BGPFilterOperation: (_check_bgp_filter_operation,),
-    FelixConfigurationSpec: (_check_felix_spec,),
-    FelixConfiguration: (_cel_felix_configuration,),
-    RouteTableRange: (_check_route_table_range,),
-    RouteTableIDRange: (_check_route_table_id_range,),
-    HealthTimeoutOverride: (_check_health_timeout_override,),
+STRUCT_CHECKS: Mapping[str, Sequence[StructCheck]] = {
+    "IPPoolSpec": (_check_ippool_spec, _cel_ippool_spec),
+    "NetworkSet": (_check_networkset_labels,),
+    "GlobalNetworkSet": (_check_networkset_labels,),
+    "HostEndpointSpec": (_check_host_endpoint_spec, _cel_host_endpoint_spec),
+    "WorkloadEndpointSpec": (_check_workload_endpoint_spec,),
+    "WorkloadEndpointPort": (_check_workload_endpoint_port,),
+    "IPNAT": (_check_ipnat,),
+    "NodeSpec": (_check_node_spec,),
+    "IPAMConfigurationSpec": (_check_ipam_config_spec,),
+    "BlockAffinitySpec": (_check_block_affinity_spec,),
+    "ClusterInformation": (_check_cluster_information,),
+    "BGPPeerSpec": (_check_bgp_peer_spec, _cel_bgp_peer_spec),
+    "BGPConfigurationSpec": (_check_bgp_configuration_spec, _cel_bgp_configuration_spec),
+    "BGPFilterRuleV4": (_check_bgp_filter_rule,),
+    "BGPFilterRuleV6": (_check_bgp_filter_rule,),
+    "BGPFilterOperation": (_check_bgp_filter_operation,),
+    "FelixConfigurationSpec": (_check_felix_spec,),
+    "FelixConfiguration": (_cel_felix_configuration,),
+    "RouteTableRange": (_check_route_table_range,),
+    "RouteTableIDRange": (_check_route_table_id_range,),
+    "HealthTimeoutOverride": (_check_health_timeout_override,),
 }

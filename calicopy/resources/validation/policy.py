@@ -18,22 +18,24 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import SelectorError
 from ...selector import Kind, parse_cached, tokenize
-from ..felixconfig import ProtoPort
-from ..globalnetworkpolicy import GlobalNetworkPolicy
-from ..hostendpoint import EndpointPort
 from ..model import json_path
-from ..networkpolicy import NetworkPolicy
-from ..policy_common import EntityRule, HTTPMatch, ICMPFields, Rule, RuleMetadata
-from ..stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
-from ..stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
-from ..stagednetworkpolicy import StagedNetworkPolicy
-from ..tier import Tier
 from ..types import Port
 from .engine import FieldCheck, Report, StructCheck
+
+if TYPE_CHECKING:
+    from ..felixconfig import ProtoPort
+    from ..globalnetworkpolicy import GlobalNetworkPolicy
+    from ..hostendpoint import EndpointPort
+    from ..networkpolicy import NetworkPolicy
+    from ..policy_common import EntityRule, HTTPMatch, ICMPFields, Rule, RuleMetadata
+    from ..stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
+    from ..stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
+    from ..stagednetworkpolicy import StagedNetworkPolicy
+    from ..tier import Tier
 
 __all__ = [
     "FIELD_CHECKS",
@@ -675,20 +677,20 @@ def _checks(*fns: Callable[[Any, str, Report], None]) -> Sequence[StructCheck]:
     return fns
 
 
-STRUCT_CHECKS: Mapping[type, Sequence[StructCheck]] = MappingProxyType(
+STRUCT_CHECKS: Mapping[str, Sequence[StructCheck]] = MappingProxyType(
     {
-        Rule: _checks(_check_rule),
-        EntityRule: _checks(_check_entity_rule),
-        ICMPFields: _checks(_check_icmp),
-        HTTPMatch: _checks(_check_http),
-        RuleMetadata: _checks(_check_rule_metadata),
-        ProtoPort: _checks(_check_proto_port),
-        EndpointPort: _checks(_check_endpoint_port),
-        NetworkPolicy: _checks(_check_network_policy),
-        GlobalNetworkPolicy: _checks(_check_global_network_policy),
-        StagedNetworkPolicy: _checks(_check_staged_network_policy),
-        StagedGlobalNetworkPolicy: _checks(_check_staged_global_network_policy),
-        StagedKubernetesNetworkPolicy: _checks(_check_staged_kubernetes_network_policy),
-        Tier: _checks(_check_tier),
+        "Rule": _checks(_check_rule),
+        "EntityRule": _checks(_check_entity_rule),
+        "ICMPFields": _checks(_check_icmp),
+        "HTTPMatch": _checks(_check_http),
+        "RuleMetadata": _checks(_check_rule_metadata),
+        "ProtoPort": _checks(_check_proto_port),
+        "EndpointPort": _checks(_check_endpoint_port),
+        "NetworkPolicy": _checks(_check_network_policy),
+        "GlobalNetworkPolicy": _checks(_check_global_network_policy),
+        "StagedNetworkPolicy": _checks(_check_staged_network_policy),
+        "StagedGlobalNetworkPolicy": _checks(_check_staged_global_network_policy),
+        "StagedKubernetesNetworkPolicy": _checks(_check_staged_kubernetes_network_policy),
+        "Tier": _checks(_check_tier),
     }
 )
