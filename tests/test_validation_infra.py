@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 import pytest
 
-import calicopy.resources  # noqa: F401  (registers every model)
 from calicopy.errors import ValidationError
 from calicopy.resources.bgpconfig import BGPConfiguration
 from calicopy.resources.bgpfilter import BGPFilter
@@ -38,6 +37,7 @@ from calicopy.resources.networkset import NetworkSet
 from calicopy.resources.node import Node
 from calicopy.resources.nodestatus import CalicoNodeStatus
 from calicopy.resources.profile import Profile
+from calicopy.resources.registry import KINDS
 from calicopy.resources.validation import VALIDATOR
 from calicopy.resources.workloadendpoint import WorkloadEndpoint
 
@@ -1403,6 +1403,8 @@ _POLICY_TAGS = {"action", "ipVersion", "portName", "stagedAction", "policyType",
 
 
 def _all_models() -> set[type[CalicoModel]]:
+    for info in KINDS.values():
+        info.model  # noqa: B018  (models load lazily; load every kind's module)
     seen: set[type[CalicoModel]] = set()
     todo: list[type[CalicoModel]] = [CalicoModel]
     while todo:

@@ -12,6 +12,7 @@ import importlib.util
 import keyword
 import re
 import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,9 +40,15 @@ EXTERNAL: dict[str, tuple[str, str]] = {
     "metav1.Duration": ("Duration", "from .types import Duration"),
     "metav1.Time": ("str", ""),
     "metav1.Condition": ("Condition", "from .k8s import Condition"),
-    "metav1.LabelSelector": ("LabelSelector", "from .k8s import LabelSelector"),
-    "networkingv1.NetworkPolicyIngressRule": ("NetworkPolicyIngressRule", "from .k8s import NetworkPolicyIngressRule"),
-    "networkingv1.NetworkPolicyEgressRule": ("NetworkPolicyEgressRule", "from .k8s import NetworkPolicyEgressRule"),
+    "metav1.LabelSelector": ("LabelSelector", "from .k8s_networking import LabelSelector"),
+    "networkingv1.NetworkPolicyIngressRule": (
+        "NetworkPolicyIngressRule",
+        "from .k8s_networking import NetworkPolicyIngressRule",
+    ),
+    "networkingv1.NetworkPolicyEgressRule": (
+        "NetworkPolicyEgressRule",
+        "from .k8s_networking import NetworkPolicyEgressRule",
+    ),
     "networkingv1.PolicyType": ("str", ""),
     "k8sv1.SecretKeySelector": ("SecretKeySelector", "from .k8s import SecretKeySelector"),
     "numorstring.Port": ("Port", "from .types import Port"),
@@ -305,8 +312,9 @@ class Generator:
         written.append("kinds.py")
         # The project's ruff settings, wherever out_dir is (render --check writes to a temporary directory).
         config = ["--config", str(ROOT / "pyproject.toml")]
-        subprocess.run(["ruff", "format", "--quiet", *config, str(out_dir)], check=True)
-        subprocess.run(["ruff", "check", "--quiet", "--fix", *config, "--select", "I,F401", str(out_dir)], check=True)
+        ruff = [sys.executable, "-m", "ruff"]
+        subprocess.run([*ruff, "format", "--quiet", *config, str(out_dir)], check=True)
+        subprocess.run([*ruff, "check", "--quiet", "--fix", *config, "--select", "I,F401", str(out_dir)], check=True)
         return sorted(written)
 
     def emit_kinds(self) -> str:

@@ -11,10 +11,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .kinds import CLASS_MODULES, MODELS_PACKAGE
-from .registry import KINDS, KindInfo, kind_for_name, lookup
 
-# Hand-written classes offered here too, by module of this package.
-_HAND_WRITTEN = {"ListMeta": "meta", "ObjectMeta": "meta", "Resource": "meta", "Port": "types"}
+# Hand-written names offered here too, by module of this package.
+_HAND_WRITTEN = {
+    "ListMeta": "meta",
+    "ObjectMeta": "meta",
+    "Resource": "meta",
+    "Port": "types",
+    "KINDS": "registry",
+    "KindInfo": "registry",
+    "kind_for_name": "registry",
+    "lookup": "registry",
+}
 
 __all__ = [
     "KINDS",
@@ -146,6 +154,10 @@ if TYPE_CHECKING:
     from .policy_common import Rule as Rule
     from .profile import Profile as Profile
     from .profile import ProfileSpec as ProfileSpec
+    from .registry import KINDS as KINDS
+    from .registry import KindInfo as KindInfo
+    from .registry import kind_for_name as kind_for_name
+    from .registry import lookup as lookup
     from .stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy as StagedGlobalNetworkPolicy
     from .stagedglobalnetworkpolicy import StagedGlobalNetworkPolicySpec as StagedGlobalNetworkPolicySpec
     from .stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy as StagedKubernetesNetworkPolicy

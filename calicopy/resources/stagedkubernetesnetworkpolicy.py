@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .k8s import LabelSelector, NetworkPolicyEgressRule, NetworkPolicyIngressRule
+from .k8s_networking import LabelSelector, NetworkPolicyEgressRule, NetworkPolicyIngressRule
 from .meta import Resource
 from .model import CalicoModel, GoField
 
