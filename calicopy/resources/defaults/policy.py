@@ -132,7 +132,7 @@ def check_tier_exists(policy: Any, existing_tier_names: Iterable[str]) -> None:
     tier = tier_of(policy)
     names = existing_tier_names if isinstance(existing_tier_names, (set, frozenset)) else set(existing_tier_names)
     if tier not in names:
-        raise ResourceNotFound(f"resource does not exist: Tier({tier}) with error: <nil>")
+        raise ResourceNotFound(kind="Tier", name=tier)
 
 
 def ensure_tier_label(policy: Any) -> None:
