@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import calicopy
-from calicopy.resources import kinds, registry
+import calicopy.resources.kinds as kinds
+from calicopy.resources import registry
 from calicopy.resources.defaults import DEFAULTERS, READ_DEFAULTERS
 from calicopy.resources.defaults.infra import _WRITE_CHECKS
 from calicopy.resources.meta import Resource

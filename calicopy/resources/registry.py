@@ -1,7 +1,7 @@
 """One place for each kind's facts: model class, scope, plural, CRD names, calicoctl names.
 
 Code asks this registry; it does not switch on kind names.  The facts come from the generated
-kind table (:mod:`.kinds`, read from Calico v3.32.1's CRDs, calicoctl and libcalico-go by
+kind table (``kinds.py``, read from Calico v3.32.1's CRDs, calicoctl and libcalico-go by
 ``tools/gen_models.py``).  Importing the registry imports no model: :attr:`KindInfo.model`
 loads the kind's module on first access, so a program pays only for the kinds it uses.
 """
