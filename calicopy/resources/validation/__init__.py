@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ...errors import ErroredField
-from . import common, infra, policy
+from . import bgp, common, infra, policy, rules
 from .engine import FieldCheck, Report, StructCheck, Validator
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "VALIDATOR", "Report", "validate_resource"]
 
-_FAMILIES = (common, policy, infra)
+_FAMILIES = (common, rules, policy, infra, bgp)
 
 
 def _join_fields() -> Mapping[str, FieldCheck]:

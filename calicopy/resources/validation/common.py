@@ -33,6 +33,8 @@ __all__ = [
     "compiles_as_go_regexp",
     "label_key_errors",
     "label_value_errors",
+    "matching",
+    "one_of",
     "parse_cidr",
     "parse_cidr_or_ip",
     "parse_ip",
@@ -41,6 +43,30 @@ __all__ = [
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# -- field check builders ------------------------------------------------------------------------
+
+
+def one_of(*values: str) -> FieldCheck:
+    """A tag that accepts exactly ``values`` (libcalico-go's regex-of-alternatives validators)."""
+    allowed = frozenset(values)
+
+    def check(value: Any, _: str) -> bool:
+        return str(value) in allowed
+
+    return check
+
+
+def matching(pattern: re.Pattern[str], *, star: bool = False) -> FieldCheck:
+    """A tag whose value must match ``pattern`` in full (or be ``*`` when ``star``)."""
+
+    def check(value: Any, _: str) -> bool:
+        text = str(value)
+        return (star and text == "*") or pattern.fullmatch(text) is not None
+
+    return check
+
 
 # -- Go's net.ParseIP / net.ParseCIDR / libcalico-go's cnet.ParseCIDROrIP ----------------------
 
