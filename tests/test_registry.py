@@ -152,3 +152,10 @@ def test_committed_generated_code_matches_a_fresh_render() -> None:
         cwd=ROOT,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_generated_files_say_so() -> None:
+    package = Path(importlib.import_module(kinds.MODELS_PACKAGE).__file__ or "").parent
+    for name in sorted({*GENERATED, "kinds"}):
+        first = (package / f"{name}.py").read_text().splitlines()[0]
+        assert "generated" in first.lower() and "do not edit" in first, name
