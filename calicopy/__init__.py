@@ -32,7 +32,7 @@ from .errors import (
     ValidationError,
     VersionMismatchError,
 )
-from .resources.kinds import KIND_FACTS, MODELS_PACKAGE
+from .resources.generated.kinds import KIND_FACTS, MODELS_PACKAGE
 
 __version__ = "0.1.0"
 

@@ -42,17 +42,17 @@ from .errors import (
     ValidationError,
     VersionMismatchError,
 )
-from .resources.blockaffinity import BlockAffinity
-from .resources.clusterinfo import ClusterInformation
 from .resources.defaults import apply_read_defaults, default, default_in_place
 from .resources.defaults.infra import check_ippool_create, check_ippool_update, check_write
 from .resources.defaults.policy import DEFAULT_TIER_ORDER, check_tier_exists, tier_of
-from .resources.ipamblock import IPAMBlock
-from .resources.ippool import IPPool
+from .resources.generated.blockaffinity import BlockAffinity
+from .resources.generated.clusterinfo import ClusterInformation
+from .resources.generated.ipamblock import IPAMBlock
+from .resources.generated.ippool import IPPool
+from .resources.generated.tier import Tier
 from .resources.meta import ObjectMeta, Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
-from .resources.tier import Tier
 
 if TYPE_CHECKING:
     from .config import CalicoAPIConfig

@@ -16,7 +16,7 @@ from typing import Any
 from . import manifests, selector
 from .cli.printer import render_table
 from .errors import CalicoError
-from .resources.networkpolicy import NetworkPolicy
+from .resources.generated.networkpolicy import NetworkPolicy
 
 SEED_POOL1 = """\
 apiVersion: projectcalico.org/v3

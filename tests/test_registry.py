@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import calicopy
-import calicopy.resources.kinds as kinds
+import calicopy.resources.generated.kinds as kinds
 from calicopy.resources import registry
 from calicopy.resources.defaults import DEFAULTERS, READ_DEFAULTERS
 from calicopy.resources.defaults.infra import _WRITE_CHECKS

@@ -5,7 +5,7 @@ Calico's Go structs are the specification of the projectcalico.org/v3 model: fie
 markers (enums, limits, defaults); its CRDs and calicoctl state the per-kind facts.
 
     python tools/gen_models.py extract /path/to/calico   # Go sources -> tools/calico-api-<version>.json
-    python tools/gen_models.py render                    # that file -> calicopy/resources/*.py
+    python tools/gen_models.py render                    # that file -> calicopy/resources/generated/
     python tools/gen_models.py render --check            # fail if the committed modules differ
 
 ``extract`` needs a checkout of github.com/projectcalico/calico (``api``, ``libcalico-go`` and
@@ -30,7 +30,8 @@ import gen_render
 ROOT = Path(__file__).resolve().parents[1]
 CALICO_VERSION = "v3.32.1"
 DATA_FILE = ROOT / "tools" / f"calico-api-{CALICO_VERSION}.json"
-OUTPUT_DIR = ROOT / "calicopy" / "resources"
+# Generated code lives in its own package; every .py file there is the generator's.
+OUTPUT_DIR = ROOT / "calicopy" / "resources" / "generated"
 
 
 def extract(calico_root: Path, data_file: Path) -> None:
@@ -46,6 +47,10 @@ def render(data_file: Path, out_dir: Path, *, check: bool) -> int:
         names = gen_render.Generator(facts).emit(fresh)
         if check:
             return _compare(fresh, out_dir, names)
+        out_dir.mkdir(exist_ok=True)
+        for stale in sorted({p.name for p in out_dir.glob("*.py")} - set(names)):
+            (out_dir / stale).unlink()
+            print(f"removed stale {stale}")
         for name in names:
             shutil.copyfile(fresh / name, out_dir / name)
         print(f"wrote {len(names)} modules into {out_dir.relative_to(ROOT)}")
@@ -68,6 +73,11 @@ def _compare(fresh: Path, committed: Path, names: list[str]) -> int:
             print(f"differs: {target.relative_to(ROOT)} ({changed} lines)")
             sys.stdout.writelines(diff[:40])
             problems += 1
+    for stale in sorted({p.name for p in committed.glob("*.py")} - set(names)):
+        print(
+            f"not generated: {(committed / stale).relative_to(ROOT)} (the generated package holds only generated files)"
+        )
+        problems += 1
     if problems:
         print(f"{problems} generated file(s) differ from a fresh render; run: python tools/gen_models.py render")
         return 1

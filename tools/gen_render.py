@@ -1,8 +1,8 @@
 """Step 2 of the model generator: write calicopy's Python modules from the extracted facts.
 
 Input: the data file ``gen_extract`` wrote (Go structs, named types, kind facts).  Output, into
-one directory: one pydantic module per Go file (``ippool.py`` ...) and ``kinds.py``, the kind
-table (pure data, standard library only).  ``render`` never reads Go; ``ruff`` formats the
+one package: one pydantic module per Go file (``ippool.py`` ...), ``kinds.py``, the kind
+table (pure data, standard library only), and the package's ``__init__.py``.  ``render`` never reads Go; ``ruff`` formats the
 result so that a fresh render can be compared byte for byte with the committed files.
 """
 
@@ -37,38 +37,38 @@ snake_case = _load_snake_case()
 # Types defined outside the generated files, by their Go spelling.
 EXTERNAL: dict[str, tuple[str, str]] = {
     # go type: (python type, import line)
-    "metav1.Duration": ("Duration", "from .types import Duration"),
+    "metav1.Duration": ("Duration", "from ..types import Duration"),
     "metav1.Time": ("str", ""),
-    "metav1.Condition": ("Condition", "from .k8s import Condition"),
-    "metav1.LabelSelector": ("LabelSelector", "from .k8s_networking import LabelSelector"),
+    "metav1.Condition": ("Condition", "from ..k8s import Condition"),
+    "metav1.LabelSelector": ("LabelSelector", "from ..k8s_networking import LabelSelector"),
     "networkingv1.NetworkPolicyIngressRule": (
         "NetworkPolicyIngressRule",
-        "from .k8s_networking import NetworkPolicyIngressRule",
+        "from ..k8s_networking import NetworkPolicyIngressRule",
     ),
     "networkingv1.NetworkPolicyEgressRule": (
         "NetworkPolicyEgressRule",
-        "from .k8s_networking import NetworkPolicyEgressRule",
+        "from ..k8s_networking import NetworkPolicyEgressRule",
     ),
     "networkingv1.PolicyType": ("str", ""),
-    "k8sv1.SecretKeySelector": ("SecretKeySelector", "from .k8s import SecretKeySelector"),
-    "numorstring.Port": ("Port", "from .types import Port"),
-    "numorstring.Protocol": ("Protocol", "from .types import Protocol"),
-    "numorstring.ASNumber": ("ASNumber", "from .types import ASNumber"),
-    "numorstring.DSCP": ("DSCP", "from .types import DSCP"),
+    "k8sv1.SecretKeySelector": ("SecretKeySelector", "from ..k8s import SecretKeySelector"),
+    "numorstring.Port": ("Port", "from ..types import Port"),
+    "numorstring.Protocol": ("Protocol", "from ..types import Protocol"),
+    "numorstring.ASNumber": ("ASNumber", "from ..types import ASNumber"),
+    "numorstring.DSCP": ("DSCP", "from ..types import DSCP"),
 }
 SCALARS: dict[str, tuple[str, str]] = {
     "string": ("str", ""),
     "bool": ("bool", ""),
     "int": ("int", ""),
-    "int64": ("Int64", "from .types import Int64"),
-    "int32": ("Int32", "from .types import Int32"),
-    "int8": ("Int8", "from .types import Int8"),
-    "uint8": ("Uint8", "from .types import Uint8"),
-    "uint16": ("Uint16", "from .types import Uint16"),
-    "uint32": ("Uint32", "from .types import Uint32"),
-    "uint64": ("Uint64", "from .types import Uint64"),
-    "float64": ("GoFloat", "from .types import GoFloat"),
-    "float32": ("GoFloat", "from .types import GoFloat"),
+    "int64": ("Int64", "from ..types import Int64"),
+    "int32": ("Int32", "from ..types import Int32"),
+    "int8": ("Int8", "from ..types import Int8"),
+    "uint8": ("Uint8", "from ..types import Uint8"),
+    "uint16": ("Uint16", "from ..types import Uint16"),
+    "uint32": ("Uint32", "from ..types import Uint32"),
+    "uint64": ("Uint64", "from ..types import Uint64"),
+    "float64": ("GoFloat", "from ..types import GoFloat"),
+    "float32": ("GoFloat", "from ..types import GoFloat"),
 }
 ZERO = {"str": '""', "bool": "False", "int": "0", "GoFloat": "0.0", "Duration": '"0s"'}
 
@@ -300,8 +300,8 @@ class Generator:
                 "",
                 "from pydantic import Field",
                 "",
-                "from .meta import Resource" if any("(Resource)" in b for b in bodies) else "",
-                "from .model import CalicoModel, GoField",
+                "from ..meta import Resource" if any("(Resource)" in b for b in bodies) else "",
+                "from ..model import CalicoModel, GoField",
             ]
             header += sorted(i for i in imports if i)
             text = "\n".join(h for h in header if h is not None) + "\n\n" + enum_block + "\n\n".join(bodies) + "\n"
@@ -310,6 +310,8 @@ class Generator:
             written.append(f"{module}.py")
         (out_dir / "kinds.py").write_text(self.emit_kinds())
         written.append("kinds.py")
+        (out_dir / "__init__.py").write_text(PACKAGE_DOC.format(version=self.calico_version))
+        written.append("__init__.py")
         # The project's ruff settings, wherever out_dir is (render --check writes to a temporary directory).
         config = ["--config", str(ROOT / "pyproject.toml")]
         ruff = [sys.executable, "-m", "ruff"]
@@ -399,6 +401,15 @@ class Generator:
         lines += fields
         return "\n".join(lines) + "\n"
 
+
+PACKAGE_DOC = '''"""Generated by tools/gen_models.py from Calico {version} (tools/calico-api-{version}.json); do not edit.
+
+One pydantic module per Calico Go file (projectcalico.org/v3 kinds and the structs they embed)
+and ``kinds.py``, the kind table.  Change the generator or its data file and re-render
+(``python tools/gen_models.py render``); CI fails when these files differ from a fresh render.
+Use the models through ``calicopy`` or ``calicopy.resources``: both load one kind at a time.
+"""
+'''
 
 KINDS_TEMPLATE = '''"""The kind table (generated by tools/gen_models.py from Calico {version}; do not edit).
 

@@ -29,13 +29,13 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
+from ..resources.generated.networkpolicy import NetworkPolicy
+from ..resources.generated.node import Node
+from ..resources.generated.profile import Profile
+from ..resources.generated.workloadendpoint import WorkloadEndpoint
 from ..resources.meta import Resource
-from ..resources.networkpolicy import NetworkPolicy
-from ..resources.node import Node
-from ..resources.profile import Profile
 from ..resources.types import Port
 from ..resources.validation.common import parse_cidr, parse_cidr_or_ip, parse_ip
-from ..resources.workloadendpoint import WorkloadEndpoint
 from .convert import GROUP_V3, ConversionError, _go_time
 from .gojson import go_marshal, sort_map
 from .uid import UIDError, convert_uid

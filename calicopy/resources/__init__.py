@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .kinds import CLASS_MODULES, MODELS_PACKAGE
+from .generated.kinds import CLASS_MODULES, MODELS_PACKAGE
 
 # Hand-written names offered here too, by module of this package.
 _HAND_WRITTEN = {
@@ -107,65 +107,67 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .bgpconfig import BGPConfiguration as BGPConfiguration
-    from .bgpconfig import BGPConfigurationSpec as BGPConfigurationSpec
-    from .bgpfilter import BGPFilter as BGPFilter
-    from .bgpfilter import BGPFilterSpec as BGPFilterSpec
-    from .bgppeer import BGPPeer as BGPPeer
-    from .bgppeer import BGPPeerSpec as BGPPeerSpec
-    from .blockaffinity import BlockAffinity as BlockAffinity
-    from .blockaffinity import BlockAffinitySpec as BlockAffinitySpec
-    from .clusterinfo import ClusterInformation as ClusterInformation
-    from .clusterinfo import ClusterInformationSpec as ClusterInformationSpec
-    from .felixconfig import FelixConfiguration as FelixConfiguration
-    from .felixconfig import FelixConfigurationSpec as FelixConfigurationSpec
-    from .globalnetworkpolicy import GlobalNetworkPolicy as GlobalNetworkPolicy
-    from .globalnetworkpolicy import GlobalNetworkPolicySpec as GlobalNetworkPolicySpec
-    from .globalnetworkset import GlobalNetworkSet as GlobalNetworkSet
-    from .globalnetworkset import GlobalNetworkSetSpec as GlobalNetworkSetSpec
-    from .hostendpoint import HostEndpoint as HostEndpoint
-    from .hostendpoint import HostEndpointSpec as HostEndpointSpec
-    from .ipamblock import IPAMBlock as IPAMBlock
-    from .ipamblock import IPAMBlockSpec as IPAMBlockSpec
-    from .ipamconfig import IPAMConfiguration as IPAMConfiguration
-    from .ipamconfig import IPAMConfigurationSpec as IPAMConfigurationSpec
-    from .ipamhandle import IPAMHandle as IPAMHandle
-    from .ipamhandle import IPAMHandleSpec as IPAMHandleSpec
-    from .ippool import IPPool as IPPool
-    from .ippool import IPPoolSpec as IPPoolSpec
-    from .ipreservation import IPReservation as IPReservation
-    from .ipreservation import IPReservationSpec as IPReservationSpec
-    from .kubecontrollersconfig import KubeControllersConfiguration as KubeControllersConfiguration
-    from .kubecontrollersconfig import KubeControllersConfigurationSpec as KubeControllersConfigurationSpec
+    from .generated.bgpconfig import BGPConfiguration as BGPConfiguration
+    from .generated.bgpconfig import BGPConfigurationSpec as BGPConfigurationSpec
+    from .generated.bgpfilter import BGPFilter as BGPFilter
+    from .generated.bgpfilter import BGPFilterSpec as BGPFilterSpec
+    from .generated.bgppeer import BGPPeer as BGPPeer
+    from .generated.bgppeer import BGPPeerSpec as BGPPeerSpec
+    from .generated.blockaffinity import BlockAffinity as BlockAffinity
+    from .generated.blockaffinity import BlockAffinitySpec as BlockAffinitySpec
+    from .generated.clusterinfo import ClusterInformation as ClusterInformation
+    from .generated.clusterinfo import ClusterInformationSpec as ClusterInformationSpec
+    from .generated.felixconfig import FelixConfiguration as FelixConfiguration
+    from .generated.felixconfig import FelixConfigurationSpec as FelixConfigurationSpec
+    from .generated.globalnetworkpolicy import GlobalNetworkPolicy as GlobalNetworkPolicy
+    from .generated.globalnetworkpolicy import GlobalNetworkPolicySpec as GlobalNetworkPolicySpec
+    from .generated.globalnetworkset import GlobalNetworkSet as GlobalNetworkSet
+    from .generated.globalnetworkset import GlobalNetworkSetSpec as GlobalNetworkSetSpec
+    from .generated.hostendpoint import HostEndpoint as HostEndpoint
+    from .generated.hostendpoint import HostEndpointSpec as HostEndpointSpec
+    from .generated.ipamblock import IPAMBlock as IPAMBlock
+    from .generated.ipamblock import IPAMBlockSpec as IPAMBlockSpec
+    from .generated.ipamconfig import IPAMConfiguration as IPAMConfiguration
+    from .generated.ipamconfig import IPAMConfigurationSpec as IPAMConfigurationSpec
+    from .generated.ipamhandle import IPAMHandle as IPAMHandle
+    from .generated.ipamhandle import IPAMHandleSpec as IPAMHandleSpec
+    from .generated.ippool import IPPool as IPPool
+    from .generated.ippool import IPPoolSpec as IPPoolSpec
+    from .generated.ipreservation import IPReservation as IPReservation
+    from .generated.ipreservation import IPReservationSpec as IPReservationSpec
+    from .generated.kubecontrollersconfig import KubeControllersConfiguration as KubeControllersConfiguration
+    from .generated.kubecontrollersconfig import KubeControllersConfigurationSpec as KubeControllersConfigurationSpec
+    from .generated.networkpolicy import NetworkPolicy as NetworkPolicy
+    from .generated.networkpolicy import NetworkPolicySpec as NetworkPolicySpec
+    from .generated.networkset import NetworkSet as NetworkSet
+    from .generated.networkset import NetworkSetSpec as NetworkSetSpec
+    from .generated.node import Node as Node
+    from .generated.node import NodeSpec as NodeSpec
+    from .generated.nodestatus import CalicoNodeStatus as CalicoNodeStatus
+    from .generated.nodestatus import CalicoNodeStatusSpec as CalicoNodeStatusSpec
+    from .generated.policy_common import EntityRule as EntityRule
+    from .generated.policy_common import HTTPMatch as HTTPMatch
+    from .generated.policy_common import ICMPFields as ICMPFields
+    from .generated.policy_common import Rule as Rule
+    from .generated.profile import Profile as Profile
+    from .generated.profile import ProfileSpec as ProfileSpec
+    from .generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy as StagedGlobalNetworkPolicy
+    from .generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicySpec as StagedGlobalNetworkPolicySpec
+    from .generated.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy as StagedKubernetesNetworkPolicy
+    from .generated.stagedkubernetesnetworkpolicy import (
+        StagedKubernetesNetworkPolicySpec as StagedKubernetesNetworkPolicySpec,
+    )
+    from .generated.stagednetworkpolicy import StagedNetworkPolicy as StagedNetworkPolicy
+    from .generated.stagednetworkpolicy import StagedNetworkPolicySpec as StagedNetworkPolicySpec
+    from .generated.tier import Tier as Tier
+    from .generated.tier import TierSpec as TierSpec
+    from .generated.workloadendpoint import WorkloadEndpoint as WorkloadEndpoint
+    from .generated.workloadendpoint import WorkloadEndpointSpec as WorkloadEndpointSpec
     from .meta import ListMeta as ListMeta
     from .meta import ObjectMeta as ObjectMeta
     from .meta import Resource as Resource
-    from .networkpolicy import NetworkPolicy as NetworkPolicy
-    from .networkpolicy import NetworkPolicySpec as NetworkPolicySpec
-    from .networkset import NetworkSet as NetworkSet
-    from .networkset import NetworkSetSpec as NetworkSetSpec
-    from .node import Node as Node
-    from .node import NodeSpec as NodeSpec
-    from .nodestatus import CalicoNodeStatus as CalicoNodeStatus
-    from .nodestatus import CalicoNodeStatusSpec as CalicoNodeStatusSpec
-    from .policy_common import EntityRule as EntityRule
-    from .policy_common import HTTPMatch as HTTPMatch
-    from .policy_common import ICMPFields as ICMPFields
-    from .policy_common import Rule as Rule
-    from .profile import Profile as Profile
-    from .profile import ProfileSpec as ProfileSpec
     from .registry import KINDS as KINDS
     from .registry import KindInfo as KindInfo
     from .registry import kind_for_name as kind_for_name
     from .registry import lookup as lookup
-    from .stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy as StagedGlobalNetworkPolicy
-    from .stagedglobalnetworkpolicy import StagedGlobalNetworkPolicySpec as StagedGlobalNetworkPolicySpec
-    from .stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy as StagedKubernetesNetworkPolicy
-    from .stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicySpec as StagedKubernetesNetworkPolicySpec
-    from .stagednetworkpolicy import StagedNetworkPolicy as StagedNetworkPolicy
-    from .stagednetworkpolicy import StagedNetworkPolicySpec as StagedNetworkPolicySpec
-    from .tier import Tier as Tier
-    from .tier import TierSpec as TierSpec
     from .types import Port as Port
-    from .workloadendpoint import WorkloadEndpoint as WorkloadEndpoint
-    from .workloadendpoint import WorkloadEndpointSpec as WorkloadEndpointSpec

@@ -15,7 +15,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from .kinds import KIND_FACTS, MODELS_PACKAGE, KindFacts
+from .generated.kinds import KIND_FACTS, MODELS_PACKAGE, KindFacts
 
 if TYPE_CHECKING:
     from .meta import Resource

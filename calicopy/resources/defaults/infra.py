@@ -25,12 +25,12 @@ from ...errors import ErroredField, ValidationError
 from ..validation.common import GoNetwork, parse_cidr
 
 if TYPE_CHECKING:
-    from ..bgpconfig import BGPConfiguration
-    from ..clusterinfo import ClusterInformation
-    from ..felixconfig import FelixConfiguration
-    from ..ipamconfig import IPAMConfiguration
-    from ..ippool import IPPool
-    from ..kubecontrollersconfig import KubeControllersConfiguration
+    from ..generated.bgpconfig import BGPConfiguration
+    from ..generated.clusterinfo import ClusterInformation
+    from ..generated.felixconfig import FelixConfiguration
+    from ..generated.ipamconfig import IPAMConfiguration
+    from ..generated.ippool import IPPool
+    from ..generated.kubecontrollersconfig import KubeControllersConfiguration
     from ..meta import Resource
 
 __all__ = [

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ResourceNotFound
 
 if TYPE_CHECKING:
-    from ..globalnetworkpolicy import GlobalNetworkPolicy
-    from ..networkpolicy import NetworkPolicy
-    from ..stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
-    from ..stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
-    from ..stagednetworkpolicy import StagedNetworkPolicy
-    from ..tier import Tier
+    from ..generated.globalnetworkpolicy import GlobalNetworkPolicy
+    from ..generated.networkpolicy import NetworkPolicy
+    from ..generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
+    from ..generated.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
+    from ..generated.stagednetworkpolicy import StagedNetworkPolicy
+    from ..generated.tier import Tier
 
 __all__ = [
     "DEFAULTERS",

@@ -17,9 +17,9 @@ from .common import matching, one_of, parse_cidr_or_ip, parse_ip
 from .engine import FieldCheck, Report, StructCheck
 
 if TYPE_CHECKING:
-    from ..bgpconfig import BGPConfigurationSpec
-    from ..bgpfilter import BGPFilterOperation, BGPFilterRuleV4, BGPFilterRuleV6
-    from ..bgppeer import BGPPeerSpec
+    from ..generated.bgpconfig import BGPConfigurationSpec
+    from ..generated.bgpfilter import BGPFilterOperation, BGPFilterRuleV4, BGPFilterRuleV6
+    from ..generated.bgppeer import BGPPeerSpec
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "split_ip_port"]
 

@@ -21,22 +21,22 @@ from .common import compiles_as_go_regexp, matching, one_of, parse_cidr_or_ip, p
 from .engine import FieldCheck, Report, StructCheck
 
 if TYPE_CHECKING:
-    from ..blockaffinity import BlockAffinitySpec
-    from ..clusterinfo import ClusterInformation
-    from ..felixconfig import (
+    from ..generated.blockaffinity import BlockAffinitySpec
+    from ..generated.clusterinfo import ClusterInformation
+    from ..generated.felixconfig import (
         FelixConfiguration,
         FelixConfigurationSpec,
         HealthTimeoutOverride,
         RouteTableIDRange,
         RouteTableRange,
     )
-    from ..globalnetworkset import GlobalNetworkSet
-    from ..hostendpoint import HostEndpointSpec
-    from ..ipamconfig import IPAMConfigurationSpec
-    from ..ippool import IPPoolSpec
-    from ..networkset import NetworkSet
-    from ..node import NodeSpec
-    from ..workloadendpoint import IPNAT, WorkloadEndpointPort, WorkloadEndpointSpec
+    from ..generated.globalnetworkset import GlobalNetworkSet
+    from ..generated.hostendpoint import HostEndpointSpec
+    from ..generated.ipamconfig import IPAMConfigurationSpec
+    from ..generated.ippool import IPPoolSpec
+    from ..generated.networkset import NetworkSet
+    from ..generated.node import NodeSpec
+    from ..generated.workloadendpoint import IPNAT, WorkloadEndpointPort, WorkloadEndpointSpec
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS"]
 

@@ -24,12 +24,12 @@ from .engine import FieldCheck, Report, StructCheck
 from .rules import GLOBAL_ENTITY_RULE_MSG, GLOBAL_SELECTOR, LABEL_MAX, SUBDOMAIN_MAX
 
 if TYPE_CHECKING:
-    from ..globalnetworkpolicy import GlobalNetworkPolicy
-    from ..networkpolicy import NetworkPolicy
-    from ..stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
-    from ..stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
-    from ..stagednetworkpolicy import StagedNetworkPolicy
-    from ..tier import Tier
+    from ..generated.globalnetworkpolicy import GlobalNetworkPolicy
+    from ..generated.networkpolicy import NetworkPolicy
+    from ..generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
+    from ..generated.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
+    from ..generated.stagednetworkpolicy import StagedNetworkPolicy
+    from ..generated.tier import Tier
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS"]
 

@@ -26,9 +26,9 @@ from .common import NAME_SUBDOMAIN_FMT
 from .engine import FieldCheck, Report, StructCheck
 
 if TYPE_CHECKING:
-    from ..felixconfig import ProtoPort
-    from ..hostendpoint import EndpointPort
-    from ..policy_common import EntityRule, HTTPMatch, ICMPFields, Rule, RuleMetadata
+    from ..generated.felixconfig import ProtoPort
+    from ..generated.hostendpoint import EndpointPort
+    from ..generated.policy_common import EntityRule, HTTPMatch, ICMPFields, Rule, RuleMetadata
 
 __all__ = [
     "FIELD_CHECKS",
