@@ -40,3 +40,15 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/bench_load.py", *session.posargs)
+
+
+@nox.session
+def regen(session: nox.Session) -> None:
+    """Re-render the generated models and kind table from tools/calico-api-<version>.json.
+
+    ``nox -s regen -- --check`` (CI) only compares: it fails when a committed generated file
+    differs from a fresh render.  Extracting facts from a new Calico release is a separate,
+    manual step: ``python tools/gen_models.py extract /path/to/calico``.
+    """
+    session.install("ruff", "pyyaml")
+    session.run("python", "tools/gen_models.py", "render", *session.posargs)

@@ -33,10 +33,11 @@ from .errors import (
     ValidationError,
     VersionMismatchError,
 )
+from .resources.generated.kinds import KIND_FACTS, MODELS_PACKAGE
 
 __version__ = "0.1.0"
 
-# Public name -> module that defines it.  Kinds come from the registry's modules.
+# Public name -> module that defines it.
 _LAZY: dict[str, str] = {
     "Client": "calicopy.client",
     "ApplyOutcome": "calicopy.bulk",
@@ -49,32 +50,9 @@ _LAZY: dict[str, str] = {
     "ObjectMeta": "calicopy.resources.meta",
     "KINDS": "calicopy.resources.registry",
 }
-_KIND_MODULES: dict[str, str] = {
-    "BGPConfiguration": "bgpconfig",
-    "BGPFilter": "bgpfilter",
-    "BGPPeer": "bgppeer",
-    "BlockAffinity": "blockaffinity",
-    "CalicoNodeStatus": "nodestatus",
-    "ClusterInformation": "clusterinfo",
-    "FelixConfiguration": "felixconfig",
-    "GlobalNetworkPolicy": "globalnetworkpolicy",
-    "GlobalNetworkSet": "globalnetworkset",
-    "HostEndpoint": "hostendpoint",
-    "IPAMBlock": "ipamblock",
-    "IPAMConfiguration": "ipamconfig",
-    "IPAMHandle": "ipamhandle",
-    "IPPool": "ippool",
-    "IPReservation": "ipreservation",
-    "KubeControllersConfiguration": "kubecontrollersconfig",
-    "NetworkPolicy": "networkpolicy",
-    "NetworkSet": "networkset",
-    "Node": "node",
-    "Profile": "profile",
-    "StagedGlobalNetworkPolicy": "stagedglobalnetworkpolicy",
-    "StagedKubernetesNetworkPolicy": "stagedkubernetesnetworkpolicy",
-    "StagedNetworkPolicy": "stagednetworkpolicy",
-    "Tier": "tier",
-    "WorkloadEndpoint": "workloadendpoint",
+# Every projectcalico.org/v3 kind is a class named like the kind, found through the generated kind table.
+_KIND_MODELS: dict[str, tuple[str, str]] = {
+    facts.kind: (f"{MODELS_PACKAGE}.{facts.module}", facts.class_name) for facts in KIND_FACTS
 }
 _SUBMODULES = frozenset({"selector", "resources", "manifests", "errors", "config", "kdd", "testing"})
 
@@ -101,15 +79,16 @@ __all__ = [
     "VersionMismatchError",
     "__version__",
     *_LAZY,
-    *_KIND_MODULES,
+    *_KIND_MODELS,
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _KIND_MODULES:
-        return getattr(importlib.import_module(f"calicopy.resources.{_KIND_MODULES[name]}"), name)
+    if name in _KIND_MODELS:
+        module, class_name = _KIND_MODELS[name]
+        return getattr(importlib.import_module(module), class_name)
     if name in _SUBMODULES:
         return importlib.import_module(f"calicopy.{name}")
     raise AttributeError(f"module 'calicopy' has no attribute {name!r}")

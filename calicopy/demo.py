@@ -18,7 +18,7 @@ from .calicoctl import execute, file_invalid, massage_error, render_table, summa
 from .calicoctl.execute import Action
 from .client import Client
 from .errors import ManifestError
-from .resources.networkpolicy import NetworkPolicy
+from .resources.generated.networkpolicy import NetworkPolicy
 from .testing import FakeKubeAPIServer
 
 SEED_POOL1 = """\

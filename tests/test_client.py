@@ -48,19 +48,20 @@ from calicopy.errors import (
     ValidationError,
     VersionMismatchError,
 )
-from calicopy.resources.bgppeer import BGPPeer
-from calicopy.resources.blockaffinity import BlockAffinity
-from calicopy.resources.clusterinfo import ClusterInformation
-from calicopy.resources.globalnetworkpolicy import GlobalNetworkPolicy
-from calicopy.resources.globalnetworkset import GlobalNetworkSet
-from calicopy.resources.ipamblock import IPAMBlock
-from calicopy.resources.ippool import IPPool
-from calicopy.resources.kubecontrollersconfig import KubeControllersConfiguration
+from calicopy.kdd.kinds import is_custom_resource
+from calicopy.resources.generated.bgppeer import BGPPeer
+from calicopy.resources.generated.blockaffinity import BlockAffinity
+from calicopy.resources.generated.clusterinfo import ClusterInformation
+from calicopy.resources.generated.globalnetworkpolicy import GlobalNetworkPolicy
+from calicopy.resources.generated.globalnetworkset import GlobalNetworkSet
+from calicopy.resources.generated.ipamblock import IPAMBlock
+from calicopy.resources.generated.ippool import IPPool
+from calicopy.resources.generated.kubecontrollersconfig import KubeControllersConfiguration
+from calicopy.resources.generated.networkpolicy import NetworkPolicy
+from calicopy.resources.generated.profile import Profile
+from calicopy.resources.generated.tier import Tier
 from calicopy.resources.meta import Resource
-from calicopy.resources.networkpolicy import NetworkPolicy
-from calicopy.resources.profile import Profile
 from calicopy.resources.registry import KINDS
-from calicopy.resources.tier import Tier
 from calicopy.testing import FakeKubeAPIServer
 
 REAL_KUBECONFIG = os.environ.get("CALICOPY_TEST_KUBECONFIG")
@@ -166,7 +167,7 @@ class Datastore:
             with contextlib.suppress(Exception):
                 backend.delete(kind, name, namespace or None)
         for info in KINDS.values():
-            if info.storage != "crd" or info.kind == "ClusterInformation":
+            if not is_custom_resource(info.kind) or info.kind == "ClusterInformation":
                 continue
             try:
                 items = backend.list(info.kind).items

@@ -26,9 +26,9 @@ from calicopy.kdd.backend import KubernetesBackend
 from calicopy.kdd.convert import GROUP_V1, GROUP_V3, to_crd
 from calicopy.kdd.discovery import api_group_from_setting, choose_api_group
 from calicopy.kdd.kubeconfig import KubeConnection
-from calicopy.resources.globalnetworkset import GlobalNetworkSet
-from calicopy.resources.ippool import IPPool
-from calicopy.resources.networkpolicy import NetworkPolicy
+from calicopy.resources.generated.globalnetworkset import GlobalNetworkSet
+from calicopy.resources.generated.ippool import IPPool
+from calicopy.resources.generated.networkpolicy import NetworkPolicy
 from calicopy.retry import RateLimiter, RetryPolicy
 from calicopy.testing import FakeKubeAPIServer
 

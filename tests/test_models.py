@@ -39,6 +39,8 @@ def test_models_do_not_import_kubernetes() -> None:
 
 
 def _all_models() -> list[type[CalicoModel]]:
+    for info in registry.all_kinds():
+        info.model  # noqa: B018  (models load lazily; load every kind's module)
     seen: list[type[CalicoModel]] = []
     stack = list(CalicoModel.__subclasses__())
     while stack:

@@ -15,6 +15,7 @@ from typing import Any, Union, get_args, get_origin
 import pytest
 import yaml
 
+from calicopy.kdd.kinds import is_custom_resource
 from calicopy.resources import registry
 from calicopy.resources.model import CalicoModel, GoField
 from calicopy.resources.types import Port
@@ -128,7 +129,7 @@ def _compare_model(model: type[CalicoModel], schema: dict[str, Any], path: str, 
             problems.append(f"{path}.{name}: in {model.__name__}, not in the CRD schema")
 
 
-CRD_KINDS = [info for info in registry.all_kinds() if info.storage == "crd"]
+CRD_KINDS = [info for info in registry.all_kinds() if is_custom_resource(info.kind)]
 
 
 @pytest.mark.parametrize("info", CRD_KINDS, ids=lambda i: i.kind)

@@ -16,30 +16,30 @@ from typing import Any, TypeVar
 
 import pytest
 
-import calicopy.resources  # noqa: F401  (registers every model)
 from calicopy.errors import ValidationError
-from calicopy.resources.bgpconfig import BGPConfiguration
-from calicopy.resources.bgpfilter import BGPFilter
-from calicopy.resources.bgppeer import BGPPeer
-from calicopy.resources.blockaffinity import BlockAffinity
-from calicopy.resources.clusterinfo import ClusterInformation
 from calicopy.resources.defaults import default
 from calicopy.resources.defaults.infra import check_ippool_create, check_ippool_update
-from calicopy.resources.felixconfig import FelixConfiguration
-from calicopy.resources.globalnetworkset import GlobalNetworkSet
-from calicopy.resources.hostendpoint import HostEndpoint
-from calicopy.resources.ipamconfig import IPAMConfiguration
-from calicopy.resources.ippool import IPPool
-from calicopy.resources.ipreservation import IPReservation
-from calicopy.resources.kubecontrollersconfig import KubeControllersConfiguration
+from calicopy.resources.generated.bgpconfig import BGPConfiguration
+from calicopy.resources.generated.bgpfilter import BGPFilter
+from calicopy.resources.generated.bgppeer import BGPPeer
+from calicopy.resources.generated.blockaffinity import BlockAffinity
+from calicopy.resources.generated.clusterinfo import ClusterInformation
+from calicopy.resources.generated.felixconfig import FelixConfiguration
+from calicopy.resources.generated.globalnetworkset import GlobalNetworkSet
+from calicopy.resources.generated.hostendpoint import HostEndpoint
+from calicopy.resources.generated.ipamconfig import IPAMConfiguration
+from calicopy.resources.generated.ippool import IPPool
+from calicopy.resources.generated.ipreservation import IPReservation
+from calicopy.resources.generated.kubecontrollersconfig import KubeControllersConfiguration
+from calicopy.resources.generated.networkset import NetworkSet
+from calicopy.resources.generated.node import Node
+from calicopy.resources.generated.nodestatus import CalicoNodeStatus
+from calicopy.resources.generated.profile import Profile
+from calicopy.resources.generated.workloadendpoint import WorkloadEndpoint
 from calicopy.resources.meta import Resource
 from calicopy.resources.model import CalicoModel
-from calicopy.resources.networkset import NetworkSet
-from calicopy.resources.node import Node
-from calicopy.resources.nodestatus import CalicoNodeStatus
-from calicopy.resources.profile import Profile
+from calicopy.resources.registry import KINDS
 from calicopy.resources.validation import VALIDATOR
-from calicopy.resources.workloadendpoint import WorkloadEndpoint
 
 Expect = tuple[str, str] | None
 
@@ -1368,6 +1368,8 @@ _POLICY_TAGS = {"action", "ipVersion", "portName", "stagedAction", "policyType",
 
 
 def _all_models() -> set[type[CalicoModel]]:
+    for info in KINDS.values():
+        info.model  # noqa: B018  (models load lazily; load every kind's module)
     seen: set[type[CalicoModel]] = set()
     todo: list[type[CalicoModel]] = [CalicoModel]
     while todo:

@@ -20,14 +20,14 @@ import pytest
 from calicopy.errors import ResourceNotFound, ValidationError
 from calicopy.resources.defaults import default
 from calicopy.resources.defaults.policy import check_tier_exists, ensure_tier_label
-from calicopy.resources.felixconfig import FelixConfiguration
-from calicopy.resources.globalnetworkpolicy import GlobalNetworkPolicy
-from calicopy.resources.hostendpoint import HostEndpoint
-from calicopy.resources.networkpolicy import NetworkPolicy
-from calicopy.resources.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
-from calicopy.resources.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
-from calicopy.resources.stagednetworkpolicy import StagedNetworkPolicy
-from calicopy.resources.tier import Tier
+from calicopy.resources.generated.felixconfig import FelixConfiguration
+from calicopy.resources.generated.globalnetworkpolicy import GlobalNetworkPolicy
+from calicopy.resources.generated.hostendpoint import HostEndpoint
+from calicopy.resources.generated.networkpolicy import NetworkPolicy
+from calicopy.resources.generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
+from calicopy.resources.generated.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
+from calicopy.resources.generated.stagednetworkpolicy import StagedNetworkPolicy
+from calicopy.resources.generated.tier import Tier
 from calicopy.resources.types import Port
 
 KINDS: dict[str, Any] = {

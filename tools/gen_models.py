@@ -1,555 +1,105 @@
-"""Generate calicopy's pydantic models from Calico's Go API types.
+"""Generate calicopy's pydantic models and kind table from Calico's Go API types, in two steps.
 
 Calico's Go structs are the specification of the projectcalico.org/v3 model: field order,
 ``json`` tags (names, omitempty/omitzero), pointer-ness, ``validate`` tags and kubebuilder
-markers (enums, limits, defaults).  This tool reads them from a checkout of
-github.com/projectcalico/calico and writes one Python module per Go file into
-``calicopy/resources/``.  The output is committed; re-run the tool when targeting a new
-Calico release:
+markers (enums, limits, defaults); its CRDs and calicoctl state the per-kind facts.
 
-    python tools/gen_models.py /path/to/calico-source-tree
+    python tools/gen_models.py extract /path/to/calico   # Go sources -> tools/calico-api-<version>.json
+    python tools/gen_models.py render                    # that file -> calicopy/resources/generated/
+    python tools/gen_models.py render --check            # fail if the committed modules differ
 
-The Go source is read as data (types, tags, markers); no Go logic is translated here.
+``extract`` needs a checkout of github.com/projectcalico/calico (``api``, ``libcalico-go`` and
+``calicoctl`` are enough) and is run when targeting a new Calico release; its output is a
+committed, deterministic data file.  ``render`` needs only that file, so CI (``nox -s regen --
+--check``) can prove the committed generated code is what the generator writes.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import keyword
-import re
-import subprocess
+import argparse
+import difflib
+import json
+import shutil
 import sys
-import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import tempfile
 from pathlib import Path
 
+import gen_extract
+import gen_render
 
-def _load_snake_case() -> Callable[[str], str]:
-    # By file path: importing the calicopy package would import the modules being regenerated.
-    path = Path(__file__).resolve().parents[1] / "calicopy" / "_names.py"
-    spec = importlib.util.spec_from_file_location("_calicopy_names", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.snake_case  # type: ignore[no-any-return]
-
-
-snake_case = _load_snake_case()
-
-API_DIR = "api/pkg/apis/projectcalico/v3"
-INTERNAL_DIR = "libcalico-go/lib/apis/internalapi"
-
-# Go file -> Python module (one family per module).
-FILES: dict[str, str] = {
-    f"{API_DIR}/policy_common.go": "policy_common",
-    f"{API_DIR}/ippool.go": "ippool",
-    f"{API_DIR}/ipreservation.go": "ipreservation",
-    f"{API_DIR}/networkpolicy.go": "networkpolicy",
-    f"{API_DIR}/globalnetworkpolicy.go": "globalnetworkpolicy",
-    f"{API_DIR}/stagednetworkpolicy.go": "stagednetworkpolicy",
-    f"{API_DIR}/stagedglobalnetworkpolicy.go": "stagedglobalnetworkpolicy",
-    f"{API_DIR}/stagedkubernetesnetworkpolicy.go": "stagedkubernetesnetworkpolicy",
-    f"{API_DIR}/tier.go": "tier",
-    f"{API_DIR}/networkset.go": "networkset",
-    f"{API_DIR}/globalnetworkset.go": "globalnetworkset",
-    f"{API_DIR}/hostendpoint.go": "hostendpoint",
-    f"{API_DIR}/bgppeer.go": "bgppeer",
-    f"{API_DIR}/bgpconfig.go": "bgpconfig",
-    f"{API_DIR}/bgpfilter.go": "bgpfilter",
-    f"{API_DIR}/felixconfig.go": "felixconfig",
-    f"{API_DIR}/kubecontrollersconfig.go": "kubecontrollersconfig",
-    f"{API_DIR}/clusterinfo.go": "clusterinfo",
-    f"{API_DIR}/profile.go": "profile",
-    f"{API_DIR}/ipamconfig.go": "ipamconfig",
-    f"{API_DIR}/blockaffinity.go": "blockaffinity",
-    f"{API_DIR}/nodestatus.go": "nodestatus",
-    f"{API_DIR}/ipamblocks.go": "ipamblock",
-    f"{API_DIR}/ipamhandle.go": "ipamhandle",
-    f"{INTERNAL_DIR}/node.go": "node",
-    f"{INTERNAL_DIR}/workloadendpoint.go": "workloadendpoint",
-}
-
-# Types defined outside these files, by their Go spelling.
-EXTERNAL: dict[str, tuple[str, str]] = {
-    # go type: (python type, import line)
-    "metav1.Duration": ("Duration", "from .types import Duration"),
-    "metav1.Time": ("str", ""),
-    "metav1.Condition": ("Condition", "from .k8s import Condition"),
-    "metav1.LabelSelector": ("LabelSelector", "from .k8s import LabelSelector"),
-    "networkingv1.NetworkPolicyIngressRule": ("NetworkPolicyIngressRule", "from .k8s import NetworkPolicyIngressRule"),
-    "networkingv1.NetworkPolicyEgressRule": ("NetworkPolicyEgressRule", "from .k8s import NetworkPolicyEgressRule"),
-    "networkingv1.PolicyType": ("str", ""),
-    "k8sv1.SecretKeySelector": ("SecretKeySelector", "from .k8s import SecretKeySelector"),
-    "numorstring.Port": ("Port", "from .types import Port"),
-    "numorstring.Protocol": ("Protocol", "from .types import Protocol"),
-    "numorstring.ASNumber": ("ASNumber", "from .types import ASNumber"),
-    "numorstring.DSCP": ("DSCP", "from .types import DSCP"),
-}
-SCALARS: dict[str, tuple[str, str]] = {
-    "string": ("str", ""),
-    "bool": ("bool", ""),
-    "int": ("int", ""),
-    "int64": ("Int64", "from .types import Int64"),
-    "int32": ("Int32", "from .types import Int32"),
-    "int8": ("Int8", "from .types import Int8"),
-    "uint8": ("Uint8", "from .types import Uint8"),
-    "uint16": ("Uint16", "from .types import Uint16"),
-    "uint32": ("Uint32", "from .types import Uint32"),
-    "uint64": ("Uint64", "from .types import Uint64"),
-    "float64": ("GoFloat", "from .types import GoFloat"),
-    "float32": ("GoFloat", "from .types import GoFloat"),
-}
-ZERO = {"str": '""', "bool": "False", "int": "0", "GoFloat": "0.0", "Duration": '"0s"'}
-
-# Kinds calicopy models (the struct embedding metav1.ObjectMeta); the others (LiveMigration) stay internal.
-SKIP_TYPES = {"LiveMigration", "LiveMigrationSpec", "LiveMigrationStatus", "LiveMigrationSource", "LiveMigrationTarget"}
+ROOT = Path(__file__).resolve().parents[1]
+CALICO_VERSION = "v3.32.1"
+DATA_FILE = ROOT / "tools" / f"calico-api-{CALICO_VERSION}.json"
+# Generated code lives in its own package; every .py file there is the generator's.
+OUTPUT_DIR = ROOT / "calicopy" / "resources" / "generated"
 
 
-@dataclass
-class GoFieldDef:
-    go_name: str
-    go_type: str
-    json_name: str
-    omit: str
-    validate: str
-    markers: dict[str, str]
-    doc: str
-    embedded: bool = False
+def extract(calico_root: Path, data_file: Path) -> None:
+    facts = gen_extract.extract(calico_root, CALICO_VERSION)
+    data_file.write_text(json.dumps(facts, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    print(f"wrote {data_file.relative_to(ROOT)} ({len(facts['structs'])} structs, {len(facts['kinds'])} kinds)")
 
 
-@dataclass
-class GoStruct:
-    name: str
-    module: str
-    doc: str
-    markers: dict[str, str]
-    fields: list[GoFieldDef] = field(default_factory=list)
+def render(data_file: Path, out_dir: Path, *, check: bool) -> int:
+    facts = json.loads(data_file.read_text())
+    with tempfile.TemporaryDirectory(prefix="calicopy-render-") as tmp:
+        fresh = Path(tmp)
+        names = gen_render.Generator(facts).emit(fresh)
+        if check:
+            return _compare(fresh, out_dir, names)
+        out_dir.mkdir(exist_ok=True)
+        for stale in sorted({p.name for p in out_dir.glob("*.py")} - set(names)):
+            (out_dir / stale).unlink()
+            print(f"removed stale {stale}")
+        for name in names:
+            shutil.copyfile(fresh / name, out_dir / name)
+        print(f"wrote {len(names)} modules into {out_dir.relative_to(ROOT)}")
+    return 0
 
 
-@dataclass
-class GoNamed:
-    name: str
-    module: str
-    underlying: str
-    enum: tuple[str, ...] | None
-    markers: dict[str, str] = field(default_factory=dict)
-
-
-MARKER = re.compile(r"^\s*//\s*\+(kubebuilder:validation:|kubebuilder:|listType=|optional|required)(.*)$")
-FIELD = re.compile(r"^\s*([A-Z][A-Za-z0-9_]*)?\s*([*\[\]\w.]+(?:\[[\w.]+\][*\w.]+)?)\s+`([^`]*)`")
-TAG = re.compile(r'(\w+):"([^"]*)"')
-
-
-def parse_markers(comment_lines: list[str]) -> tuple[dict[str, str], str]:
-    markers: dict[str, str] = {}
-    doc: list[str] = []
-    for line in comment_lines:
-        m = MARKER.match(line)
-        if m:
-            head, rest = m.group(1), m.group(2)
-            if head == "listType=":
-                markers["listType"] = rest.strip()
-            elif head in ("optional", "required"):
-                markers[head] = "true"
-            elif head == "kubebuilder:validation:":
-                key, _, value = rest.partition("=")
-                if key == "XValidation":
-                    markers.setdefault("XValidation", "")
-                    markers["XValidation"] += value + "\n"
-                else:
-                    markers[key] = value
-            else:
-                key, _, value = rest.partition("=")
-                markers["kb:" + key] = value
-        else:
-            text = line.strip()[2:].strip()
-            if text.startswith("+"):
-                continue
-            doc.append(text)
-    return markers, " ".join(d for d in doc if d).strip()
-
-
-def parse_file(path: Path, module: str) -> tuple[list[GoStruct], list[GoNamed]]:
-    lines = path.read_text().splitlines()
-    structs: list[GoStruct] = []
-    named: list[GoNamed] = []
-    comments: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith("//"):
-            comments.append(line)
-            i += 1
+def _compare(fresh: Path, committed: Path, names: list[str]) -> int:
+    problems = 0
+    for name in names:
+        new = (fresh / name).read_text().splitlines(keepends=True)
+        target = committed / name
+        if not target.exists():
+            print(f"missing: {target.relative_to(ROOT)}")
+            problems += 1
             continue
-        m = re.match(r"^type (\w+) struct \{", line)
-        if m:
-            markers, doc = parse_markers(comments)
-            st = GoStruct(m.group(1), module, doc, markers)
-            comments = []
-            i += 1
-            field_comments: list[str] = []
-            while not lines[i].startswith("}"):
-                fl = lines[i]
-                fs = fl.strip()
-                if fs.startswith("//"):
-                    field_comments.append(fl)
-                elif not fs:
-                    field_comments = (
-                        [] if not field_comments or not field_comments[-1].strip().startswith("//") else field_comments
-                    )
-                else:
-                    fm = FIELD.match(fl)
-                    if fm is None:
-                        raise SystemExit(f"{path}:{i + 1}: cannot parse field: {fl!r}")
-                    go_name, go_type, tags = fm.groups()
-                    tagmap = dict(TAG.findall(tags))
-                    json_tag = tagmap.get("json", "")
-                    json_name, *opts = json_tag.split(",")
-                    fmarkers, fdoc = parse_markers(field_comments)
-                    embedded = go_name is None
-                    if embedded:
-                        go_name = go_type.split(".")[-1]
-                    if json_name == "-":
-                        field_comments = []
-                        i += 1
-                        continue
-                    omit = "omitzero" if "omitzero" in opts else ("omitempty" if "omitempty" in opts else "")
-                    st.fields.append(
-                        GoFieldDef(
-                            go_name,
-                            go_type,
-                            json_name or go_name,
-                            omit,
-                            tagmap.get("validate", ""),
-                            fmarkers,
-                            fdoc,
-                            embedded=embedded and ("inline" in opts or not json_name),
-                        )
-                    )
-                    field_comments = []
-                i += 1
-            structs.append(st)
-            i += 1
-            continue
-        m = re.match(r"^type (\w+) (\[\]\w+|string|int|bool|\w+)\s*$", line)
-        if m:
-            markers, _ = parse_markers(comments)
-            enum = _enum_values(markers["Enum"]) if "Enum" in markers else None
-            named.append(GoNamed(m.group(1), module, m.group(2), enum, markers))
-        if not stripped.startswith("//"):
-            comments = []
-        i += 1
-    return structs, named
+        old = target.read_text().splitlines(keepends=True)
+        if old != new:
+            diff = list(difflib.unified_diff(old, new, f"committed/{name}", f"rendered/{name}"))
+            changed = sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+            print(f"differs: {target.relative_to(ROOT)} ({changed} lines)")
+            sys.stdout.writelines(diff[:40])
+            problems += 1
+    for stale in sorted({p.name for p in committed.glob("*.py")} - set(names)):
+        print(
+            f"not generated: {(committed / stale).relative_to(ROOT)} (the generated package holds only generated files)"
+        )
+        problems += 1
+    if problems:
+        print(f"{problems} generated file(s) differ from a fresh render; run: python tools/gen_models.py render")
+        return 1
+    print(f"{len(names)} generated files match {DATA_FILE.name}")
+    return 0
 
 
-@dataclass
-class PyType:
-    text: str
-    model: str | None  # name of a generated/external model class, for defaults
-    is_scalar: bool
-    imports: set[str]
-    enum: tuple[str, ...] | None = None
-    item_enum: tuple[str, ...] | None = None
-    markers: dict[str, str] = field(default_factory=dict)  # kubebuilder markers of a named type
-
-
-class Generator:
-    def __init__(self, root: Path) -> None:
-        self.structs: dict[str, GoStruct] = {}
-        self.named: dict[str, GoNamed] = {}
-        for rel, module in FILES.items():
-            structs, named = parse_file(root / rel, module)
-            for s in structs:
-                if s.name not in SKIP_TYPES:
-                    self.structs[s.name] = s
-            for n in named:
-                self.named[n.name] = n
-
-    def resolve(self, go_type: str, module: str) -> PyType:
-        imports: set[str] = set()
-        if go_type.startswith("*"):
-            inner = self.resolve(go_type[1:], module)
-            return PyType(
-                inner.text, inner.model, inner.is_scalar, inner.imports, inner.enum, inner.item_enum, inner.markers
-            )
-        if go_type.startswith("[]"):
-            inner = self.resolve(go_type[2:], module)
-            item = f"{inner.text} | None" if go_type.startswith("[]*") else inner.text  # nil elements
-            return PyType(f"list[{item}]", None, False, inner.imports, None, inner.enum)
-        if go_type.startswith("map["):
-            m = re.match(r"map\[(\w+)\](.+)", go_type)
-            assert m, go_type
-            inner = self.resolve(m.group(2), module)
-            return PyType(f"dict[str, {inner.text}]", None, False, inner.imports)
-        if go_type in SCALARS:
-            text, imp = SCALARS[go_type]
-            if imp:
-                imports.add(imp)
-            return PyType(text, None, True, imports)
-        if go_type in EXTERNAL:
-            text, imp = EXTERNAL[go_type]
-            if imp:
-                imports.add(imp)
-            is_model = text[0].isupper() and text not in ("Duration", "Port", "Protocol", "ASNumber", "DSCP")
-            return PyType(text, text if is_model else None, not is_model, imports)
-        if go_type in self.structs:
-            st = self.structs[go_type]
-            if st.module != module:
-                imports.add(f"from .{st.module} import {go_type}")
-            return PyType(go_type, go_type, False, imports)
-        if go_type in self.named:
-            nm = self.named[go_type]
-            inner = self.resolve(nm.underlying, module)
-            if nm.underlying.startswith("[]"):
-                return inner
-            markers = {k: v for k, v in nm.markers.items() if k != "Enum"}
-            return PyType(inner.text, inner.model, inner.is_scalar, inner.imports, nm.enum, None, markers)
-        if "." in go_type:
-            raise SystemExit(f"unmapped external type {go_type}")
-        raise SystemExit(f"unknown type {go_type} in {module}")
-
-    def field_lines(self, st: GoStruct, f: GoFieldDef, module: str, imports: set[str]) -> list[str]:
-        if f.go_type in ("metav1.TypeMeta", "metav1.ObjectMeta", "metav1.ListMeta"):
-            return []  # provided by Resource
-        if f.embedded:
-            inner = self.structs[f.go_type]
-            lines: list[str] = []
-            for sub in inner.fields:
-                lines += self.field_lines(st, sub, module, imports)
-            return lines
-        pointer = f.go_type.startswith("*")
-        ty = self.resolve(f.go_type, module)
-        imports |= ty.imports
-        container = ty.text.startswith(("list[", "dict["))
-        markers = {**ty.markers, **f.markers}
-        enum = _enum_values(markers["Enum"]) if "Enum" in markers else ty.enum
-        item_enum = ty.item_enum
-        if container and enum and not item_enum:
-            item_enum, enum = enum, None
-        if f.omit == "omitzero":
-            omit = "zero"
-        elif f.omit == "omitempty":
-            omit = "nil" if (pointer or (ty.model and not container)) else "empty"
-            if ty.model and not container and not pointer:
-                omit = "never"  # encoding/json never omits a struct for omitempty
-        else:
-            omit = "never"
-        go_args: list[str] = []
-        if omit != "never":
-            go_args.append(f'omit="{omit}"')
-        validate = tuple(t for t in f.validate.split(",") if t) if f.validate else ()
-        if validate:
-            go_args.append(f"validate={validate!r}")
-            go_args.insert(0, f'go_name="{f.go_name}"')
-        if enum:
-            go_args.append(f"enum={enum!r}")
-        if item_enum:
-            go_args.append(f"item_enum={item_enum!r}")
-        for marker, arg, conv in (
-            ("Minimum", "minimum", float),
-            ("Maximum", "maximum", float),
-            ("MinLength", "min_length", int),
-            ("MaxLength", "max_length", int),
-            ("MinItems", "min_items", int),
-            ("MaxItems", "max_items", int),
-        ):
-            if marker in markers:
-                value = conv(markers[marker])
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)
-                go_args.append(f"{arg}={value!r}")
-        if "Pattern" in markers:
-            go_args.append(f"pattern={markers['Pattern'].strip('`')!r}")
-        if "Format" in markers:
-            go_args.append(f"format={markers['Format']!r}")
-        if "Required" in markers or "required" in markers:
-            go_args.append("required=True")
-        if markers.get("listType") == "set":
-            go_args.append("list_set=True")
-        if "kb:default" in markers:
-            go_args.append(f"default={_go_default(markers['kb:default'])!r}")
-
-        py_name = snake_case(f.json_name)
-        if keyword.iskeyword(py_name) or py_name in RESERVED:
-            py_name += "_"
-        # Defaults: pointers and nil-able containers start as None; value types start at Go's zero.
-        if pointer:
-            annotation = f"{ty.text} | None"
-            default = "None"
-        elif container:
-            if omit in ("empty", "zero"):
-                annotation = ty.text
-                default = "list" if ty.text.startswith("list[") else "dict"
-                default = f"default_factory={default}"
-            else:
-                annotation = f"{ty.text} | None"
-                default = "None"
-        elif ty.model:
-            annotation = ty.text
-            default = f"default_factory={ty.text}"
-        elif ty.text in ZERO:
-            annotation = ty.text
-            default = ZERO[ty.text]
-        elif ty.text in ("Int64", "Int32", "Int8", "Uint8", "Uint16", "Uint32", "Uint64", "ASNumber"):
-            annotation = ty.text
-            default = "0"
-        else:
-            annotation = f"{ty.text} | None"
-            default = "None"
-        go_expr = f"GoField({', '.join(go_args)})"
-        doc = _first_sentence(f.doc)
-        desc = f", description={doc!r}" if doc else ""
-        if default.startswith("default_factory"):
-            field_expr = f'Field({default}, alias="{f.json_name}"{desc})'
-        else:
-            field_expr = f'Field({default}, alias="{f.json_name}"{desc})'
-        line = f"    {py_name}: Annotated[{annotation}, {go_expr}] = {field_expr}"
-        return [line]
-
-    def emit(self, out_dir: Path) -> None:
-        by_module: dict[str, list[GoStruct]] = {}
-        for st in self.structs.values():
-            if st.name.endswith("List") and any(f.go_type == "metav1.ListMeta" for f in st.fields):
-                continue
-            by_module.setdefault(st.module, []).append(st)
-        for module, structs in by_module.items():
-            imports: set[str] = set()
-            bodies: list[str] = []
-            for st in self._ordered(structs):
-                bodies.append(self.emit_struct(st, module, imports))
-            enum_block = self.emit_enums(module)
-            header = [
-                f'"""projectcalico.org/v3 models from Calico\'s ``{_go_file(module)}`` (generated by tools/gen_models.py; do not edit)."""',
-                "",
-                "from __future__ import annotations",
-                "",
-                "from enum import StrEnum" if enum_block else "",
-                "from typing import Annotated, ClassVar"
-                if any("ClassVar" in b for b in bodies)
-                else "from typing import Annotated",
-                "",
-                "from pydantic import Field",
-                "",
-                "from .meta import Resource" if any("(Resource)" in b for b in bodies) else "",
-                "from .model import CalicoModel, GoField",
-            ]
-            header += sorted(i for i in imports if i)
-            text = "\n".join(h for h in header if h is not None) + "\n\n" + enum_block + "\n\n".join(bodies) + "\n"
-            text = re.sub(r"\n{3,}(?=from)", "\n", text)
-            (out_dir / f"{module}.py").write_text(text)
-            print(f"wrote {module}.py ({len(structs)} structs)")
-        subprocess.run(["ruff", "format", "--quiet", str(out_dir)], check=False)
-        subprocess.run(["ruff", "check", "--quiet", "--fix", "--select", "I,F401", str(out_dir)], check=False)
-
-    def _ordered(self, structs: list[GoStruct]) -> list[GoStruct]:
-        # Source order, except that a struct comes after the structs it uses: default
-        # factories are evaluated when the class body runs.
-        names = {s.name: s for s in structs}
-        done: list[GoStruct] = []
-        seen: set[str] = set()
-
-        def visit(st: GoStruct) -> None:
-            if st.name in seen:
-                return
-            seen.add(st.name)
-            for f in st.fields:
-                refs = re.findall(r"\w+", f.go_type)
-                refs += [r2 for r in refs if r in self.named for r2 in re.findall(r"\w+", self.named[r].underlying)]
-                for ref in refs:
-                    if ref in names:
-                        visit(names[ref])
-                    elif f.embedded and ref in self.structs:
-                        for sub in self.structs[ref].fields:
-                            for ref2 in re.findall(r"\w+", sub.go_type):
-                                if ref2 in names:
-                                    visit(names[ref2])
-            done.append(st)
-
-        for st in structs:
-            visit(st)
-        return done
-
-    def emit_enums(self, module: str) -> str:
-        out = []
-        for nm in self.named.values():
-            if nm.module == module and nm.enum:
-                members = "\n".join(f"    {_enum_member(v)} = {v!r}" for v in nm.enum if v)
-                out.append(
-                    f'class {nm.name}(StrEnum):\n    """Values Calico accepts for ``{nm.name}``."""\n\n{members}\n'
-                )
-        return "\n\n".join(out) + ("\n\n" if out else "")
-
-    def emit_struct(self, st: GoStruct, module: str, imports: set[str]) -> str:
-        is_resource = any(f.go_type == "metav1.ObjectMeta" for f in st.fields)
-        base = "Resource" if is_resource else "CalicoModel"
-        doc = st.doc or f"{st.name} (Calico's Go struct of the same name)."
-        doc_lines = textwrap.wrap(doc, 100)
-        lines = [f"class {st.name}({base}):"]
-        if len(doc_lines) == 1:
-            lines.append(f'    """{_escape(doc_lines[0])}"""')
-        else:
-            lines.append(f'    """{_escape(doc_lines[0])}')
-            lines += [f"    {_escape(d)}" for d in doc_lines[1:]]
-            lines.append('    """')
-        lines.append("")
-        if is_resource:
-            lines.append(f'    KIND: ClassVar[str] = "{st.name}"')
-        fields: list[str] = []
-        for f in st.fields:
-            fields += self.field_lines(st, f, module, imports)
-        lines += fields
-        return "\n".join(lines) + "\n"
-
-
-RESERVED = {"model_config", "model_fields", "schema", "json", "dict", "copy", "validate", "construct", "fields"}
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', "'''")
-
-
-def _first_sentence(doc: str) -> str:
-    if not doc:
-        return ""
-    m = re.match(r"(.+?\.)(\s|$)", doc)
-    text = m.group(1) if m else doc
-    return text[:300]
-
-
-def _enum_values(marker: str) -> tuple[str, ...]:
-    return tuple(v.strip('"') for v in marker.split(";"))
-
-
-def _go_default(value: str) -> object:
-    value = value.strip()
-    if value in ("true", "false"):
-        return value == "true"
-    if re.fullmatch(r"-?[0-9]+", value):
-        return int(value)
-    return value.strip('"')
-
-
-def _enum_member(value: str) -> str:
-    name = snake_case(value.replace("-", "_")).upper() or "EMPTY"
-    if not name[0].isalpha():
-        name = "V" + name
-    return name
-
-
-def _go_file(module: str) -> str:
-    for rel, mod in FILES.items():
-        if mod == module:
-            return rel
-    return module
-
-
-def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/cal")
-    out = Path(__file__).resolve().parents[1] / "calicopy" / "resources"
-    Generator(root).emit(out)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ext = sub.add_parser("extract", help="read a Calico source tree into the data file")
+    ext.add_argument("calico_root", type=Path)
+    ext.add_argument("--data", type=Path, default=DATA_FILE)
+    ren = sub.add_parser("render", help="write the Python modules from the data file")
+    ren.add_argument("--data", type=Path, default=DATA_FILE)
+    ren.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        extract(args.calico_root, args.data)
+        return 0
+    return render(args.data, OUTPUT_DIR, check=args.check)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """calicoctl's ``-o ps`` / ``-o wide`` tables (``calicoctl/calicoctl/commands/common/printer.go``).
 
-Which columns a kind has is a registry fact (``KindInfo.columns`` / ``wide_columns``); how a
-column renders mirrors the Go templates of ``calicoctl/calicoctl/resourcemgr/<kind>.go``.
+Which columns a kind has (:data:`COLUMNS`) and how each renders mirror the ``registerResource``
+calls and Go templates of ``calicoctl/calicoctl/resourcemgr/<kind>.go``.
 Rows go through Go's ``text/tabwriter`` (minwidth 5, tabwidth 1, padding 3, every cell
 TAB-terminated), so every line ends with padding and each table is followed by a blank line.
 """
@@ -16,7 +16,7 @@ from ..resources.meta import Resource
 from ..resources.model import go_format_g
 from ..resources.registry import KindInfo, lookup
 
-__all__ = ["format_table", "go_value", "render_table", "tabwriter"]
+__all__ = ["COLUMNS", "format_table", "go_value", "render_table", "tabwriter"]
 
 _MIN_WIDTH = 5
 _PADDING = 3
@@ -59,6 +59,57 @@ def _join(items: Iterable[Any] | Mapping[str, Any] | None, limit: int | None = N
 def _spec(res: Resource) -> Any:
     return getattr(res, "spec", None)
 
+
+# calicoctl's table columns per kind: (columns, wide columns); kinds not listed show NAME only.
+_NAME_ONLY: tuple[tuple[str, ...], tuple[str, ...]] = (("NAME",), ("NAME",))
+_POLICY_COLUMNS = (("NAME", "TIER"), ("NAME", "TIER", "ORDER", "SELECTOR"))
+COLUMNS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {
+        "IPPool": (
+            ("NAME", "CIDR", "SELECTOR"),
+            (
+                "NAME",
+                "CIDR",
+                "NAT",
+                "IPIPMODE",
+                "VXLANMODE",
+                "DISABLED",
+                "DISABLEBGPEXPORT",
+                "SELECTOR",
+                "ASSIGNMENTMODE",
+            ),
+        ),
+        "IPReservation": (("NAME",), ("NAME", "CIDRS")),
+        "NetworkPolicy": _POLICY_COLUMNS,
+        "GlobalNetworkPolicy": _POLICY_COLUMNS,
+        "StagedNetworkPolicy": _POLICY_COLUMNS,
+        "StagedGlobalNetworkPolicy": _POLICY_COLUMNS,
+        "StagedKubernetesNetworkPolicy": (("NAME",), ("NAME", "PODSELECTOR")),
+        "Tier": (("NAME", "ORDER"), ("NAME", "ORDER")),
+        "NetworkSet": (("NAME",), ("NAME", "NETS")),
+        "GlobalNetworkSet": (("NAME",), ("NAME", "NETS")),
+        "HostEndpoint": (("NAME", "NODE"), ("NAME", "NODE", "INTERFACE", "IPS", "PROFILES")),
+        "BGPPeer": (("NAME", "PEERIP", "NODE", "ASN"), ("NAME", "PEERIP", "NODE", "ASN")),
+        "BGPConfiguration": (
+            ("NAME", "LOGSEVERITY", "MESHENABLED", "ASNUMBER"),
+            ("NAME", "LOGSEVERITY", "MESHENABLED", "ASNUMBER"),
+        ),
+        "BGPFilter": (
+            ("NAME", "NUMEXPORTV4", "NUMIMPORTV4", "NUMEXPORTV6", "NUMIMPORTV6"),
+            ("NAME", "NUMEXPORTV4", "NUMIMPORTV4", "NUMEXPORTV6", "NUMIMPORTV6"),
+        ),
+        "ClusterInformation": (
+            ("NAME", "CLUSTERGUID", "CLUSTERTYPE", "CALICOVERSION", "DATASTOREREADY"),
+            ("NAME", "CLUSTERGUID", "CLUSTERTYPE", "CALICOVERSION", "DATASTOREREADY"),
+        ),
+        "Profile": (("NAME",), ("NAME", "LABELS")),
+        "Node": (("NAME",), ("NAME", "ASN", "IPV4", "IPV6")),
+        "WorkloadEndpoint": (
+            ("WORKLOAD", "NODE", "NETWORKS", "INTERFACE"),
+            ("NAME", "WORKLOAD", "NODE", "NETWORKS", "INTERFACE", "PROFILES", "NATS"),
+        ),
+    }
+)
 
 Column = Callable[[Resource], str]
 
@@ -116,7 +167,8 @@ _BY_KIND: Mapping[tuple[str, str], Column] = MappingProxyType(
 
 
 def _columns(info: KindInfo, wide: bool, with_namespace: bool) -> tuple[str, ...]:
-    columns = info.wide_columns if wide else info.columns
+    plain, wide_columns = COLUMNS.get(info.kind, _NAME_ONLY)
+    columns = wide_columns if wide else plain
     if with_namespace and info.namespaced:
         columns = ("NAMESPACE", *columns)
     return columns

@@ -8,8 +8,8 @@ import uuid
 
 from ..backends.base import Backend
 from ..errors import CalicoError, ResourceAlreadyExists, ResourceConflict, ResourceNotFound
-from ..resources.clusterinfo import ClusterInformation
-from ..resources.tier import Tier
+from ..resources.generated.clusterinfo import ClusterInformation
+from ..resources.generated.tier import Tier
 from .static import STATIC_TIERS
 
 __all__ = ["cluster_version", "ensure_initialized"]

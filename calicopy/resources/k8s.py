@@ -1,7 +1,9 @@
-"""Kubernetes API types that Calico's structs embed (apimachinery ``metav1``, ``networking/v1``, ``core/v1``).
+"""Kubernetes API types that Calico's structs embed (apimachinery ``metav1``, ``core/v1``).
 
 Only the shapes Calico's objects carry are modelled; field order and omitempty follow the
-Kubernetes Go types so that ``to_dict`` matches what Go writes.
+Kubernetes Go types so that ``to_dict`` matches what Go writes.  The ``networking/v1`` rules
+of a StagedKubernetesNetworkPolicy live in :mod:`.k8s_networking`, so that other kinds do not
+build their schemas.
 """
 
 from __future__ import annotations
@@ -11,65 +13,9 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .model import CalicoModel, GoField
-from .types import Int32, Int64, IntOrString
+from .types import Int64
 
-__all__ = [
-    "Condition",
-    "IPBlock",
-    "LabelSelector",
-    "LabelSelectorRequirement",
-    "ManagedFieldsEntry",
-    "NetworkPolicyEgressRule",
-    "NetworkPolicyIngressRule",
-    "NetworkPolicyPeer",
-    "NetworkPolicyPort",
-    "OwnerReference",
-    "SecretKeySelector",
-]
-
-
-class LabelSelectorRequirement(CalicoModel):
-    """One ``matchExpressions`` entry of a Kubernetes label selector."""
-
-    key: Annotated[str, GoField()] = Field("", alias="key")
-    operator: Annotated[str, GoField(enum=("In", "NotIn", "Exists", "DoesNotExist"))] = Field("", alias="operator")
-    values: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="values")
-
-
-class LabelSelector(CalicoModel):
-    """A Kubernetes ``metav1.LabelSelector`` (used by StagedKubernetesNetworkPolicy)."""
-
-    match_labels: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="matchLabels")
-    match_expressions: Annotated[list[LabelSelectorRequirement], GoField(omit="empty")] = Field(
-        default_factory=list, alias="matchExpressions"
-    )
-
-
-class IPBlock(CalicoModel):
-    cidr: Annotated[str, GoField()] = Field("", alias="cidr")
-    except_: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="except")
-
-
-class NetworkPolicyPeer(CalicoModel):
-    pod_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="podSelector")
-    namespace_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="namespaceSelector")
-    ip_block: Annotated[IPBlock | None, GoField(omit="nil")] = Field(None, alias="ipBlock")
-
-
-class NetworkPolicyPort(CalicoModel):
-    protocol: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="protocol")
-    port: Annotated[IntOrString | None, GoField(omit="nil")] = Field(None, alias="port")
-    end_port: Annotated[Int32 | None, GoField(omit="nil")] = Field(None, alias="endPort")
-
-
-class NetworkPolicyIngressRule(CalicoModel):
-    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(default_factory=list, alias="ports")
-    from_: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(default_factory=list, alias="from")
-
-
-class NetworkPolicyEgressRule(CalicoModel):
-    ports: Annotated[list[NetworkPolicyPort], GoField(omit="empty")] = Field(default_factory=list, alias="ports")
-    to: Annotated[list[NetworkPolicyPeer], GoField(omit="empty")] = Field(default_factory=list, alias="to")
+__all__ = ["Condition", "ManagedFieldsEntry", "OwnerReference", "SecretKeySelector"]
 
 
 class SecretKeySelector(CalicoModel):

@@ -11,6 +11,7 @@ from ..errors import ErroredField, ValidationError
 from .k8s import ManagedFieldsEntry, OwnerReference
 from .model import CalicoModel, GoField, errors_from_pydantic, normalise_keys
 from .types import Int64
+from .validation import validate_resource
 
 __all__ = ["API_VERSION", "GROUP", "ListMeta", "ObjectMeta", "Resource"]
 
@@ -97,8 +98,6 @@ class Resource(CalicoModel):
 
     def validation_errors(self) -> list[ErroredField]:
         """Every libcalico-go validation failure of this resource (empty when valid)."""
-        from .validation import validate_resource
-
         return validate_resource(self)
 
     def validate_calico(self) -> None:

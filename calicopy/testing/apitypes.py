@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from calicopy.resources.registry import KINDS
+from calicopy.kdd.kinds import custom_resource_kinds
 
 from . import schema as _schema
 
@@ -102,9 +102,7 @@ def calico_resource_types(group_version: str) -> list[ResourceType]:
         raise ValueError(f"unknown Calico API group {group_version!r} (use {GROUP_V1!r} or {GROUP_V3!r})")
     group, _, version = group_version.partition("/")
     out = []
-    for info in KINDS.values():
-        if info.storage != "crd":
-            continue
+    for info in custom_resource_kinds():
         if group_version == GROUP_V1:
             if info.v1_kind is None or info.v1_plural is None:
                 continue

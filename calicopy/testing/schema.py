@@ -22,6 +22,7 @@ from enum import Enum
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
+from calicopy.kdd.kinds import v1_string_bools
 from calicopy.resources.meta import ObjectMeta
 from calicopy.resources.model import CalicoModel, GoField
 from calicopy.resources.registry import KindInfo
@@ -162,9 +163,10 @@ def kind_schema(info: KindInfo, group: str = "crd.projectcalico.org/v1") -> Sche
     for key in ("spec", "status"):
         if key in full["properties"]:
             properties[key] = json.loads(json.dumps(full["properties"][key]))
-    if group.startswith("crd.") and info.v1_string_bools and "spec" in properties:
+    string_bools = v1_string_bools(info.kind)
+    if group.startswith("crd.") and string_bools and "spec" in properties:
         spec_props = properties["spec"].get("properties", {})
-        for name in info.v1_string_bools:
+        for name in string_bools:
             if name in spec_props:
                 spec_props[name] = {"type": "string"}
     return {"type": "object", "properties": properties}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from calicopy.kdd.kinds import is_custom_resource
 from calicopy.resources.registry import KINDS
 from calicopy.testing import schema
 
 
 def test_every_crd_kind_has_a_schema() -> None:
     for info in KINDS.values():
-        if info.storage == "crd":
+        if is_custom_resource(info.kind):
             s = schema.kind_schema(info)
             assert s["properties"]["metadata"]["properties"]["name"] == {"type": "string"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import ErroredField, ValidationError
-from ...resources.bgppeer import BGPPeer
+from ...resources.generated.bgppeer import BGPPeer
 from ...resources.meta import Resource
 from .base import Batch, KindHooks, listed
 

@@ -15,10 +15,10 @@ import logging
 from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import ErroredField, OperationNotSupported, ResourceNotFound, ValidationError
-from ...resources.blockaffinity import BlockAffinity
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
-from ...resources.ipamblock import IPAMBlock
-from ...resources.ippool import IPPool
+from ...resources.generated.blockaffinity import BlockAffinity
+from ...resources.generated.ipamblock import IPAMBlock
+from ...resources.generated.ippool import IPPool
 from ...resources.meta import Resource
 from .base import Batch, KindHooks, listed
 

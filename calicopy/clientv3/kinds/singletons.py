@@ -5,8 +5,8 @@ ClusterInformation (``resourcemgr/clusterinfo.go``)."""
 from __future__ import annotations
 
 from ...errors import ErroredField, OperationNotSupported
-from ...resources.bgpconfig import BGPConfiguration
-from ...resources.kubecontrollersconfig import KubeControllersConfiguration
+from ...resources.generated.bgpconfig import BGPConfiguration
+from ...resources.generated.kubecontrollersconfig import KubeControllersConfiguration
 from ...resources.meta import Resource
 from .base import KindHooks, Operation
 

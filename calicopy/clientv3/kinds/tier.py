@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from ...errors import OperationNotSupported
 from ...resources.defaults.policy import tier_of
+from ...resources.generated.tier import Tier
 from ...resources.meta import Resource
 from ...resources.registry import KINDS
-from ...resources.tier import Tier
 from ..static import STATIC_TIERS
 from .base import KindHooks
 

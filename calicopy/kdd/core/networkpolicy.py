@@ -9,8 +9,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...resources.generated.networkpolicy import NetworkPolicy
 from ...resources.meta import Resource
-from ...resources.networkpolicy import NetworkPolicy
 from ...resources.types import Port
 from ...resources.validation.common import parse_cidr
 from ..convert import _go_time

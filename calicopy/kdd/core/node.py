@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...errors import ConversionError
+from ...resources.generated.node import Node
 from ...resources.meta import Resource
-from ...resources.node import Node
 from ...resources.validation.common import parse_cidr, parse_cidr_or_ip, parse_ip
 from ..convert import _go_time
 from .common import (

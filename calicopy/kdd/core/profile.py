@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import ConversionError
+from ...resources.generated.profile import Profile
 from ...resources.meta import Resource
-from ...resources.profile import Profile
 from ..convert import _go_time
 from .common import NAME_LABEL, as_map, as_str, check_kind, convert_k8s_uid, make_resource, sort_map, string_map
 

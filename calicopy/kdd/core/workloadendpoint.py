@@ -12,9 +12,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ...errors import ConversionError
+from ...resources.generated.workloadendpoint import WorkloadEndpoint
 from ...resources.meta import Resource
 from ...resources.validation.common import parse_cidr, parse_cidr_or_ip
-from ...resources.workloadendpoint import WorkloadEndpoint
 from ..convert import _go_time
 from .common import (
     LABEL_NAMESPACE,

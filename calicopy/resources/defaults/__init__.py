@@ -1,6 +1,6 @@
 """libcalico-go's defaulting (what clientv3 and the CRD schema fill in on create), per kind.
 
-Family modules contribute ``DEFAULTERS``: model class -> function that fills defaults *in
+Family modules contribute ``DEFAULTERS``: model class name -> function that fills defaults *in
 place* on a copy; :func:`default` returns that copy and never touches the caller's object.
 :func:`default_in_place` fills an object the caller owns (one it has just copied or built),
 for internal pipelines that would otherwise copy the same resource twice.
@@ -12,27 +12,40 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..ippool import IPPool
-from ..meta import Resource
 from ..registry import KINDS
 from . import infra, policy
 
-__all__ = ["DEFAULTERS", "apply_read_defaults", "default", "default_in_place"]
+if TYPE_CHECKING:
+    from ..meta import Resource
 
-R = TypeVar("R", bound=Resource)
+__all__ = ["DEFAULTERS", "READ_DEFAULTERS", "apply_read_defaults", "default", "default_in_place"]
+
+R = TypeVar("R", bound="Resource")
 
 
-def _join() -> Mapping[type, tuple[Callable[[Resource], None], ...]]:
-    joined: dict[type, tuple[Callable[[Resource], None], ...]] = {}
+def _join() -> Mapping[str, tuple[Callable[[Resource], None], ...]]:
+    joined: dict[str, tuple[Callable[[Resource], None], ...]] = {}
     for family in (policy, infra):
-        for cls, fn in family.DEFAULTERS.items():
-            joined[cls] = (*joined.get(cls, ()), fn)
+        for name, fn in family.DEFAULTERS.items():
+            joined[name] = (*joined.get(name, ()), fn)
     return MappingProxyType(joined)
 
 
 DEFAULTERS = _join()
+
+
+def _read_defaulters() -> Mapping[str, Callable[[Any], None]]:
+    fills: dict[str, Callable[[Any], None]] = {"IPPool": infra.ippool_read_defaults}
+    for info in KINDS.values():
+        if info.is_policy:
+            fills[info.kind] = policy.ensure_tier_label
+    return MappingProxyType(fills)
+
+
+# Kind name -> what clientv3 fills in on every Get/List/Watch of that kind.
+READ_DEFAULTERS = _read_defaulters()
 
 
 def default(resource: R) -> R:
@@ -46,7 +59,7 @@ def default_in_place(resource: R) -> R:
     For objects the caller owns (a private copy, or one built from data nothing else holds);
     :func:`default` is the copying form for everyone else.
     """
-    for fill in DEFAULTERS.get(type(resource), ()):
+    for fill in DEFAULTERS.get(type(resource).__name__, ()):
         fill(resource)
     return resource
 
@@ -54,7 +67,6 @@ def default_in_place(resource: R) -> R:
 def apply_read_defaults(resource: Resource) -> None:
     """What clientv3 fills in on every Get/List/Watch, in place: IPPool storage defaults
     (``convertIpPoolFromStorage``) and a policy's missing tier label (``defaultTierLabelIfMissing``)."""
-    if isinstance(resource, IPPool):
-        infra.ippool_read_defaults(resource)
-    elif KINDS[resource.KIND].is_policy:
-        policy.ensure_tier_label(resource)
+    fill = READ_DEFAULTERS.get(resource.KIND)
+    if fill is not None:
+        fill(resource)

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ErroredField, ValidationError
-from ..bgpconfig import BGPConfiguration
-from ..felixconfig import FelixConfiguration
-from ..ipamconfig import IPAMConfiguration
-from ..ippool import IPPool
-from ..kubecontrollersconfig import KubeControllersConfiguration
 from ..validation.common import GoNetwork, parse_cidr
+
+if TYPE_CHECKING:
+    from ..generated.bgpconfig import BGPConfiguration
+    from ..generated.felixconfig import FelixConfiguration
+    from ..generated.ipamconfig import IPAMConfiguration
+    from ..generated.ippool import IPPool
+    from ..generated.kubecontrollersconfig import KubeControllersConfiguration
 
 __all__ = [
     "DEFAULTERS",
@@ -264,10 +267,12 @@ def _fill_ipam_configuration(cfg: IPAMConfiguration) -> None:
     del cfg
 
 
-DEFAULTERS: Mapping[type, Callable[[Any], None]] = {
-    IPPool: _fill_ippool,
-    FelixConfiguration: _fill_felix,
-    KubeControllersConfiguration: _fill_kube_controllers,
-    BGPConfiguration: _fill_bgp_configuration,
-    IPAMConfiguration: _fill_ipam_configuration,
-}
+DEFAULTERS: Mapping[str, Callable[[Any], None]] = MappingProxyType(
+    {
+        "IPPool": _fill_ippool,
+        "FelixConfiguration": _fill_felix,
+        "KubeControllersConfiguration": _fill_kube_controllers,
+        "BGPConfiguration": _fill_bgp_configuration,
+        "IPAMConfiguration": _fill_ipam_configuration,
+    }
+)

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ResourceNotFound
-from ..globalnetworkpolicy import GlobalNetworkPolicy
-from ..networkpolicy import NetworkPolicy
-from ..stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
-from ..stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
-from ..stagednetworkpolicy import StagedNetworkPolicy
-from ..tier import Tier
+
+if TYPE_CHECKING:
+    from ..generated.globalnetworkpolicy import GlobalNetworkPolicy
+    from ..generated.networkpolicy import NetworkPolicy
+    from ..generated.stagedglobalnetworkpolicy import StagedGlobalNetworkPolicy
+    from ..generated.stagedkubernetesnetworkpolicy import StagedKubernetesNetworkPolicy
+    from ..generated.stagednetworkpolicy import StagedNetworkPolicy
+    from ..generated.tier import Tier
 
 __all__ = [
     "DEFAULTERS",
@@ -106,14 +108,14 @@ def _default_tier(tier: Tier) -> None:
         spec.default_action = "Deny"
 
 
-DEFAULTERS: Mapping[type, Callable[[Any], None]] = MappingProxyType(
+DEFAULTERS: Mapping[str, Callable[[Any], None]] = MappingProxyType(
     {
-        NetworkPolicy: _default_policy,
-        GlobalNetworkPolicy: _default_policy,
-        StagedNetworkPolicy: _default_staged_policy,
-        StagedGlobalNetworkPolicy: _default_staged_policy,
-        StagedKubernetesNetworkPolicy: _default_staged_kubernetes_policy,
-        Tier: _default_tier,
+        "NetworkPolicy": _default_policy,
+        "GlobalNetworkPolicy": _default_policy,
+        "StagedNetworkPolicy": _default_staged_policy,
+        "StagedGlobalNetworkPolicy": _default_staged_policy,
+        "StagedKubernetesNetworkPolicy": _default_staged_kubernetes_policy,
+        "Tier": _default_tier,
     }
 )
 
@@ -130,7 +132,7 @@ def check_tier_exists(policy: Any, existing_tier_names: Iterable[str]) -> None:
     tier = tier_of(policy)
     names = existing_tier_names if isinstance(existing_tier_names, (set, frozenset)) else set(existing_tier_names)
     if tier not in names:
-        raise ResourceNotFound(f"resource does not exist: Tier({tier}) with error: <nil>")
+        raise ResourceNotFound(kind="Tier", name=tier)
 
 
 def ensure_tier_label(policy: Any) -> None:

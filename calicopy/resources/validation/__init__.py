@@ -1,7 +1,7 @@
 """libcalico-go's validation (``libcalico-go/lib/validator/v3``) plus the CRD schema rules, for every kind.
 
 Rules live in family modules, each contributing ``FIELD_CHECKS`` (tag name -> check) and
-``STRUCT_CHECKS`` (model class -> struct-level checks); this package joins the tables once,
+``STRUCT_CHECKS`` (model class name -> struct-level checks); this package joins the tables once,
 read-only, and exposes :func:`validate_resource`.
 """
 
@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ...errors import ErroredField
-from . import common, infra, policy
+from . import bgp, common, infra, policy, rules
 from .engine import FieldCheck, Report, StructCheck, Validator
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FIELD_CHECKS", "STRUCT_CHECKS", "VALIDATOR", "Report", "validate_resource"]
 
-_FAMILIES = (common, policy, infra)
+_FAMILIES = (common, rules, policy, infra, bgp)
 
 
 def _join_fields() -> Mapping[str, FieldCheck]:
@@ -33,11 +33,11 @@ def _join_fields() -> Mapping[str, FieldCheck]:
     return MappingProxyType(joined)
 
 
-def _join_structs() -> Mapping[type, Sequence[StructCheck]]:
-    joined: dict[type, tuple[StructCheck, ...]] = {}
+def _join_structs() -> Mapping[str, Sequence[StructCheck]]:
+    joined: dict[str, tuple[StructCheck, ...]] = {}
     for family in _FAMILIES:
-        for cls, checks in family.STRUCT_CHECKS.items():
-            joined[cls] = joined.get(cls, ()) + tuple(checks)
+        for name, checks in family.STRUCT_CHECKS.items():
+            joined[name] = joined.get(name, ()) + tuple(checks)
     return MappingProxyType(joined)
 
 

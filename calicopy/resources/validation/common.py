@@ -16,11 +16,13 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..meta import ObjectMeta
 from ..model import json_path
 from .engine import FieldCheck, Report, StructCheck
+
+if TYPE_CHECKING:
+    from ..meta import ObjectMeta
 
 __all__ = [
     "FIELD_CHECKS",
@@ -31,6 +33,8 @@ __all__ = [
     "compiles_as_go_regexp",
     "label_key_errors",
     "label_value_errors",
+    "matching",
+    "one_of",
     "parse_cidr",
     "parse_cidr_or_ip",
     "parse_ip",
@@ -39,6 +43,30 @@ __all__ = [
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# -- field check builders ------------------------------------------------------------------------
+
+
+def one_of(*values: str) -> FieldCheck:
+    """A tag that accepts exactly ``values`` (libcalico-go's regex-of-alternatives validators)."""
+    allowed = frozenset(values)
+
+    def check(value: Any, _: str) -> bool:
+        return str(value) in allowed
+
+    return check
+
+
+def matching(pattern: re.Pattern[str], *, star: bool = False) -> FieldCheck:
+    """A tag whose value must match ``pattern`` in full (or be ``*`` when ``star``)."""
+
+    def check(value: Any, _: str) -> bool:
+        text = str(value)
+        return (star and text == "*") or pattern.fullmatch(text) is not None
+
+    return check
+
 
 # -- Go's net.ParseIP / net.ParseCIDR / libcalico-go's cnet.ParseCIDROrIP ----------------------
 
@@ -431,6 +459,6 @@ def _check_object_meta(obj: ObjectMeta, path: str, report: Report) -> None:
         check_labels(obj.labels, json_path(path, "labels"), report)
 
 
-STRUCT_CHECKS: Mapping[type, Sequence[StructCheck]] = {
-    ObjectMeta: (_check_object_meta,),
+STRUCT_CHECKS: Mapping[str, Sequence[StructCheck]] = {
+    "ObjectMeta": (_check_object_meta,),
 }

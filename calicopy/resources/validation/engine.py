@@ -9,7 +9,10 @@ API server (or, in etcd mode, libcalico-go itself) enforces are checked here.
 Family rule modules contribute two tables:
 
 * ``FIELD_CHECKS``: tag name -> ``(value, param) -> bool`` (True when valid);
-* ``STRUCT_CHECKS``: model class -> sequence of ``(obj, path, report) -> None``.
+* ``STRUCT_CHECKS``: model class name -> sequence of ``(obj, path, report) -> None``.
+
+Keyed by name, not by class, so that the rule modules need no model at import time (the
+models' base, :class:`~calicopy.resources.meta.Resource`, runs the validator).
 """
 
 from __future__ import annotations
@@ -94,7 +97,7 @@ class Validator:
     def __init__(
         self,
         field_checks: Mapping[str, FieldCheck],
-        struct_checks: Mapping[type, Sequence[StructCheck]],
+        struct_checks: Mapping[str, Sequence[StructCheck]],
     ):
         self._field_checks = field_checks
         self._struct_checks = struct_checks
@@ -137,7 +140,7 @@ class Validator:
                         self.walk(item, json_path(fpath, str(key)), report)
             elif isinstance(value, CalicoModel):
                 self.walk(value, fpath, report)
-        checks = self._struct_checks.get(cls)
+        checks = self._struct_checks.get(cls.__name__)
         if checks:
             for check in checks:
                 check(obj, path, report)

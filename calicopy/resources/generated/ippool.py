@@ -7,9 +7,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .k8s import Condition
-from .meta import Resource
-from .model import CalicoModel, GoField
+from ..k8s import Condition
+from ..meta import Resource
+from ..model import CalicoModel, GoField
 
 
 class IPPoolAllowedUse(StrEnum):

@@ -7,9 +7,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import DSCP, Duration, Port, Uint16, Uint32
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import DSCP, Duration, Port, Uint16, Uint32
 
 
 class IptablesBackend(StrEnum):

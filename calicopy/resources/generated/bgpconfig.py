@@ -7,10 +7,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import ASNumber, Duration, Uint16
 from .bgppeer import BGPPassword
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import ASNumber, Duration, Uint16
 
 
 class BindMode(StrEnum):

@@ -7,9 +7,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import Duration, Int32
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import Duration, Int32
 
 
 class ControllerMode(StrEnum):

@@ -6,10 +6,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .k8s import Condition
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import GoFloat
+from ..k8s import Condition
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import GoFloat
 
 
 class TierSpec(CalicoModel):

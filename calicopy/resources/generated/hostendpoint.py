@@ -6,9 +6,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import Protocol, Uint16
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import Protocol, Uint16
 
 
 class EndpointPort(CalicoModel):

@@ -7,10 +7,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .k8s import SecretKeySelector
-from .meta import Resource
-from .model import CalicoModel, GoField
-from .types import ASNumber, Duration, Int32, Uint8
+from ..k8s import SecretKeySelector
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import ASNumber, Duration, Int32, Uint8
 
 
 class SourceAddress(StrEnum):

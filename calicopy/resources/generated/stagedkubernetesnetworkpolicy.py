@@ -6,9 +6,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .k8s import LabelSelector, NetworkPolicyEgressRule, NetworkPolicyIngressRule
-from .meta import Resource
-from .model import CalicoModel, GoField
+from ..k8s_networking import LabelSelector, NetworkPolicyEgressRule, NetworkPolicyIngressRule
+from ..meta import Resource
+from ..model import CalicoModel, GoField
 
 
 class StagedKubernetesNetworkPolicySpec(CalicoModel):

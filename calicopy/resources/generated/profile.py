@@ -6,8 +6,8 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
+from ..meta import Resource
+from ..model import CalicoModel, GoField
 from .policy_common import Rule
 
 

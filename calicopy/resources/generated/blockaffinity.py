@@ -7,8 +7,8 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
+from ..meta import Resource
+from ..model import CalicoModel, GoField
 
 
 class BlockAffinityState(StrEnum):

@@ -7,10 +7,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from .meta import Resource
-from .model import CalicoModel, GoField
+from ..meta import Resource
+from ..model import CalicoModel, GoField
+from ..types import GoFloat
 from .policy_common import Rule
-from .types import GoFloat
 
 
 class PolicyPerformanceHint(StrEnum):

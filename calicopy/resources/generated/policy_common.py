@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .model import CalicoModel, GoField
-from .types import Port, Protocol
+from ..model import CalicoModel, GoField
+from ..types import Port, Protocol
 
 
 class PolicyType(StrEnum):
