@@ -29,6 +29,8 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
+from .._go.json import jsoniter_marshal as go_marshal
+from .._go.json import sort_map
 from ..resources.meta import Resource
 from ..resources.networkpolicy import NetworkPolicy
 from ..resources.node import Node
@@ -37,7 +39,6 @@ from ..resources.types import Port
 from ..resources.validation.common import parse_cidr, parse_cidr_or_ip, parse_ip
 from ..resources.workloadendpoint import WorkloadEndpoint
 from .convert import GROUP_V3, ConversionError, _go_time
-from .gojson import go_marshal, sort_map
 from .uid import UIDError, convert_uid
 
 __all__ = [
