@@ -395,7 +395,7 @@ def _yaml_to_object(data: bytes | str) -> Any:
     loader = _Loader(data)
     try:
         try:
-            return loader.get_data() if loader.check_data() else None
+            return loader.get_data() if loader.check_data() else None  # type: ignore[no-untyped-call]
         finally:
             loader.dispose()
     except _DuplicateKey as exc:

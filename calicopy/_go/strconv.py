@@ -19,7 +19,7 @@ import re
 import struct
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Final, Literal
 
 __all__ = [
     "NumError",
@@ -36,8 +36,8 @@ __all__ = [
     "underscore_ok",
 ]
 
-SYNTAX = "invalid syntax"
-RANGE = "value out of range"
+SYNTAX: Final = "invalid syntax"
+RANGE: Final = "value out of range"
 
 _Failure = Literal["invalid syntax", "value out of range"]
 
@@ -70,6 +70,8 @@ def _escape_rune(match: re.Match[str]) -> str:
     code = ord(ch)
     if code < 0x20 or code == 0x7F:
         return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by "surrogateescape"
+        return f"\\x{code - 0xDC00:02x}"
     if 0xD800 <= code <= 0xDFFF:  # not a valid rune: Go sees the bytes of invalid UTF-8
         return "".join(f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogatepass"))
     if code < 0x10000:
@@ -139,7 +141,7 @@ def _check_sizes(func: str, text: str, base: int, bits: int) -> int:
 
 
 def _uint(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
-    """``ParseUint``'s value, or why it fails (``explain=False`` may say "syntax" for a range error)."""
+    """``ParseUint``'s value, or why it fails (``explain=False`` may say syntax for a range error)."""
     if base == 0:
         match = _BASE0_PLAIN.fullmatch(text)
         if match is not None:
@@ -153,8 +155,8 @@ def _uint(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
             pass
         else:
             return value if value < (1 << bits) else RANGE
-    if not explain:
-        return SYNTAX
+    if not explain and "_" not in text:
+        return SYNTAX  # a fast "no" is all the try_* callers need
     return _uint_slowly(text, base, bits)
 
 
@@ -204,12 +206,12 @@ def _int(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
         return SYNTAX
     negative = text[0] == "-"
     magnitude = _uint(text[1:] if text[0] in "+-" else text, base, bits, explain=explain)
-    if magnitude == SYNTAX:
-        return SYNTAX
+    if isinstance(magnitude, str):
+        return magnitude
     cutoff = 1 << (bits - 1)
-    if magnitude == RANGE or (magnitude >= cutoff if not negative else magnitude > cutoff):  # type: ignore[operator]
+    if magnitude > cutoff or (magnitude == cutoff and not negative):
         return RANGE
-    return -magnitude if negative else magnitude  # type: ignore[operator]
+    return -magnitude if negative else magnitude
 
 
 def parse_int(text: str, base: int = 0, bits: int = 64) -> int:
