@@ -211,6 +211,8 @@ PARSE_INT64_BASE = [
     ("10", 16, 16),
     ("-123456789abcdef", 16, -0x123456789ABCDEF),
     ("7fffffffffffffff", 16, MAX_I64),
+    ("0x10", 16, SYNTAX),  # a prefix is read with base 0 only
+    ("0b1", 2, SYNTAX),
     # underscores
     ("-0x_1_2_3_4_5", 0, -0x12345),
     ("0x_1_2_3_4_5", 0, 0x12345),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from calicopy import config, manifests
+from calicopy import ConfigError, ManifestError, config, manifests
 from calicopy._go.yaml import (
     TagError,
     is_timestamp,
@@ -353,3 +353,23 @@ def test_digit_runs_compare_as_go_int64_values() -> None:
 
 def test_manifests_print_through_go_yaml() -> None:
     assert manifests.to_go_yaml({"b": 1, "a": "yes"}) == marshal({"b": 1, "a": "yes"})
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("!!float 1", 1.0), ("!!str 10", "10"), ("!!timestamp 2015-01-01", "2015-01-01")]
+)
+def test_both_readers_share_tagged_resolution(text: str, value: Any) -> None:
+    document, _ = parse_document(f"spec: {text}\n")
+    via_config = config._yaml_to_object(f"spec: {text}\n")
+    assert type(document["spec"]) is type(via_config["spec"]) is type(value)
+    assert document["spec"] == via_config["spec"] == value
+
+
+def test_tag_errors_keep_each_readers_wording() -> None:
+    with pytest.raises(ManifestError, match=r"cannot decode !!str `big` as a !!int"):
+        manifests.loads("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: !!int big\n")
+    with pytest.raises(ConfigError) as exc:
+        config.load_config_from_bytes(b"spec: !!int big\n")
+    assert str(exc.value) == (
+        "failed to parse config as YAML/JSON: error converting YAML to JSON: yaml: cannot decode !!str `big` as a !!int"
+    )

@@ -124,8 +124,9 @@ def underscore_ok(text: str) -> bool:
     return saw != "_"
 
 
-# The unsigned forms base 0 accepts, without separators: what nearly every input looks like.
+# The forms base 0 accepts, without separators: what nearly every input looks like.
 _BASE0_PLAIN = re.compile(r"0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|0([0-7]*)|([1-9][0-9]*)")
+_BASE0_SIGNED = re.compile(r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|0([0-7]*)|([1-9][0-9]*))")
 _BASE0_RADIX = (16, 2, 8, 8, 10)
 _DIGIT_VALUE = {c: int(c, 36) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
@@ -148,14 +149,7 @@ def _uint(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
             group = match.lastindex or 1
             value = int(match.group(group) or "0", _BASE0_RADIX[group - 1])
             return value if value < (1 << bits) else RANGE
-    elif text.isascii() and text.isalnum():
-        try:
-            value = int(text, base)
-        except ValueError:
-            pass
-        else:
-            return value if value < (1 << bits) else RANGE
-    if not explain and "_" not in text:
+    if base == 0 and not explain and "_" not in text:
         return SYNTAX  # a fast "no" is all the try_* callers need
     return _uint_slowly(text, base, bits)
 
@@ -202,12 +196,19 @@ def parse_uint(text: str, base: int = 0, bits: int = 64) -> int:
 
 
 def _int(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
-    if text == "":
+    match = _BASE0_SIGNED.fullmatch(text) if base == 0 else None
+    if match is not None:
+        group = match.lastindex or 2
+        negative = match.group(1) == "-"
+        magnitude = int(match.group(group) or "0", _BASE0_RADIX[group - 2])
+    elif text == "" or (base == 0 and not explain and "_" not in text):
         return SYNTAX
-    negative = text[0] == "-"
-    magnitude = _uint(text[1:] if text[0] in "+-" else text, base, bits, explain=explain)
-    if isinstance(magnitude, str):
-        return magnitude
+    else:
+        negative = text[0] == "-"
+        unsigned = _uint(text[1:] if text[0] in "+-" else text, base, bits, explain=explain)
+        if isinstance(unsigned, str):
+            return unsigned
+        magnitude = unsigned
     cutoff = 1 << (bits - 1)
     if magnitude > cutoff or (magnitude == cutoff and not negative):
         return RANGE
@@ -225,12 +226,16 @@ def parse_int(text: str, base: int = 0, bits: int = 64) -> int:
 
 def try_parse_int(text: str, base: int = 0, bits: int = 64) -> int | None:
     """``ParseInt``'s value, or ``None`` where it fails."""
+    if base or bits != 64:  # go-yaml's base 0, 64 bits is the hot path: valid as it is
+        bits = _check_sizes("ParseInt", text, base, bits)
     result = _int(text, base, bits, explain=False)
     return None if isinstance(result, str) else result
 
 
 def try_parse_uint(text: str, base: int = 0, bits: int = 64) -> int | None:
     """``ParseUint``'s value, or ``None`` where it fails."""
+    if base or bits != 64:
+        bits = _check_sizes("ParseUint", text, base, bits)
     result = _uint(text, base, bits, explain=False)
     return None if isinstance(result, str) else result
 

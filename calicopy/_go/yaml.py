@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import re
 from collections.abc import Mapping
 from functools import cmp_to_key
@@ -101,8 +102,10 @@ def resolve_hinted(text: str, hint: str) -> Any:
     if integer is not None:
         return integer
     if _YAML_STYLE_FLOAT.fullmatch(plain):
-        number = try_parse_float(plain)
-        if number is not None:
+        # A subset of ParseFloat's decimal syntax, which float() reads alike; past float64 is
+        # ParseFloat's range error.
+        number = float(plain)
+        if not math.isinf(number):
             return number
     # resolve.go then retries "0b"/"-0b" with base 2; ParseInt's base 0 has read those already.
     return text
