@@ -14,16 +14,8 @@ from typing import Any
 import pytest
 
 from calicopy import ConfigError, ManifestError, config, manifests
-from calicopy._go.yaml import (
-    TagError,
-    is_timestamp,
-    key_less,
-    key_text,
-    marshal,
-    resolve_plain,
-    resolve_tagged,
-    string_target_text,
-)
+from calicopy._go.yaml import TagError, is_timestamp, key_text, resolve_plain, resolve_tagged, string_target_text
+from calicopy._go.yaml_print import key_less, marshal
 from calicopy.manifests.builder import parse_document
 
 TAG = "tag:yaml.org,2002:"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from .._go.json import marshal_indent
-from .._go.yaml import marshal
+from .._go.yaml_print import marshal
 from ..resources.meta import Resource
 
 __all__ = ["dump", "to_go_json", "to_go_yaml"]
