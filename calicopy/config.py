@@ -7,21 +7,21 @@ private keys, inline kubeconfigs) are left out of ``repr()`` so they never reach
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import os
-import re
-import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
+import yaml
 from pydantic import Field
 
+from ._go import json as go_json
+from ._go.strconv import NumError, parse_bool, parse_float, parse_int, quote, to_float32
+from ._go.yaml import TAG_PREFIX, TagError, key_text, resolve_plain, resolve_tagged, string_target_text
 from .errors import ConfigError
 from .resources.meta import ObjectMeta
-from .resources.model import CalicoModel, GoField, go_format_g
+from .resources.model import CalicoModel, GoField
 from .resources.types import GoFloat
 
 __all__ = [
@@ -113,7 +113,6 @@ DEFAULT_K8S_BURST = 100
 _log = logging.getLogger("calicopy.config")
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
-_UINT64_MAX = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +268,7 @@ def load_config_from_environment(env: Mapping[str, str] | None = None) -> Calico
             continue
         try:
             values[f.attr] = _parse_env_value(f, value)
-        except _StrconvError as exc:
+        except NumError as exc:
             shown = "<redacted>" if f.attr in _SECRET_ATTRS else value
             source = f" (value read from {used})" if used != f.env_key else ""
             raise ConfigError(
@@ -311,148 +310,14 @@ def _apply_config_defaults(config: CalicoAPIConfig, env: Mapping[str, str]) -> C
     return config.model_copy(update={"spec": spec.model_copy(update=updates)})
 
 
-# --- Go strconv ---------------------------------------------------------------------------------
-
-
-class _StrconvError(ValueError):
-    pass
-
-
-def _go_quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _syntax(func: str, text: str) -> _StrconvError:
-    return _StrconvError(f"strconv.{func}: parsing {_go_quote(text)}: invalid syntax")
-
-
-def _range(func: str, text: str) -> _StrconvError:
-    return _StrconvError(f"strconv.{func}: parsing {_go_quote(text)}: value out of range")
-
-
-def _underscore_ok(s: str) -> bool:
-    """Go's ``strconv.underscoreOK``: underscores only between digits (or after a base prefix)."""
-    saw = "^"
-    i = 0
-    if s[:1] in ("-", "+"):
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
-        i, saw, hexa = 2, "0", s[1].lower() == "x"
-    while i < len(s):
-        c = s[i]
-        if "0" <= c <= "9" or (hexa and "a" <= c.lower() <= "f"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        elif saw == "_":
-            return False
-        else:
-            saw = "!"
-        i += 1
-    return saw != "_"
-
-
-def go_parse_bool(text: str) -> bool:
-    """``strconv.ParseBool``."""
-    if text in ("1", "t", "T", "TRUE", "true", "True"):
-        return True
-    if text in ("0", "f", "F", "FALSE", "false", "False"):
-        return False
-    raise _syntax("ParseBool", text)
-
-
-def _parse_uint_base0(text: str, func: str, orig: str) -> int:
-    s = text
-    if s == "":
-        raise _syntax(func, orig)
-    base = 10
-    if s[0] == "0":
-        if len(s) >= 3 and s[1].lower() in "box":
-            base = {"b": 2, "o": 8, "x": 16}[s[1].lower()]
-            s = s[2:]
-        else:
-            base, s = 8, s[1:]
-    digits = "0123456789abcdef"[:base]
-    underscores = False
-    clean = []
-    for c in s:
-        if c == "_":
-            underscores = True
-            continue
-        if c.lower() not in digits:
-            raise _syntax(func, orig)
-        clean.append(c)
-    if underscores and not _underscore_ok(text):
-        raise _syntax(func, orig)
-    return int("".join(clean), base) if clean else 0
-
-
-def go_parse_int(text: str, bits: int = 64) -> int:
-    """``strconv.ParseInt(text, 0, bits)`` (base prefixes, underscores, Go's range errors)."""
-    if text == "":
-        raise _syntax("ParseInt", text)
-    s, neg = text, False
-    if s[0] in "+-":
-        neg, s = s[0] == "-", s[1:]
-    value = _parse_uint_base0(s, "ParseInt", text)
-    limit = 1 << (bits - 1)
-    if (not neg and value >= limit) or (neg and value > limit):
-        raise _range("ParseInt", text)
-    return -value if neg else value
-
-
-_GO_DEC_FLOAT = re.compile(r"[+-]?(?:[0-9_]+(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?")
-_GO_HEX_FLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F_]+(?:\.[0-9a-fA-F_]*)?|\.[0-9a-fA-F_]+)[pP][+-]?[0-9_]+")
-
-
-def go_parse_float(text: str, bits: int = 64) -> float:
-    """``strconv.ParseFloat(text, bits)``; with ``bits=32`` the result is rounded to float32."""
-    s = text
-    body = s[1:] if s[:1] in "+-" else s
-    low = body.lower()
-    if low in ("inf", "infinity"):
-        return -math.inf if s.startswith("-") else math.inf
-    if s.lower() == "nan":
-        return math.nan
-    if _GO_HEX_FLOAT.fullmatch(s):
-        if "_" in s and not _underscore_ok(s):
-            raise _syntax("ParseFloat", text)
-        mantissa = s.replace("_", "")
-        value = float.fromhex(mantissa)
-    elif _GO_DEC_FLOAT.fullmatch(s) and any(c.isdigit() for c in s.split("e")[0].split("E")[0]):
-        if "_" in s and not _underscore_ok(s):
-            raise _syntax("ParseFloat", text)
-        try:
-            value = float(s.replace("_", ""))
-        except ValueError:
-            raise _syntax("ParseFloat", text) from None
-    else:
-        raise _syntax("ParseFloat", text)
-    if math.isinf(value):
-        raise _range("ParseFloat", text)
-    if bits == 32:
-        try:
-            value = _to_float32(value)
-        except OverflowError:
-            raise _range("ParseFloat", text) from None
-    return value
-
-
-def _to_float32(value: float) -> float:
-    result: float = struct.unpack("<f", struct.pack("<f", value))[0]
-    return result
-
-
 def _parse_env_value(f: _SpecField, value: str) -> Any:
+    """envconfig: ``strconv.ParseBool``, ``ParseInt(value, 0, 64)`` or ``ParseFloat(value, 32)`` by type."""
     if f.kind == "bool":
-        return go_parse_bool(value)
+        return parse_bool(value)
     if f.kind == "int":
-        return go_parse_int(value, 64)
+        return parse_int(value, 0, 64)
     if f.kind == "float32":
-        return go_parse_float(value, 32)
+        return parse_float(value, 32)
     return value
 
 
@@ -461,105 +326,57 @@ def _go_errno_text(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-# --- YAML as sigs.k8s.io/yaml (gopkg.in/yaml.v2) reads it ----------------------------------------
+# --- YAML as sigs.k8s.io/yaml (go-yaml v2) reads it ----------------------------------------------
 
 _PLAIN_TAG = "tag:calicopy,2025:plain"
-_YAML_BOOL = {
-    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
-    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
-}
-_YAML_SPECIAL_FLOATS = {
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
-    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
-}
-_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_TAGS_GO_YAML_RESOLVES = ("str", "int", "float", "bool", "null", "timestamp", "binary")
 
 
-def yaml_v2_resolve(text: str) -> Any:
-    """What ``gopkg.in/yaml.v2`` makes of an untagged plain scalar when decoding into ``interface{}``.
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with go-yaml v2's scalar resolution and yaml.v2's strict duplicate-key check."""
 
-    Booleans include ``y``/``n``/``on``/``off``; there are no base-60 numbers; timestamps stay strings.
-    """
-    if text in ("", "~", "null", "Null", "NULL"):
-        return None
-    if text in _YAML_BOOL:
-        return _YAML_BOOL[text]
-    if text in _YAML_SPECIAL_FLOATS:
-        return _YAML_SPECIAL_FLOATS[text]
-    hint = text[0]
-    if hint == ".":
-        try:
-            return go_parse_float(text, 64)
-        except _StrconvError:
-            return text
-    if hint in "+-0123456789":
-        plain = text.replace("_", "")
-        try:
-            return go_parse_int(plain, 64)
-        except _StrconvError:
-            pass
-        if plain[:1] not in ("-", "+"):
-            try:
-                value = _parse_uint_base0(plain, "ParseUint", plain)
-                if value <= _UINT64_MAX:
-                    return value
-            except _StrconvError:
-                pass
-        if _YAML_STYLE_FLOAT.fullmatch(plain):
-            try:
-                return go_parse_float(plain, 64)
-            except _StrconvError:
-                pass
-        if plain.startswith("0b") or plain.startswith("-0b"):
-            digits = plain[3:] if plain.startswith("-") else plain[2:]
-            if digits and set(digits) <= {"0", "1"}:
-                value = int(digits, 2)
-                return -value if plain.startswith("-") else value
-    return text
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
-
-def _yaml_loader_class() -> type[Any]:
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        """SafeLoader with yaml.v2's scalar resolution and its strict duplicate-key check."""
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is yaml.ScalarNode and implicit[0]:
-                return _PLAIN_TAG
-            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            if isinstance(node, yaml.MappingNode):
-                seen: dict[tuple[type, Any], int] = {}
-                for key_node, _ in node.value:
-                    if key_node.tag == "tag:yaml.org,2002:merge":
-                        continue
-                    key = self.construct_object(key_node, deep=True)
-                    if isinstance(key, str) and key == "<<" and key_node.tag == _PLAIN_TAG:
-                        continue
-                    try:
-                        hash(key)
-                    except TypeError:
-                        continue
-                    marker = (type(key), key)
-                    if marker in seen:
-                        raise _DuplicateKey(key_node.start_mark.line + 1, key)
-                    seen[marker] = 1
-            return super().construct_mapping(node, deep=deep)
-
-        def flatten_mapping(self, node: Any) -> None:
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[type, Any], int] = {}
             for key_node, _ in node.value:
-                if key_node.tag == _PLAIN_TAG and key_node.value == "<<":
-                    key_node.tag = "tag:yaml.org,2002:merge"
-            super().flatten_mapping(node)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str) and key == "<<" and key_node.tag == _PLAIN_TAG:
+                    continue
+                try:
+                    hash(key)
+                except TypeError:
+                    continue
+                marker = (type(key), key)
+                if marker in seen:
+                    raise _DuplicateKey(key_node.start_mark.line + 1, key)
+                seen[marker] = 1
+        return super().construct_mapping(node, deep=deep)
 
-    def _construct_plain(loader: Any, node: Any) -> Any:
-        return yaml_v2_resolve(loader.construct_scalar(node))
+    def flatten_mapping(self, node: Any) -> None:
+        for key_node, _ in node.value:
+            if key_node.tag == _PLAIN_TAG and key_node.value == "<<":
+                key_node.tag = "tag:yaml.org,2002:merge"
+        super().flatten_mapping(node)
 
-    _Loader.add_constructor(_PLAIN_TAG, _construct_plain)
-    return _Loader
+
+def _construct_plain(loader: _Loader, node: Any) -> Any:
+    return resolve_plain(loader.construct_scalar(node))
+
+
+def _construct_tagged(loader: _Loader, node: Any) -> Any:
+    return resolve_tagged(loader.construct_scalar(node), node.tag)
+
+
+_Loader.add_constructor(_PLAIN_TAG, _construct_plain)
+for _tag in _TAGS_GO_YAML_RESOLVES:
+    _Loader.add_constructor(TAG_PREFIX + _tag, _construct_tagged)
 
 
 class _DuplicateKey(Exception):
@@ -571,17 +388,17 @@ class _DuplicateKey(Exception):
 
 def _yaml_to_object(data: bytes | str) -> Any:
     """Parse the first YAML document as yaml.v2 would; errors never quote the document."""
-    import yaml
-
-    loader = _yaml_loader_class()(data)
+    loader = _Loader(data)
     try:
         try:
-            return loader.get_data() if loader.check_data() else None
+            return loader.get_data() if loader.check_data() else None  # type: ignore[no-untyped-call]
         finally:
             loader.dispose()
     except _DuplicateKey as exc:
-        key = _go_quote(exc.key) if isinstance(exc.key, str) else _go_key_text(exc.key)
+        key = quote(exc.key) if isinstance(exc.key, str) else key_text(exc.key)
         message = f"yaml: unmarshal errors:\n  line {exc.line}: key {key} already set in map"
+    except TagError as exc:
+        message = f"yaml: {exc}"
     except yaml.reader.ReaderError as exc:
         message = (
             "yaml: invalid leading UTF-8 octet"
@@ -595,15 +412,6 @@ def _yaml_to_object(data: bytes | str) -> Any:
     except yaml.YAMLError:
         message = "yaml: invalid YAML"
     raise ConfigError(f"failed to parse config as YAML/JSON: error converting YAML to JSON: {message}")
-
-
-def _go_key_text(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, float):
-        text = go_format_g(key, 32)
-        return {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}.get(text, text)
-    return str(key)
 
 
 # --- encoding/json decoding of the converted document ------------------------------------------
@@ -639,20 +447,17 @@ def _json_kind(value: Any) -> str:
 
 
 def _json_number(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return json.dumps(value)
+    """The number as json.Marshal wrote it (what encoding/json quotes in a type error)."""
+    return str(value) if isinstance(value, int) else go_json.format_float(value)
 
 
 def _check_jsonable(value: Any) -> None:
     """json.Marshal rejects NaN and infinities wherever they are."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(
-            "failed to parse config as YAML/JSON: error converting YAML to JSON: json: unsupported value: "
-            + go_format_g(value, 32)
-        )
+    if isinstance(value, float):
+        try:
+            go_json.format_float(value)
+        except ValueError as exc:
+            raise ConfigError(f"failed to parse config as YAML/JSON: error converting YAML to JSON: {exc}") from None
     if isinstance(value, dict):
         for item in value.values():
             _check_jsonable(item)
@@ -669,7 +474,7 @@ def _string_keys(mapping: Mapping[Any, Any]) -> dict[str, Any]:
                 "failed to parse config as YAML/JSON: error converting YAML to JSON: "
                 f"unsupported map key of type: {type(key).__name__}"
             )
-        out[key if isinstance(key, str) else _go_key_text(key)] = value
+        out[key if isinstance(key, str) else key_text(key)] = value
     return out
 
 
@@ -695,7 +500,7 @@ def _decode_config(raw: Any) -> CalicoAPIConfig:
         value = top[key]
         name = _match_field(key, _TOP_FIELDS)
         if name in ("apiVersion", "kind"):
-            value = _coerce_to_string(value)
+            value = string_target_text(value)
             _check_jsonable(value)
             if value is None:
                 continue
@@ -721,7 +526,7 @@ def _decode_config(raw: Any) -> CalicoAPIConfig:
             _decode_spec(_string_keys(value), spec_values, note)
         else:
             _check_jsonable(value)
-            note(_JSONError(f"json: unknown field {_go_quote(key)}"))
+            note(_JSONError(f"json: unknown field {quote(key)}"))
     if first_error is not None:
         raise first_error
     if metadata is not None:
@@ -731,17 +536,6 @@ def _decode_config(raw: Any) -> CalicoAPIConfig:
             raise _JSONError(f"json: metadata: {exc}") from None
     values["spec"] = CalicoAPIConfigSpec.model_validate(spec_values)
     return CalicoAPIConfig.model_validate(values)
-
-
-def _coerce_to_string(value: Any) -> Any:
-    """sigs.k8s.io/yaml turns YAML ints, floats and bools into strings when the target is a string."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and _INT64_MIN <= value <= _UINT64_MAX:
-        return str(value)
-    if isinstance(value, float):
-        return go_format_g(value, 32)
-    return value
 
 
 def _type_error(value: Any, path: str, go_type: str, *, literal: bool = False) -> _JSONError:
@@ -755,12 +549,12 @@ def _decode_spec(spec: dict[str, Any], out: dict[str, Any], note: Callable[[_JSO
         name = _match_field(key, _SPEC_BY_JSON)
         if name is None:
             _check_jsonable(value)
-            note(_JSONError(f"json: unknown field {_go_quote(key)}"))
+            note(_JSONError(f"json: unknown field {quote(key)}"))
             continue
         f = _SPEC_BY_JSON[name]
         path = f"CalicoAPIConfigSpec.spec.{f.json_name}"
         if f.kind == "string":
-            value = _coerce_to_string(value)
+            value = string_target_text(value)
         _check_jsonable(value)
         if value is None:
             continue  # JSON null leaves the Go value alone
@@ -793,6 +587,6 @@ def _decode_spec(spec: dict[str, Any], out: dict[str, Any], note: Callable[[_JSO
                 note(_type_error(value, path, "float32"))
                 continue
             try:
-                out[f.attr] = _to_float32(float(value))
+                out[f.attr] = to_float32(float(value))
             except OverflowError:
                 note(_type_error(value, path, "float32", literal=True))

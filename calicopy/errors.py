@@ -36,6 +36,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._go.fmt import format_v
+
 __all__ = [
     "CalicoError",
     "ConfigError",
@@ -151,16 +153,10 @@ class ErroredField:
     def __str__(self) -> str:
         text = self.path
         if self.value is not None:
-            text += f" = '{_go_value(self.value)}'"
+            text += f" = '{format_v(self.value)}'"
         if self.reason:
             text += f" ({self.reason})"
         return text
-
-
-def _go_value(value: Any) -> str:
-    from ._go.fmt import format_v
-
-    return format_v(value)
 
 
 class ValidationError(CalicoError, ValueError):

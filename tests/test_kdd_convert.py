@@ -28,7 +28,6 @@ from calicopy.kdd import (
     read_defaults,
     to_crd,
 )
-from calicopy.kdd.gojson import go_marshal
 from calicopy.kdd.kinds import custom_resource_kinds
 from calicopy.resources import (
     KINDS,
@@ -103,28 +102,6 @@ def test_convert_uid_is_an_involution(u: Any) -> None:
     assert convert_uid(once) == text
     # Bytes 6 and 8 (version, variant) survive (conversion_test.go checks the version nibble).
     assert once[14] == text[14] and once[19] == text[19]
-
-
-# ---------------------------------------------------------------------------------------------
-# Go json.Marshal (jsoniter ConfigCompatibleWithStandardLibrary, libcalico-go/lib/json/json.go)
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        ("a<b>&c", '"a\\u003cb\\u003e\\u0026c"'),  # HTML escaping (encoding/json encodeState.string)
-        ("line\nbreak\ttab\r", '"line\\nbreak\\ttab\\r"'),
-        ("\x08\x0c\x01", '"\\u0008\\u000c\\u0001"'),  # jsoniter: only \n \r \t get short escapes
-        ("\u2028\u2029", '"\\u2028\\u2029"'),
-        ("é☃", '"é☃"'),  # non-ASCII stays UTF-8
-        ({"b": 1, "a": [None, True, False]}, '{"b":1,"a":[null,true,false]}'),  # compact, order kept
-        (1e-7, "1e-7"),  # encoding/json floatEncoder
-        (0.00001, "0.00001"),
-    ],
-)
-def test_go_marshal(value: Any, text: str) -> None:
-    assert go_marshal(value) == text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from calicopy import GlobalNetworkPolicy, GlobalNetworkSet, IPPool, Tier
-from calicopy.calicoctl.printer import go_value, render_table, tabwriter
+from calicopy.calicoctl.printer import render_table, tabwriter
 
 
 def test_ippool_table_matches_calicoctl_golden() -> None:
@@ -40,13 +38,6 @@ def test_ippool_wide_columns_print_never_and_go_bools() -> None:
 
 def test_minimum_column_width_is_five() -> None:
     assert tabwriter([["A", "B"], ["x", "y"]]) == "A    B    \nx    y    \n"
-
-
-@pytest.mark.parametrize(
-    ("value", "text"), [(1e6, "1e+06"), (100.0, "100"), (100.5, "100.5"), (None, "<nil>"), (True, "true")]
-)
-def test_go_values(value: object, text: str) -> None:
-    assert go_value(value) == text
 
 
 def test_policy_order_prints_like_go() -> None:

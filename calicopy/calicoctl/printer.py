@@ -12,38 +12,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from .._go.fmt import format_v as go_value
+from .._go.tabwriter import format_rows
 from ..resources.meta import Resource
-from ..resources.model import go_format_g
 from ..resources.registry import KindInfo, lookup
 
 __all__ = ["COLUMNS", "format_table", "go_value", "render_table", "tabwriter"]
 
-_MIN_WIDTH = 5
-_PADDING = 3
-
 
 def tabwriter(rows: Sequence[Sequence[str]]) -> str:
-    """Go's tabwriter with calicoctl's settings, for rows whose every cell ends with a TAB."""
-    widths: list[int] = []
-    for row in rows:
-        for i, cell in enumerate(row):
-            width = max(_MIN_WIDTH, len(cell) + _PADDING)
-            if i == len(widths):
-                widths.append(width)
-            elif width > widths[i]:
-                widths[i] = width
-    return "".join("".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + "\n" for row in rows)
-
-
-def go_value(value: Any) -> str:
-    """Go template's ``{{.Field}}`` text: ``%v`` (``true``, ``1e+06``, ``<nil>`` for an unset pointer)."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return go_format_g(value)
-    return str(value)
+    """Go's tabwriter with calicoctl's settings (``NewWriter(w, 5, 1, 3, ' ', 0)``), every cell TAB-terminated."""
+    return format_rows(rows, minwidth=5, tabwidth=1, padding=3)
 
 
 def _join(items: Iterable[Any] | Mapping[str, Any] | None, limit: int | None = None) -> str:

@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from .._go.json import jsoniter_marshal as go_marshal
+from .._go.json import sort_map
 from ..errors import CalicoError, ConversionError
 from ..resources.defaults import apply_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KindInfo
-from .gojson import go_marshal, sort_map
 from .kinds import custom_resource_kinds, v1_string_bools
 from .names import block_affinity_labels
 from .uid import convert_uid

@@ -16,13 +16,10 @@ hot paths need.
 
 from __future__ import annotations
 
-import math
 import re
-import struct
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
@@ -35,6 +32,7 @@ from pydantic import (
     model_serializer,
 )
 
+from .._go.yaml import string_target_text
 from ..errors import ErroredField, ValidationError
 
 __all__ = [
@@ -145,55 +143,13 @@ def _string_target(annotation: Any) -> Literal["", "scalar", "list", "map"]:
     return ""
 
 
-def _go_text(value: Any) -> Any:
-    """sigs.k8s.io/yaml's text for a number or boolean decoded into a Go string (else the value)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return go_format_g(value, 32)
-    return value
-
-
-def go_format_g(value: float, bits: int = 64) -> str:
-    """Go's ``strconv.FormatFloat(v, 'g', -1, bits)`` (also fmt's ``%v`` of a float64).
-
-    Shortest digits that read back as the same float32/float64; exponent form when the decimal
-    exponent is below -4 or at least 6 (``1e+06``, ``1.2345679e+08``), else plain (``100``, ``0.5``).
-    """
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-
-    def narrow(x: float) -> float:
-        return struct.unpack("f", struct.pack("f", x))[0] if bits == 32 else x
-
-    target = narrow(value)
-    text = f"{value:.16e}"
-    for digits in range(1, 18):
-        text = f"{value:.{digits - 1}e}"
-        if narrow(float(text)) == target:
-            break
-    mantissa, _, exp_text = text.partition("e")
-    exponent = int(exp_text)
-    if exponent < -4 or exponent >= 6:
-        return f"{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    return format(Decimal(text), "f")
-
-
 def _strings_like_sigs_yaml(value: Any, target: str) -> Any:
     if target == "scalar":
-        return _go_text(value)
+        return string_target_text(value)
     if target == "list" and isinstance(value, list):
-        return [_go_text(v) for v in value]
+        return [string_target_text(v) for v in value]
     if target == "map" and isinstance(value, Mapping):
-        return {k: _go_text(v) for k, v in value.items()}
+        return {k: string_target_text(v) for k, v in value.items()}
     return value
 
 
@@ -504,16 +460,6 @@ def _dedupe(fields: list[ErroredField]) -> list[ErroredField]:
             seen.add((f.path, f.reason))
             out.append(f)
     return out
-
-
-# -- Go's float printing -----------------------------------------------------------------------
-
-
-def go_float_json(value: float) -> float | int:
-    """encoding/json writes integral float64 values without a fraction (``1000000``, not ``1000000.0``)."""
-    if math.isfinite(value) and value.is_integer() and abs(value) < 1e21:
-        return int(value)
-    return value
 
 
 Validator = Callable[[Any], str | None]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
-from .model import go_float_json
+from .._go.json import go_float_json
 
 __all__ = [
     "DSCP",

@@ -10,10 +10,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..._go.json import jsoniter_marshal as go_marshal
+from ..._go.json import sort_map
 from ...errors import ConversionError
 from ...resources.meta import Resource
 from ..convert import GROUP_V3
-from ..gojson import go_marshal, sort_map
 from ..uid import UIDError, convert_uid
 
 __all__ = [
