@@ -40,7 +40,8 @@ __version__ = "0.1.0"
 # Public name -> module that defines it.
 _LAZY: dict[str, str] = {
     "Client": "calicopy.client",
-    "ApplyOutcome": "calicopy.bulk",
+    "ApplyOutcome": "calicopy.outcomes",
+    "LabelResult": "calicopy.outcomes",
     "CalicoAPIConfig": "calicopy.config",
     "default": "calicopy.resources.defaults",
     "load": "calicopy.manifests",
@@ -102,12 +103,13 @@ if TYPE_CHECKING:
     from . import manifests as manifests
     from . import resources as resources
     from . import selector as selector
-    from .bulk import ApplyOutcome as ApplyOutcome
     from .client import Client as Client
     from .config import CalicoAPIConfig as CalicoAPIConfig
     from .manifests import dump as dump
     from .manifests import load as load
     from .manifests import loads as loads
+    from .outcomes import ApplyOutcome as ApplyOutcome
+    from .outcomes import LabelResult as LabelResult
     from .resources import (
         BGPConfiguration as BGPConfiguration,
     )

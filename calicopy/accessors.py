@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from .resources.meta import Resource
 from .resources.registry import KINDS
 
 if TYPE_CHECKING:
     from .backends.base import WatchEvent
-    from .client import Client, LabelResult
+    from .outcomes import LabelResult
     from .resources import (
         BGPConfiguration,
         BGPFilter,
@@ -45,15 +45,64 @@ if TYPE_CHECKING:
         WorkloadEndpoint,
     )
 
-__all__ = ["KindAccessor", "KindAccessors"]
+__all__ = ["KindAccessor", "KindAccessors", "Verbs"]
 
 R = TypeVar("R", bound=Resource)
+
+
+class Verbs(Protocol):
+    """The Client's verbs an accessor forwards to (the Client, one layer up, has them)."""
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Resource: ...
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        *,
+        selector: str | None = None,
+    ) -> builtins.list[Resource]: ...
+
+    def create(self, resource: R) -> R: ...
+
+    def apply(self, resource: R) -> R: ...
+
+    def replace(self, resource: R) -> R: ...
+
+    def delete(
+        self, kind: str, name: str | None = None, namespace: str | None = None, *, resource_version: str | None = None
+    ) -> Resource: ...
+
+    def patch(self, kind: str, name: str, patch: Mapping[str, Any] | str, namespace: str | None = None) -> Resource: ...
+
+    def label(
+        self,
+        kind: str,
+        name: str,
+        key: str,
+        value: str | None = None,
+        *,
+        remove: bool = False,
+        overwrite: bool = False,
+        namespace: str | None = None,
+    ) -> LabelResult: ...
+
+    def watch(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        resource_version: str = "",
+        *,
+        label_selector: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[WatchEvent]: ...
 
 
 class KindAccessor(Generic[R]):
     """The Client's verbs for one kind, typed by its model class."""
 
-    def __init__(self, client: Client, kind: str) -> None:
+    def __init__(self, client: Verbs, kind: str) -> None:
         self._client = client
         self.info = KINDS[kind]
 
@@ -125,13 +174,13 @@ class _Accessor(Generic[R]):
     @overload
     def __get__(self, obj: None, owner: type) -> _Accessor[R]: ...
     @overload
-    def __get__(self, obj: object, owner: type) -> KindAccessor[R]: ...
-    def __get__(self, obj: object | None, owner: type) -> KindAccessor[R] | _Accessor[R]:
+    def __get__(self, obj: Verbs, owner: type) -> KindAccessor[R]: ...
+    def __get__(self, obj: Verbs | None, owner: type) -> KindAccessor[R] | _Accessor[R]:
         if obj is None:
             return self
         accessor: KindAccessor[R] | None = obj.__dict__.get(self.attr)
         if accessor is None:
-            accessor = obj.__dict__.setdefault(self.attr, KindAccessor(obj, self.kind))  # type: ignore[arg-type]
+            accessor = obj.__dict__.setdefault(self.attr, KindAccessor(obj, self.kind))
         return accessor
 
 

@@ -6,20 +6,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Protocol, TypeVar
 
-from .clientv3 import Batch, hooks_for, merge_metadata_for_update
+from .clientv3 import Batch, ClientV3, hooks_for, merge_metadata_for_update
 from .errors import CalicoError, resource_identifier
+from .outcomes import ApplyAction, ApplyOutcome
 from .resources.meta import Resource
-from .resources.registry import KINDS
+from .resources.registry import KINDS, KindInfo
 
-if TYPE_CHECKING:
-    from .client import Client
+R = TypeVar("R", bound=Resource)
 
-__all__ = ["ApplyAction", "ApplyOutcome", "apply_all"]
-
-ApplyAction = Literal["created", "updated", "unchanged", "failed", "skipped"]
+__all__ = ["Applier", "ApplyAction", "ApplyOutcome", "apply_all"]
 
 # Written before everything else, one at a time: the kinds other resources refer to (a
 # policy's Tier, a BGPPeer's BGPFilters).
@@ -28,24 +25,17 @@ _REFERENCED_KINDS = frozenset({"Tier", "BGPFilter"})
 _SERIAL_KINDS = frozenset({"IPPool"})
 
 
-@dataclass(frozen=True, slots=True)
-class ApplyOutcome:
-    """What :func:`apply_all` did with one input resource.
+class Applier(Protocol):
+    """What a bulk apply needs of the Client (one layer up): the clientv3 pipeline and apply's
+    create-or-replace for an object already prepared."""
 
-    ``action``: ``created``, ``updated``, ``unchanged`` (the stored object already matched),
-    ``failed`` (``error`` says why) or ``skipped`` (valid, but not written because another
-    resource failed validation and ``continue_on_error`` was false).  ``result`` is the stored
-    object after the write (or the unchanged stored object).
-    """
+    v3: ClientV3
 
-    resource: Resource
-    action: ApplyAction
-    error: Exception | None = None
-    result: Resource | None = None
+    def apply_prepared(self, info: KindInfo, resource: R, prepared: R, batch: Batch | None = None) -> R: ...
 
 
 def apply_all(
-    client: Client,
+    client: Applier,
     resources: Iterable[Resource],
     *,
     concurrency: int = 8,
@@ -101,7 +91,7 @@ def apply_all(
 
     existing: dict[tuple[str, str, str], Resource] = {}
     for kind in sorted({items[i].KIND for i in prepared}):
-        for obj in client.list(kind):
+        for obj in client.v3.list(kind, None, None).items:
             existing[(kind, obj.metadata.namespace, obj.metadata.name)] = obj
 
     def stored_of(i: int) -> Resource | None:

@@ -19,13 +19,12 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
 from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
 from .backends.memory import MemoryBackend
-from .bulk import ApplyOutcome, apply_all
+from .bulk import apply_all
 from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metadata_for_update
 from .clientv3.kinds import Operation
 from .config import CalicoAPIConfig, load_config
@@ -43,6 +42,7 @@ from .errors import (
     resource_identifier,
 )
 from .kdd.backend import KubernetesBackend
+from .outcomes import ApplyOutcome, LabelResult
 from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
@@ -66,18 +66,6 @@ CALICO_VERSION = "v3.32.1"
 SUPPORTED_VERSIONS: tuple[tuple[int, int], tuple[int, int]] = ((3, 26), (3, 32))
 
 R = TypeVar("R", bound=Resource)
-
-
-@dataclass(frozen=True, slots=True)
-class LabelResult:
-    """The outcome of :meth:`Client.label`: the stored resource and what happened to ``key``
-    (:func:`calicopy.calicoctl.messages.label_message` words it as calicoctl prints it)."""
-
-    resource: Resource
-    action: Literal["set", "updated", "removed"]
-    key: str
-    kind: str  # as the caller named it (calicoctl echoes the kind as typed)
-    name: str
 
 
 def version_supported(version: str) -> bool:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..client import LabelResult
 from ..errors import LabelError, ResourceNotFound
+from ..outcomes import LabelResult
 from .execute import Action, CommandResults
 
 __all__ = ["Summary", "error_list", "file_invalid", "label_error", "label_message", "massage_error", "summary"]

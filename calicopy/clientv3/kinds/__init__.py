@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ...resources.registry import KINDS
-from .base import Batch, KindHooks, Operation
+from .base import Batch, KindHooks, Operation, Pipeline
 from .bgppeer import BGPPeerHooks
 from .ippool import IPPoolHooks
 from .policy import KubernetesManagedPolicyHooks, TieredPolicyHooks
@@ -18,7 +18,7 @@ from .profile import ProfileHooks
 from .singletons import BGPConfigurationHooks, ClusterInformationHooks, IPAMConfigurationHooks, KubeControllersHooks
 from .tier import TierHooks
 
-__all__ = ["HOOKS", "Batch", "KindHooks", "Operation", "hooks_for"]
+__all__ = ["HOOKS", "Batch", "KindHooks", "Operation", "Pipeline", "hooks_for"]
 
 _TIERED = TieredPolicyHooks()
 

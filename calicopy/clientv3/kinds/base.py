@@ -11,21 +11,34 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from ...backends.base import Backend
 from ...errors import ErroredField, ResourceNotFound
 from ...resources.meta import Resource
 
-if TYPE_CHECKING:
-    from ..client import ClientV3
-
-__all__ = ["Batch", "KindHooks", "Operation", "listed"]
+__all__ = ["Batch", "KindHooks", "Operation", "Pipeline", "listed"]
 
 #: The verbs calicoctl's resource managers distinguish when they refuse a kind.
 Operation = Literal["create", "apply", "replace", "delete", "patch"]
 
 R = TypeVar("R", bound=Resource)
 T = TypeVar("T")
+
+
+class Pipeline(Protocol):
+    """What a hook may use of the clientv3 pipeline that calls it (:class:`calicopy.clientv3.Pipeline`)."""
+
+    backend: Backend
+    sleep: Callable[[float], None]
+
+    def read(self, resource: R) -> R:
+        """clientv3's read defaults, in place."""
+        ...
+
+    def update(self, new: R, old: Resource) -> R:
+        """clientv3's Update of ``new`` over the stored ``old``."""
+        ...
 
 
 class Batch:
@@ -61,7 +74,7 @@ class Batch:
                 self._values[key] = value
             return value
 
-    def exists(self, client: ClientV3, kind: str, name: str) -> bool:
+    def exists(self, client: Pipeline, kind: str, name: str) -> bool:
         """Whether ``kind``/``name`` is stored (read once per batch), or, while planning, planned."""
         if any(r.metadata.name == name for r in self.planned(kind)):
             return True
@@ -72,7 +85,7 @@ class Batch:
         with self._guard:
             return [k for k, v in self._values.items() if isinstance(k, tuple) and k[0] == "exists" and v is True]
 
-    def objects(self, client: ClientV3, kind: str) -> list[Resource]:
+    def objects(self, client: Pipeline, kind: str) -> list[Resource]:
         """The stored objects of ``kind`` (read once while planning; fresh otherwise, since the
         batch's own writes change them), followed by the objects planned so far."""
         if not self.planning:
@@ -89,7 +102,7 @@ class Batch:
             return list(self._planned.get(kind, ()))
 
 
-def _stored(client: ClientV3, kind: str, name: str) -> bool:
+def _stored(client: Pipeline, kind: str, name: str) -> bool:
     try:
         client.backend.get(kind, name)
     except ResourceNotFound:
@@ -97,7 +110,7 @@ def _stored(client: ClientV3, kind: str, name: str) -> bool:
     return True
 
 
-def listed(client: ClientV3, kind: str, batch: Batch | None) -> list[Resource]:
+def listed(client: Pipeline, kind: str, batch: Batch | None) -> list[Resource]:
     """The objects of ``kind`` a check must see: the datastore's, or the batch's view of it."""
     return batch.objects(client, kind) if batch is not None else client.backend.list(kind).items
 
@@ -113,18 +126,18 @@ class KindHooks:
         """clientv3's Create/Update checks that are not validator rules and need no datastore."""
         return []
 
-    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+    def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
         """Create-time checks that read the datastore; returns the object to store."""
         return resource
 
-    def before_update(self, client: ClientV3, new: R, old: Resource) -> R:
+    def before_update(self, client: Pipeline, new: R, old: Resource) -> R:
         """Update-time checks before defaulting and validation (immutable fields, refusals)."""
         return new
 
-    def check_update(self, client: ClientV3, new: Resource, old: Resource, batch: Batch | None) -> None:
+    def check_update(self, client: Pipeline, new: Resource, old: Resource, batch: Batch | None) -> None:
         """Update-time checks that read the datastore, after validation."""
 
-    def delete(self, client: ClientV3, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+    def delete(self, client: Pipeline, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
         """clientv3's Delete; the default deletes the stored object (with the precondition given)."""
         deleted = client.backend.delete(kind, name, namespace or None, resource_version=resource_version)
         return client.read(deleted)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ...errors import ErroredField, ValidationError
 from ...resources.generated.bgppeer import BGPPeer
 from ...resources.meta import Resource
-from .base import Batch, KindHooks, listed
-
-if TYPE_CHECKING:
-    from ..client import ClientV3
+from .base import Batch, KindHooks, Pipeline, listed
 
 __all__ = ["BGPPeerHooks"]
 
 R = TypeVar("R", bound=Resource)
 
 
-def _check_filters(client: ClientV3, peer: Resource, batch: Batch | None) -> None:
+def _check_filters(client: Pipeline, peer: Resource, batch: Batch | None) -> None:
     assert isinstance(peer, BGPPeer)
     filters = peer.spec.filters
     if not filters:
@@ -34,9 +31,9 @@ def _check_filters(client: ClientV3, peer: Resource, batch: Batch | None) -> Non
 
 
 class BGPPeerHooks(KindHooks):
-    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+    def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
         _check_filters(client, resource, batch)
         return resource
 
-    def check_update(self, client: ClientV3, new: Resource, old: Resource, batch: Batch | None) -> None:
+    def check_update(self, client: Pipeline, new: Resource, old: Resource, batch: Batch | None) -> None:
         _check_filters(client, new, batch)

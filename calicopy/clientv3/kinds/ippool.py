@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ...errors import ErroredField, OperationNotSupported, ResourceNotFound, ValidationError
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
@@ -20,10 +20,7 @@ from ...resources.generated.blockaffinity import BlockAffinity
 from ...resources.generated.ipamblock import IPAMBlock
 from ...resources.generated.ippool import IPPool
 from ...resources.meta import Resource
-from .base import Batch, KindHooks, listed
-
-if TYPE_CHECKING:
-    from ..client import ClientV3
+from .base import Batch, KindHooks, Pipeline, listed
 
 __all__ = ["OPERATOR_LABEL", "IPPoolHooks"]
 
@@ -70,7 +67,7 @@ class IPPoolHooks(KindHooks):
     #: assignments from the pool finish first.
     delete_pause = 0.5
 
-    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+    def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
         assert isinstance(resource, IPPool)
         pools = [p for p in listed(client, "IPPool", batch) if isinstance(p, IPPool)]
         checked = check_ippool_create(resource, pools)
@@ -79,7 +76,7 @@ class IPPoolHooks(KindHooks):
         return checked  # type: ignore[return-value]
 
     @staticmethod
-    def _check_existing_blocks(client: ClientV3, pool: IPPool, batch: Batch | None) -> None:
+    def _check_existing_blocks(client: Pipeline, pool: IPPool, batch: Batch | None) -> None:
         """Create only: existing IPAM blocks inside the pool must use its block size."""
         try:
             blocks = listed(client, "IPAMBlock", batch)
@@ -108,12 +105,12 @@ class IPPoolHooks(KindHooks):
                     operation="create",
                 )
 
-    def before_update(self, client: ClientV3, new: R, old: Resource) -> R:
+    def before_update(self, client: Pipeline, new: R, old: Resource) -> R:
         assert isinstance(new, IPPool) and isinstance(old, IPPool)
         _warn_operator(old, new)
         return check_ippool_update(old, new)  # type: ignore[return-value]
 
-    def delete(self, client: ClientV3, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+    def delete(self, client: Pipeline, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
         """``ipPools.Delete``: disable the pool, pause, release its block affinities, delete it."""
         pool = client.read(client.backend.get("IPPool", name))
         assert isinstance(pool, IPPool)
@@ -130,7 +127,7 @@ class IPPoolHooks(KindHooks):
         return client.read(client.backend.delete("IPPool", name, resource_version=resource_version))
 
 
-def _release_pool_affinities(client: ClientV3, pool: IPPool) -> None:
+def _release_pool_affinities(client: Pipeline, pool: IPPool) -> None:
     """``ipam.ReleasePoolAffinities``: for each affinity of a block inside the pool, mark it
     pendingDeletion, delete the block if empty (else drop its affinity), delete the affinity."""
     backend = client.backend
@@ -159,7 +156,7 @@ def _release_pool_affinities(client: ClientV3, pool: IPPool) -> None:
         _release_block_affinity(client, aff, block)
 
 
-def _release_block_affinity(client: ClientV3, aff: BlockAffinity, block: IPAMBlock) -> None:
+def _release_block_affinity(client: Pipeline, aff: BlockAffinity, block: IPAMBlock) -> None:
     backend = client.backend
     wanted = f"{aff.spec.type or 'host'}:{aff.spec.node}"
     if block.spec.affinity is not None and block.spec.affinity != wanted:

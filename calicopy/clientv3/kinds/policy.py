@@ -4,15 +4,12 @@ libcalico-go's etcd mode shows as NetworkPolicies named ``knp.default.*``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ...errors import OperationNotSupported
 from ...resources.defaults.policy import check_tier_exists, tier_of
 from ...resources.meta import Resource
-from .base import Batch, KindHooks, Operation
-
-if TYPE_CHECKING:
-    from ..client import ClientV3
+from .base import Batch, KindHooks, Operation, Pipeline
 
 __all__ = ["KNP_PREFIX", "KubernetesManagedPolicyHooks", "TieredPolicyHooks"]
 
@@ -25,7 +22,7 @@ _KNP_VERBS = {"create": "create or apply", "apply": "create or apply", "replace"
 
 
 class TieredPolicyHooks(KindHooks):
-    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+    def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
         tier = tier_of(resource)
         # In a batch: one read per distinct tier (after the batch's own Tiers are written).
         owner = batch if batch is not None else Batch()

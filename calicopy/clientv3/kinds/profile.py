@@ -3,15 +3,12 @@ provided by Calico; clientv3 refuses to create, update or delete it before touch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ...errors import OperationNotSupported, ResourceAlreadyExists
 from ...resources.meta import Resource
 from ..static import DEFAULT_ALLOW_PROFILE
-from .base import Batch, KindHooks
-
-if TYPE_CHECKING:
-    from ..client import ClientV3
+from .base import Batch, KindHooks, Pipeline
 
 __all__ = ["ProfileHooks"]
 
@@ -29,7 +26,7 @@ def _refused(operation: str, verb: str) -> OperationNotSupported:
 
 
 class ProfileHooks(KindHooks):
-    def check_create(self, client: ClientV3, resource: R, batch: Batch | None) -> R:
+    def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
         if resource.metadata.name == DEFAULT_ALLOW_PROFILE:
             raise ResourceAlreadyExists(
                 identifier=DEFAULT_ALLOW_PROFILE,
@@ -41,12 +38,12 @@ class ProfileHooks(KindHooks):
             )
         return resource
 
-    def before_update(self, client: ClientV3, new: R, old: Resource) -> R:
+    def before_update(self, client: Pipeline, new: R, old: Resource) -> R:
         if new.metadata.name == DEFAULT_ALLOW_PROFILE:
             raise _refused("Update", "updated")
         return new
 
-    def delete(self, client: ClientV3, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+    def delete(self, client: Pipeline, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
         if name == DEFAULT_ALLOW_PROFILE:
             raise _refused("Delete", "deleted")
         return super().delete(client, kind, name, namespace, resource_version)

@@ -3,18 +3,13 @@ holds policies; calicoctl lists tiers by order."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...errors import OperationNotSupported
 from ...resources.defaults.policy import tier_of
 from ...resources.generated.tier import Tier
 from ...resources.meta import Resource
 from ...resources.registry import KINDS
 from ..static import STATIC_TIERS
-from .base import KindHooks
-
-if TYPE_CHECKING:
-    from ..client import ClientV3
+from .base import KindHooks, Pipeline
 
 __all__ = ["TierHooks"]
 
@@ -27,7 +22,7 @@ def _order(tier: Resource) -> tuple[bool, float]:
 
 
 class TierHooks(KindHooks):
-    def delete(self, client: ClientV3, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
+    def delete(self, client: Pipeline, kind: str, name: str, namespace: str, resource_version: str | None) -> Resource:
         if name in STATIC_TIERS:
             raise OperationNotSupported(
                 operation="Delete", identifier=name, detail=f"Cannot delete {name} tier", kind=kind, name=name
