@@ -17,6 +17,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_selector import ERROR_REASONS
 
 from calicopy.errors import SelectorError
 from calicopy.selector import (
@@ -34,8 +35,6 @@ from calicopy.selector import (
     valid_label,
     validate,
 )
-
-from test_selector import ERROR_REASONS
 
 # Far beyond Python's default recursion limit (1000), which the old recursive code hit at ~330.
 DEEP = 20_000
@@ -258,7 +257,11 @@ POSITIONS = [
     ("has(a) && ", "unexpected token: TokEOF()", 10),
     ("has(a) && )", "unexpected token: TokRParen()", 10),
     ("has(a) has(b)", "unexpected content at end of selector [TokHas(b) TokEOF()]", 7),
-    ("a == 'b' c == 'd'", "unexpected content at end of selector [TokLabel(c) TokEq() TokStringLiteral(d) TokEOF()]", 9),
+    (
+        "a == 'b' c == 'd'",
+        "unexpected content at end of selector [TokLabel(c) TokEq() TokStringLiteral(d) TokEOF()]",
+        9,
+    ),
     ("a contains 'x' 'y'", "unexpected content at end of selector [TokStringLiteral(y) TokEOF()]", 15),
 ]
 

@@ -280,6 +280,7 @@ class FakeKubeAPIServer:
         """
         plan = Seed.of(seed)
         plan.extend(Seed(list(namespaces), list(nodes), list(pods), list(objects)))
+        plan.check()  # every entry's shape before anything is created
         self._ensure_default_namespaces()
         created = [self.add(namespace_object(ns)) for ns in plan.namespaces]
         created += [self.add(node_object(node)) for node in plan.nodes]

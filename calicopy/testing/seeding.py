@@ -63,12 +63,24 @@ class Seed:
         unknown = set(seed) - {"namespaces", "nodes", "pods", "objects"}
         if unknown:
             raise SeedError(f"unknown seed keys {sorted(unknown)}: use namespaces, nodes, pods, objects")
-        return cls(
+        made = cls(
             namespaces=_entries(seed.get("namespaces"), "namespaces"),
             nodes=_entries(seed.get("nodes"), "nodes"),
             pods=_entries(seed.get("pods"), "pods"),
             objects=[_mapping(o, "objects") for o in _entries(seed.get("objects"), "objects")],
         )
+        made.check()
+        return made
+
+    def check(self) -> None:
+        """Raise :class:`SeedError` for the first entry that is not a namespace, node or pod."""
+        for namespace in self.namespaces:
+            namespace_object(namespace)
+        for node in self.nodes:
+            node_object(node)
+        for pod in self.pods:
+            if not is_object(pod):
+                pod_ips(pod_fields(pod))
 
     def extend(self, other: Seed) -> None:
         self.namespaces += other.namespaces
@@ -166,6 +178,8 @@ def pod_fields(spec: Spec) -> dict[str, Any]:
     """A pod's short form as a dict, ``"ns/name"`` accepted, namespace defaulting to ``default``."""
     if isinstance(spec, str):
         namespace, _, name = spec.rpartition("/")
+        if not name:
+            raise SeedError(f"a pod needs a name: {spec!r}")
         return {"name": name, "namespace": namespace or "default"}
     short = _short(spec, "pod", _POD_FIELDS)
     short.setdefault("namespace", "default")
