@@ -10,6 +10,7 @@ the position of the problem and a hint.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import pickle
 import time
@@ -88,14 +89,10 @@ def test_hand_built_deep_trees_need_no_recursion_either() -> None:
     node: Not | And | Or | LabelEq = LabelEq("a", "b")
     for level in range(DEEP):
         node = Not(node) if level % 3 == 0 else (And((Has("a"), node)) if level % 3 == 1 else Or((node, Has("z"))))
-    labels = {"a": "b"}
-    # The same tree evaluated level by level from the bottom, without calicopy's evaluator.
-    expected = True
-    for level in range(DEEP):
-        expected = (not expected) if level % 3 == 0 else (expected if level % 3 == 1 else expected)
-    assert node.matches(labels) is expected
-    text = str(node)
+    # With these labels has(a) is true and has(z) false, so only the negations decide.
     nots = len(range(0, DEEP, 3))
+    assert node.matches({"a": "b"}) is (nots % 2 == 0)
+    text = str(node)
     ands = len(range(1, DEEP, 3))
     assert (text.count("!"), text.count(" && "), text.count(" || ")) == (nots, ands, DEEP - nots - ands)
     assert node == copy.deepcopy(node)
@@ -210,10 +207,8 @@ ANYTHING = st.recursive(
 @given(ANYTHING)
 def test_only_selector_error_whatever_the_input(value: object) -> None:
     for function in (parse, parse_cached, validate, normalise, tokenize):
-        try:
+        with contextlib.suppress(SelectorError):
             function(value)  # type: ignore[operator]
-        except SelectorError:
-            pass
 
 
 @SETTINGS
