@@ -231,15 +231,48 @@ def format_paths(fields: Sequence[ErroredField]) -> list[str]:
 
 
 class SelectorError(CalicoError, ValueError):
-    """A Calico selector does not parse.  ``selector`` is the text, ``reason`` libcalico-go's wording."""
+    """A Calico selector does not parse.
 
-    def __init__(self, selector: str, reason: str) -> None:
+    ``selector`` is the text and ``reason`` libcalico-go's wording, unchanged (calicoctl prints it
+    verbatim).  ``position`` is the 0-based offset in ``selector`` where the problem is (``column``
+    is the same, 1-based), or ``None`` when it is not about one place; ``hint`` says what to write
+    instead.  ``str()`` adds the column and the selector with a caret under that place.
+    """
+
+    #: Characters of the selector shown on each side of the caret in ``str()``.
+    excerpt_width = 60
+
+    def __init__(self, selector: str, reason: str, *, position: int | None = None, hint: str | None = None) -> None:
         self.selector = selector
         self.reason = reason
-        super().__init__()
+        self.position = position
+        super().__init__(hint=hint)
+
+    @property
+    def column(self) -> int | None:
+        """The 1-based column of :attr:`position`, as an editor counts characters."""
+        return None if self.position is None else self.position + 1
 
     def render(self) -> str:
-        return f"invalid selector {self.selector!r}: {self.reason}"
+        text = f"invalid selector {self.selector!r}: {self.reason}"
+        if self.position is None:
+            return text
+        excerpt, caret = _caret_excerpt(self.selector, self.position, self.excerpt_width)
+        return f"{text} (at column {self.column})\n  {excerpt}\n  {caret}^"
+
+
+def _caret_excerpt(text: str, position: int, width: int) -> tuple[str, str]:
+    """A one-line window of ``text`` around ``position`` and the blanks that put a caret under it.
+
+    Characters that would break the line or the alignment (newline, tab, other controls) show as
+    ``?``; a long text is cut to ``width`` characters each side, marked with ``...``.
+    """
+    start = max(0, position - width)
+    end = min(len(text), position + width)
+    shown = "".join(c if c.isprintable() else "?" for c in text[start:end])
+    prefix = "..." if start > 0 else ""
+    suffix = "..." if end < len(text) else ""
+    return prefix + shown + suffix, " " * (len(prefix) + position - start)
 
 
 class LabelSelectorError(CalicoError, ValueError):

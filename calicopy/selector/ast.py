@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -70,10 +70,12 @@ class Node(ABC):
         return ()
 
     def walk(self) -> Iterator[Node]:
-        """This node and every node below it, depth first, parents first."""
-        yield self
-        for child in self.children():
-            yield from child.walk()
+        """This node and every node below it, depth first, parents first (at any depth)."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
 
     def __str__(self) -> str:
         out: list[str] = []
@@ -238,76 +240,261 @@ class Global(Node):
         return "global()"
 
 
-@dataclass(frozen=True, slots=True)
-class Not(Node):
+# -- composite nodes ------------------------------------------------------------------------
+#
+# A parsed selector may nest as deep as its text allows (libcalico-go sets no limit), so nothing
+# that follows the tree's shape may use Python's call stack without bound: walking, comparing,
+# hashing, repr and pickling run over an explicit stack, and evaluation and printing recurse
+# only while the subtree is shallow (the common case, and the fast one).
+
+#: A composite node deeper than this evaluates and prints over an explicit stack, not recursing.
+RECURSION_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Composite(Node):
+    """A node with sub-nodes: ``!``, ``&&`` or ``||``.  ``depth`` counts the levels of nodes in
+    its subtree (a composite of leaves: 2)."""
+
+    depth: int = field(init=False, repr=False)
+
+    @abstractmethod
+    def parts(self) -> tuple[str | Node, ...]:
+        """This node's canonical text as literal pieces and sub-nodes, in order."""
+
+    @abstractmethod
+    def repr_parts(self) -> tuple[str | Node, ...]:
+        """This node's ``repr()`` as literal pieces and sub-nodes, in order."""
+
+    def __str__(self) -> str:
+        out: list[str] = []
+        self.fragments(out)
+        return "".join(out)
+
+    def __repr__(self) -> str:
+        out: list[str] = []
+        _write(self, out, _repr_parts, repr)
+        return "".join(out)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        pending: list[tuple[Node, Node]] = [(self, other)]
+        while pending:
+            a, b = pending.pop()
+            if type(a) is not type(b):
+                return False
+            if isinstance(a, _Composite):
+                mine, theirs = a.children(), b.children()
+                if len(mine) != len(theirs):
+                    return False
+                pending.extend(zip(mine, theirs, strict=True))
+            elif a != b:
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        # Equal trees print the same canonical text.
+        return hash((type(self).__name__, str(self)))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_from_postorder, (_postorder(self),))
+
+
+def _canonical_parts(node: _Composite) -> tuple[str | Node, ...]:
+    return node.parts()
+
+
+def _repr_parts(node: _Composite) -> tuple[str | Node, ...]:
+    return node.repr_parts()
+
+
+def _write(
+    root: Node,
+    out: list[str],
+    parts: Callable[[_Composite], tuple[str | Node, ...]],
+    leaf_text: Callable[[Node], str],
+) -> None:
+    """Append the text of ``root`` to ``out``, expanding composite nodes with ``parts``."""
+    stack: list[str | Node] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, _Composite):
+            stack.extend(reversed(parts(item)))
+        else:
+            out.append(leaf_text(item))
+
+
+def _evaluate(root: _Composite, labels: Labels) -> bool:
+    """``root.matches(labels)`` over an explicit stack: left to right, stopping early like Go."""
+    frames: list[tuple[_Composite, int]] = []
+    node: Node = root
+    while True:
+        while isinstance(node, _Composite) and node.children():
+            frames.append((node, 0))
+            node = node.children()[0]
+        result = node.matches(labels)
+        while frames:
+            parent, index = frames.pop()
+            if isinstance(parent, Not):
+                result = not result
+                continue
+            if result is isinstance(parent, Or):  # false under &&, true under ||: decided
+                continue
+            siblings = parent.children()
+            if index + 1 < len(siblings):
+                frames.append((parent, index + 1))
+                node = siblings[index + 1]
+                break
+        else:
+            return result
+
+
+def _postorder(root: _Composite) -> list[Node | tuple[type[_Composite], int]]:
+    """The tree as leaves and ``(class, operand count)`` markers, children before parents."""
+    reversed_order: list[Node | tuple[type[_Composite], int]] = []
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Composite):
+            children = node.children()
+            reversed_order.append((type(node), len(children)))
+            stack.extend(children)
+        else:
+            reversed_order.append(node)
+    reversed_order.reverse()
+    return reversed_order
+
+
+def _from_postorder(items: list[Node | tuple[type[_Composite], int]]) -> Node:
+    """The inverse of :func:`_postorder` (how composite nodes unpickle)."""
+    built: list[Node] = []
+    for item in items:
+        if isinstance(item, Node):
+            built.append(item)
+            continue
+        cls, count = item
+        operands = tuple(built[len(built) - count :])
+        del built[len(built) - count :]
+        built.append(Not(operands[0]) if cls is Not else cls(operands))  # type: ignore[call-arg]
+    return built[0]
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Not(_Composite):
     """``!operand``."""
 
     operand: Node
 
+    def __post_init__(self) -> None:
+        operand = self.operand
+        object.__setattr__(self, "depth", operand.depth + 1 if isinstance(operand, _Composite) else 2)
+
     def matches(self, labels: Labels) -> bool:
+        if self.depth > RECURSION_DEPTH:
+            return _evaluate(self, labels)
         return not self.operand.matches(labels)
 
     def fragments(self, out: list[str]) -> None:
+        if self.depth > RECURSION_DEPTH:
+            _write(self, out, _canonical_parts, str)
+            return
         out.append("!")
         self.operand.fragments(out)
 
     def children(self) -> tuple[Node, ...]:
         return (self.operand,)
 
+    def parts(self) -> tuple[str | Node, ...]:
+        return ("!", self.operand)
 
-@dataclass(frozen=True, slots=True)
-class And(Node):
-    """``a && b && ...`` with two or more operands; short-circuits."""
+    def repr_parts(self) -> tuple[str | Node, ...]:
+        return ("Not(operand=", self.operand, ")")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Junction(_Composite):
+    """Two or more operands joined by one operator, written in parentheses."""
 
     operands: tuple[Node, ...]
+    joiner: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        deepest = 0
+        for operand in self.operands:
+            depth = operand.depth if isinstance(operand, _Composite) else 1
+            if depth > deepest:
+                deepest = depth
+        object.__setattr__(self, "depth", deepest + 1)
+
+    def fragments(self, out: list[str]) -> None:
+        if self.depth > RECURSION_DEPTH:
+            _write(self, out, _canonical_parts, str)
+            return
+        out.append("(")
+        first = True
+        for operand in self.operands:
+            if first:
+                first = False
+            else:
+                out.append(self.joiner)
+            operand.fragments(out)
+        out.append(")")
+
+    def children(self) -> tuple[Node, ...]:
+        return self.operands
+
+    def parts(self) -> tuple[str | Node, ...]:
+        pieces: list[str | Node] = ["("]
+        for index, operand in enumerate(self.operands):
+            if index:
+                pieces.append(self.joiner)
+            pieces.append(operand)
+        pieces.append(")")
+        return tuple(pieces)
+
+    def repr_parts(self) -> tuple[str | Node, ...]:
+        pieces: list[str | Node] = [f"{type(self).__name__}(operands=("]
+        for index, operand in enumerate(self.operands):
+            if index:
+                pieces.append(", ")
+            pieces.append(operand)
+        # A 1-tuple keeps its comma, as Python writes it.
+        pieces.append(",))" if len(self.operands) == 1 else "))")
+        return tuple(pieces)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class And(_Junction):
+    """``a && b && ...`` with two or more operands; short-circuits."""
+
+    joiner: ClassVar[str] = " && "
 
     def matches(self, labels: Labels) -> bool:
+        if self.depth > RECURSION_DEPTH:
+            return _evaluate(self, labels)
         # An explicit loop: cheaper than all() over a generator.
         for operand in self.operands:  # noqa: SIM110
             if not operand.matches(labels):
                 return False
         return True
 
-    def fragments(self, out: list[str]) -> None:
-        out.append("(")
-        first = True
-        for operand in self.operands:
-            if first:
-                first = False
-            else:
-                out.append(" && ")
-            operand.fragments(out)
-        out.append(")")
 
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-
-@dataclass(frozen=True, slots=True)
-class Or(Node):
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Or(_Junction):
     """``a || b || ...`` with two or more operands; short-circuits."""
 
-    operands: tuple[Node, ...]
+    joiner: ClassVar[str] = " || "
 
     def matches(self, labels: Labels) -> bool:
+        if self.depth > RECURSION_DEPTH:
+            return _evaluate(self, labels)
         for operand in self.operands:  # noqa: SIM110
             if operand.matches(labels):
                 return True
         return False
-
-    def fragments(self, out: list[str]) -> None:
-        out.append("(")
-        first = True
-        for operand in self.operands:
-            if first:
-                first = False
-            else:
-                out.append(" || ")
-            operand.fragments(out)
-        out.append(")")
-
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
 
 
 def make_unique_id(prefix: str, content: str) -> str:

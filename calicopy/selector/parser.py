@@ -1,4 +1,4 @@
-"""Recursive-descent parser for Calico selectors (libcalico-go ``lib/selector/parser/parser.go``).
+"""Parser for Calico selectors (libcalico-go ``lib/selector/parser/parser.go``).
 
 Grammar (``||`` binds loosest, then ``&&``, then the prefix ``!``)::
 
@@ -11,6 +11,11 @@ Grammar (``||`` binds loosest, then ``&&``, then the prefix ``!``)::
 
 The whole text is tokenized before parsing, so a tokenizer error wins over a parser error
 further left, as in Go.  Error reasons use libcalico-go's wording.
+
+Go's parser is recursive descent and sets no nesting limit (a goroutine's stack grows to a
+gigabyte), so it accepts parentheses nested as deep as the text allows.  This one reads the
+same grammar left to right with an explicit stack of open parentheses instead of Python's call
+stack, so any depth parses, and it fails at the same token with the same reason.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from calicopy.selector.ast import (
     Or,
     Selector,
 )
+from calicopy.selector.diagnostics import not_text_error, selector_error
 from calicopy.selector.tokenizer import (
     ALL,
     AND,
@@ -59,6 +65,7 @@ from calicopy.selector.tokenizer import (
     STRING,
     RawToken,
     go_token_string,
+    token_offsets,
     tokenize_raw,
 )
 
@@ -86,33 +93,43 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 
 
 class _ParseError(Exception):
-    """Internal: a parser failure, turned into SelectorError with the text by parse()."""
+    """Internal: a parser failure at a token, turned into SelectorError by parse()."""
+
+    def __init__(self, reason: str, token: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.token = token
 
 
 def parse(text: str) -> Selector:
     """Parse a selector; raises :class:`SelectorError` (a ``ValueError``) when it is invalid.
 
-    The empty (or blank) selector is ``all()``.
+    The empty (or blank) selector is ``all()``.  Anything that is not a ``str`` is invalid too.
     """
+    if not isinstance(text, str):
+        raise not_text_error(text)
     tokens = tokenize_raw(text)
     if tokens[0][0] == EOF:
         return Selector(_ALL)
     try:
-        node, pos = _parse_or(tokens, 0)
-        if tokens[pos][0] != EOF:
-            rest = " ".join(go_token_string(token) for token in tokens[pos:])
-            raise _ParseError(f"unexpected content at end of selector [{rest}]")
+        node = _parse_tokens(tokens)
     except _ParseError as exc:
-        raise SelectorError(text, str(exc)) from None
+        raise selector_error(text, exc.reason, token_offsets(text)[exc.token]) from None
     return Selector(node)
 
 
-@functools.lru_cache(maxsize=65536)
 def parse_cached(text: str) -> Selector:
     """:func:`parse`, memoised (selectors are immutable, so sharing them is safe).
 
     Failures are not cached: an invalid selector raises again each time.
     """
+    if not isinstance(text, str):  # before the cache, which would hash it
+        raise not_text_error(text)
+    return _parse_cached(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> Selector:
     return parse(text)
 
 
@@ -124,8 +141,11 @@ def validate(text: str) -> None:
 def normalise(text: str) -> str:
     """libcalico-go ``selector.Normalise``: trim, then the canonical form if it parses.
 
-    Text that does not parse comes back trimmed but otherwise unchanged.
+    Text that does not parse comes back trimmed but otherwise unchanged; anything that is not a
+    ``str`` raises :class:`SelectorError`.
     """
+    if not isinstance(text, str):
+        raise not_text_error(text)
     text = text.strip(_GO_SPACE)
     try:
         return str(parse_cached(text))
@@ -139,9 +159,9 @@ def contains_global(text: str) -> bool:
     This is the plain substring test libcalico-go's validator applies to the selectors that
     may not use ``global()`` at all (``strings.Contains(s, "global()")``); it also fires
     inside a string literal, as in Go.  Use :meth:`Selector.uses_global` for the syntactic
-    question.
+    question.  Anything that is not a ``str`` gives ``False``.
     """
-    return "global()" in text
+    return isinstance(text, str) and "global()" in text
 
 
 def is_global_only(text: str) -> bool:
@@ -153,8 +173,11 @@ def is_global_only(text: str) -> bool:
 
         if "global(" in ns and not is_global_only(ns): reject
 
-    Text that does not tokenize gives ``False`` (Go treats a tokenizer error the same way).
+    Text that does not tokenize gives ``False`` (Go treats a tokenizer error the same way), as
+    does anything that is not a ``str``.
     """
+    if not isinstance(text, str):
+        return False
     if text == "global()":
         return True
     try:
@@ -164,51 +187,77 @@ def is_global_only(text: str) -> bool:
     return len(tokens) == 2 and tokens[0][0] == GLOBAL
 
 
-def _parse_or(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
-    node, pos = _parse_and(tokens, pos)
-    if tokens[pos][0] != OR:
-        return node, pos
-    operands = [node]
-    while tokens[pos][0] == OR:
-        node, pos = _parse_and(tokens, pos + 1)
-        operands.append(node)
-    return Or(tuple(operands)), pos
+def _parse_tokens(tokens: list[RawToken]) -> Node:
+    """The tree of a non-empty token list (Go's ``parseOrExpression`` from the root).
+
+    Go reads ``!``* then a term, then loops on ``&&`` and ``||``, recursing for a parenthesis.
+    Here each open parenthesis saves the enclosing expression's state on ``open_groups`` and its
+    ``)`` restores it, so tokens are looked at in the same order and the first error is the same.
+    """
+    # The expression being read: "!"s before its "(" (collapsed), finished "||" operands, and
+    # the operands of its current "&&" run.
+    group_negated = False
+    ors: list[Node] = []
+    ands: list[Node] = []
+    open_groups: list[tuple[bool, list[Node], list[Node]]] = []
+    pos = 0
+    while True:
+        negated = False
+        kind = tokens[pos][0]
+        while kind == NOT:
+            negated = not negated
+            pos += 1
+            kind = tokens[pos][0]
+        if kind == LPAREN:
+            open_groups.append((group_negated, ors, ands))
+            group_negated, ors, ands = negated, [], []
+            pos += 1
+            continue
+        node, pos = _parse_term(tokens, pos)
+        ands.append(Not(node) if negated else node)
+        # After a term: more of this "&&" run, another "||" operand, or the end of the
+        # expression (and then of each enclosing one it ends, as far as the ")"s go).
+        while True:
+            kind = tokens[pos][0]
+            if kind == AND:
+                pos += 1
+                break
+            ors.append(ands[0] if len(ands) == 1 else And(tuple(ands)))
+            if kind == OR:
+                ands = []
+                pos += 1
+                break
+            node = ors[0] if len(ors) == 1 else Or(tuple(ors))
+            if group_negated:
+                node = Not(node)
+            if not open_groups:
+                if kind != EOF:
+                    rest = " ".join(go_token_string(token) for token in tokens[pos:])
+                    raise _ParseError(f"unexpected content at end of selector [{rest}]", pos)
+                return node
+            if kind != RPAREN:
+                raise _ParseError("expected )", pos)
+            pos += 1
+            group_negated, ors, ands = open_groups.pop()
+            ands.append(node)
 
 
-def _parse_and(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
-    node, pos = _parse_operation(tokens, pos)
-    if tokens[pos][0] != AND:
-        return node, pos
-    operands = [node]
-    while tokens[pos][0] == AND:
-        node, pos = _parse_operation(tokens, pos + 1)
-        operands.append(node)
-    return And(tuple(operands)), pos
-
-
-def _parse_operation(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
+def _parse_term(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
+    """One term other than a parenthesis (Go's ``parseOperation`` after the ``!``s)."""
     kind, value = tokens[pos]
-    negated = False
-    while kind == NOT:
-        negated = not negated
-        pos += 1
-        kind, value = tokens[pos]
-
-    node: Node
     if kind == LABEL:
         if len(tokens) - pos < 3:
-            raise _ParseError("unexpected end of string looking for op")
+            raise _ParseError("unexpected end of string looking for op", len(tokens) - 1)
         op = tokens[pos + 1][0]
         operand_kind, operand = tokens[pos + 2]
         cls = _COMPARISONS.get(op)
         if cls is not None:
             if operand_kind != STRING:
-                raise _ParseError("expected string")
-            node = cls(value, operand)
-            pos += 3
-        elif op in (IN, NOT_IN):
+                raise _ParseError("expected string", pos + 2)
+            return cls(value, operand), pos + 3
+        if op in (IN, NOT_IN):
             if operand_kind != LBRACE:
-                raise _ParseError("expected set literal")
+                raise _ParseError("expected set literal", pos + 2)
             pos += 3
             members: list[str] = []
             while tokens[pos][0] == STRING:
@@ -218,27 +267,14 @@ def _parse_operation(tokens: list[RawToken], pos: int) -> tuple[Node, int]:
                     break
                 pos += 1
             if tokens[pos][0] != RBRACE:
-                raise _ParseError("expected }")
-            pos += 1
+                raise _ParseError("expected }", pos)
             node = LabelIn(value, tuple(members)) if op == IN else LabelNotIn(value, tuple(members))
-        else:
-            raise _ParseError(f"expected == or != not: {go_token_string(tokens[pos + 1])}")
-    elif kind == HAS:
-        node = Has(value)
-        pos += 1
-    elif kind == LPAREN:
-        node, pos = _parse_or(tokens, pos + 1)
-        if tokens[pos][0] != RPAREN:
-            raise _ParseError("expected )")
-        pos += 1
-    elif kind == ALL:
-        node = _ALL
-        pos += 1
-    elif kind == GLOBAL:
-        node = _GLOBAL
-        pos += 1
-    else:
-        raise _ParseError(f"unexpected token: {go_token_string(tokens[pos])}")
-    if negated:
-        return Not(node), pos
-    return node, pos
+            return node, pos + 1
+        raise _ParseError(f"expected == or != not: {go_token_string(tokens[pos + 1])}", pos + 1)
+    if kind == HAS:
+        return Has(value), pos + 1
+    if kind == ALL:
+        return _ALL, pos + 1
+    if kind == GLOBAL:
+        return _GLOBAL, pos + 1
+    raise _ParseError(f"unexpected token: {go_token_string(tokens[pos])}", pos)

@@ -23,9 +23,9 @@ import re
 from enum import IntEnum
 from typing import NamedTuple
 
-from calicopy.errors import SelectorError
+from calicopy.selector.diagnostics import not_text_error, selector_error
 
-__all__ = ["MAX_LABEL_LENGTH", "Kind", "Token", "tokenize", "valid_label"]
+__all__ = ["MAX_LABEL_LENGTH", "Kind", "Token", "token_offsets", "tokenize", "valid_label"]
 
 #: libcalico-go's ``tokenizer.MaxLabelLength``.
 MAX_LABEL_LENGTH = 512
@@ -210,7 +210,8 @@ _EOF_TOKEN = (EOF, "")
 def tokenize_raw(text: str) -> list[RawToken]:
     """Split ``text`` into ``(kind, value)`` tuples ending with an EOF token.
 
-    Raises :class:`SelectorError` with libcalico-go's reason when the text does not tokenize.
+    Raises :class:`~calicopy.errors.SelectorError` with libcalico-go's reason, and where, when the
+    text does not tokenize.  ``text`` must be a ``str`` (the public callers check).
     """
     tokens: list[RawToken] = []
     append = tokens.append
@@ -219,7 +220,8 @@ def tokenize_raw(text: str) -> list[RawToken]:
     while True:
         m = match(text, pos)
         if m is None:
-            raise SelectorError(text, _explain(text, pos))
+            reason, where = _explain(text, pos)
+            raise selector_error(text, reason, where)
         pos = m.end()
         group = m.lastindex
         if group == _PUNCT_GROUP:
@@ -230,7 +232,7 @@ def tokenize_raw(text: str) -> list[RawToken]:
                 return tokens
             label, op, dqv, sqv = m.group(_LABEL_GROUP, _OP_GROUP, _DQV_GROUP, _SQV_GROUP)
             if len(label) > MAX_LABEL_LENGTH:
-                raise SelectorError(text, f"label too long: {label}")
+                raise selector_error(text, f"label too long: {label}", m.start(_LABEL_GROUP))
             append((LABEL, label))
             if op is not None:
                 append(_OPERATORS[op[0]])
@@ -243,7 +245,7 @@ def tokenize_raw(text: str) -> list[RawToken]:
         elif group == _HAS_GROUP:
             label = m.group(group)
             if len(label) > MAX_LABEL_LENGTH:
-                raise SelectorError(text, f"label too long: {label}")
+                raise selector_error(text, f"label too long: {label}", m.start(_HAS_GROUP))
             append((HAS, label))
         elif group == _ALL_GROUP:
             append(_ALL_TOKEN)
@@ -254,13 +256,18 @@ def tokenize_raw(text: str) -> list[RawToken]:
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``, ending with an EOF token, as libcalico-go's ``Tokenize``.
 
-    Raises :class:`SelectorError` when the text does not tokenize.
+    Raises :class:`~calicopy.errors.SelectorError` when the text does not tokenize (or is not a
+    ``str``).
     """
+    if not isinstance(text, str):
+        raise not_text_error(text)
     return [Token(Kind(kind), value) for kind, value in tokenize_raw(text)]
 
 
 def valid_label(label: str) -> bool:
     """Whether ``label`` is a valid selector label (libcalico-go ``tokenizer.ValidLabel``)."""
+    if not isinstance(label, str):
+        return False
     return 0 < len(label) <= MAX_LABEL_LENGTH and _IDENT_RE.fullmatch(label) is not None
 
 
@@ -271,44 +278,74 @@ def _skip_blanks(text: str, pos: int) -> int:
     return pos
 
 
-def _cut_identifier(text: str, pos: int) -> tuple[str, int] | str:
-    """The identifier at ``pos`` and the position after it, or the error Go reports."""
+def token_offsets(text: str) -> list[int]:
+    """Where each token of ``text`` starts (the EOF token: at the end), for error positions.
+
+    Only called once parsing has failed, so it replays the scan rather than slowing it down;
+    ``text`` must tokenize.
+    """
+    offsets: list[int] = []
+    pos = 0
+    while True:
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:  # pragma: no cover - the caller tokenized this text already
+            raise ValueError("token_offsets() needs text that tokenizes")
+        pos = m.end()
+        group = m.lastindex
+        if group is not None and _LABEL_GROUP <= group < _EOF_GROUP:
+            offsets.append(m.start(_LABEL_GROUP))
+            if m.group(_OP_GROUP) is not None:
+                offsets.append(m.start(_OP_GROUP))
+                for value_group in (_DQV_GROUP, _SQV_GROUP):
+                    if m.group(value_group) is not None:
+                        offsets.append(m.start(value_group) - 1)  # the opening quote
+            continue
+        offsets.append(_skip_blanks(text, m.start()))
+        if group == _EOF_GROUP:
+            return offsets
+
+
+def _cut_identifier(text: str, pos: int) -> tuple[str, int] | tuple[str, None]:
+    """The identifier at ``pos`` and the position after it, or the error Go reports and ``None``."""
     m = _IDENT_RE.match(text, pos)
     ident = m.group() if m else ""
     if len(ident) > MAX_LABEL_LENGTH:
-        return f"label too long: {ident}"
+        return f"label too long: {ident}", None
     if not ident:
-        return "expected identifier"
+        return "expected identifier", None
     return ident, pos + len(ident)
 
 
-def _explain(text: str, pos: int) -> str:
-    """Why the token starting at ``pos`` (spaces and tabs first) does not tokenize.
+def _explain(text: str, pos: int) -> tuple[str, int]:
+    """Why the token starting at ``pos`` (spaces and tabs first) does not tokenize, and where.
 
     Only called once the fast scan has failed, so it may be slow; it replays the decisions
-    of Go's ``AppendTokens`` for a single token.
+    of Go's ``AppendTokens`` for a single token.  The position is that of the character the
+    tokenizer stumbled on (the opening quote of an unterminated string, the start of a label
+    that is too long).
     """
     pos = _skip_blanks(text, pos)
     rest = text[pos:]
     first = rest[:1]
     if first in ("'", '"'):
-        return "unterminated string"
+        return "unterminated string", pos
     if first == "=":
-        return "expected =="
+        return "expected ==", pos
     if first == "&":
-        return "expected &&"
+        return "expected &&", pos
     if first == "|":
-        return "expected ||"
+        return "expected ||", pos
     for func in ("has(", "all(", "global("):
         if rest.startswith(func):
             after = _skip_blanks(text, pos + len(func))
             if func == "has(":
-                cut = _cut_identifier(text, after)
-                if isinstance(cut, str):
-                    return cut
-            return f"no closing ')' after {func}"
-    cut = _cut_identifier(text, pos)
-    if isinstance(cut, str):
-        return cut
+                ident, end = _cut_identifier(text, after)
+                if end is None:
+                    return ident, after
+                after = _skip_blanks(text, end)
+            return f"no closing ')' after {func}", after
+    label, end = _cut_identifier(text, pos)
+    if end is None:
+        return label, pos
     # The label itself is fine, so what follows it is not an operator.
-    return f'expected operator after label "{cut[0]}"'
+    return f'expected operator after label "{label}"', _skip_blanks(text, end)

@@ -4,8 +4,11 @@
   Kubernetes REST API for Calico's custom resources and a few core kinds;
 * :class:`Store`: the revisioned, thread-safe object store, usable without HTTP (the core's
   :class:`calicopy._store.Store`, which also backs ``Client.in_memory()``);
-* the ``fake_kube`` pytest fixture (``calicopy.testing.pytest_plugin``);
-* ``python -m calicopy.testing serve --port N``.
+* seeding with namespaces, nodes and pods (:meth:`FakeKubeAPIServer.seed`, ``seed=``;
+  :mod:`calicopy.testing.seeding`);
+* the ``fake_kube``, ``fake_kube_api_client`` and ``calico_client`` pytest fixtures
+  (``calicopy.testing.pytest_plugin``, loaded through calicopy's ``pytest11`` entry point);
+* ``python -m calicopy.testing serve --port N [--namespace ...] [--node ...] [--pod ...] [--seed FILE]``.
 
 Nothing in the core package imports this one; names load on first use, so using :class:`Store`
 does not import the models.
@@ -19,14 +22,30 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .._store import Store
     from .fakeapi import GROUP_V1, GROUP_V3, FakeKubeAPIServer, FaultInjector
+    from .requestlog import Request, RequestLog
+    from .seeding import Seed, SeedError
 
-__all__ = ["GROUP_V1", "GROUP_V3", "FakeKubeAPIServer", "FaultInjector", "Store"]
+__all__ = [
+    "GROUP_V1",
+    "GROUP_V3",
+    "FakeKubeAPIServer",
+    "FaultInjector",
+    "Request",
+    "RequestLog",
+    "Seed",
+    "SeedError",
+    "Store",
+]
 
 _LAZY = {
     "FakeKubeAPIServer": "calicopy.testing.fakeapi",
     "FaultInjector": "calicopy.testing.fakeapi",
     "GROUP_V1": "calicopy.testing.fakeapi",
     "GROUP_V3": "calicopy.testing.fakeapi",
+    "Request": "calicopy.testing.requestlog",
+    "RequestLog": "calicopy.testing.requestlog",
+    "Seed": "calicopy.testing.seeding",
+    "SeedError": "calicopy.testing.seeding",
     "Store": "calicopy._store",
 }
 

@@ -1,4 +1,9 @@
-"""``python -m calicopy.testing serve --port N``: run the fake Kubernetes API server until interrupted."""
+"""``python -m calicopy.testing serve``: run the fake Kubernetes API server until interrupted.
+
+Seed it with ``--namespace NAME[,KEY=VALUE...]``, ``--node NAME[:IP[/POD_CIDR]][,KEY=VALUE...]``,
+``--pod [NAMESPACE/]NAME[@NODE][:IP][,KEY=VALUE...]`` (each repeatable) and ``--seed FILE``
+(YAML or JSON: seed mappings and/or Kubernetes objects).  See ``docs/testing.md``.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,30 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from .fakeapi import GROUP_V1, GROUP_V3, FakeKubeAPIServer
+from .fakeapi import GROUP_V1, GROUP_V3, ApiError, FakeKubeAPIServer
+from .seeding import Seed, SeedError, load_seed_file, parse_namespace_flag, parse_node_flag, parse_pod_flag
+
+
+def _flag(parse: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    """An argparse type: a seed flag's parser whose errors argparse reports as usage errors."""
+
+    def convert(value: str) -> dict[str, Any]:
+        try:
+            return parse(value)
+        except SeedError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m calicopy.testing", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m calicopy.testing", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the fake Kubernetes API on 127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="port (default: an ephemeral one)")
@@ -27,7 +49,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--token", help="require this bearer token")
     serve.add_argument("--window", type=int, default=10_000, help="revisions of watch history kept")
     serve.add_argument("--bookmark-interval", type=float, default=5.0, help="seconds between watch bookmarks")
+    serve.add_argument(
+        "--namespace",
+        action="append",
+        default=[],
+        type=_flag(parse_namespace_flag),
+        metavar="NAME[,KEY=VALUE...]",
+        help="create a namespace with these labels (repeatable)",
+    )
+    serve.add_argument(
+        "--node",
+        action="append",
+        default=[],
+        type=_flag(parse_node_flag),
+        metavar="NAME[:IP[/POD_CIDR]][,KEY=VALUE...]",
+        help="create a node: its InternalIP, its pod CIDR and labels (repeatable)",
+    )
+    serve.add_argument(
+        "--pod",
+        action="append",
+        default=[],
+        type=_flag(parse_pod_flag),
+        metavar="[NAMESPACE/]NAME[@NODE][:IP][,KEY=VALUE...]",
+        help="create a running pod (namespace 'default', the first node and a free IP unless given; repeatable)",
+    )
+    serve.add_argument("--seed", action="append", default=[], metavar="FILE", help="YAML/JSON seed file (repeatable)")
     args = parser.parse_args(argv)
+    seed = Seed(namespaces=args.namespace, nodes=args.node, pods=args.pod)
+    try:
+        for path in args.seed:
+            seed.extend(load_seed_file(path))
+    except (OSError, SeedError) as exc:
+        parser.error(f"--seed: {exc}")
     server = FakeKubeAPIServer(
         args.group or (GROUP_V1,),
         port=args.port,
@@ -35,14 +88,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         token=args.token,
         window=args.window,
         bookmark_interval=args.bookmark_interval,
+        seed=seed,
     )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with server:
+    try:
+        server.start()  # stops the server again when seeding fails
+    except (SeedError, KeyError, ApiError) as exc:
+        print(f"python -m calicopy.testing serve: cannot seed: {exc}", file=sys.stderr)
+        return 2
+    try:
         print(f"serving {', '.join(server.groups)} on {server.url}", flush=True)
         print(f"kubeconfig: {server.kubeconfig_path}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
+    finally:
+        server.stop()
     return 0
 
 

@@ -11,7 +11,8 @@ Objects live in a :class:`calicopy._store.Store`.  Faults can be injected
 This module is the server itself: its lifecycle, seeding and request routing (authentication,
 faults, discovery, then a verb).  The rest sits beside it: :mod:`.apitypes` (what is served),
 :mod:`.verbs` (the verbs on the store), :mod:`.status` (Status bodies), :mod:`.faults`,
-:mod:`.jsonpatch`, :mod:`.certs` (TLS) and :mod:`.httpserver` (the HTTP layer).
+:mod:`.jsonpatch`, :mod:`.certs` (TLS), :mod:`.httpserver` (the HTTP layer), :mod:`.seeding`
+(namespaces, nodes and pods in short forms) and :mod:`.requestlog` (:attr:`requests`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import ssl
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,18 @@ from .apitypes import CORE_TYPES, GROUP_V1, GROUP_V3, KUBE_VERSION, ResourceType
 from .certs import generate_certificates
 from .faults import Fault, FaultInjector
 from .httpserver import APIHTTPServer, APIRequestHandler, DropConnection
+from .requestlog import DEFAULT_REQUEST_LOG_SIZE, Request, RequestLog
+from .seeding import (
+    DEFAULT_POD_NETWORK,
+    Seed,
+    free_addresses,
+    is_object,
+    namespace_object,
+    node_object,
+    pod_fields,
+    pod_ips,
+    pod_object,
+)
 from .status import REASONS, ApiError, api_error, not_served, parse_body, status_object
 from .verbs import Verbs, query_param, truthy
 
@@ -47,9 +59,14 @@ __all__ = [
     "FakeKubeAPIServer",
     "Fault",
     "FaultInjector",
+    "Request",
+    "RequestLog",
     "ResourceType",
+    "Seed",
     "generate_certificates",
 ]
+
+DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 class FakeKubeAPIServer:
@@ -60,6 +77,8 @@ class FakeKubeAPIServer:
     (:attr:`ca_path`).  ``token``: require ``Authorization: Bearer <token>``.
     ``window``: revisions of history kept (watch / exact list / continue).  ``bookmark_interval``:
     seconds between BOOKMARK events of watches that allow them.  ``store``: share a store.
+    ``seed``: namespaces, nodes, pods and other objects to create at :meth:`start` (see
+    :meth:`seed`).  ``request_log_size``: how many requests :attr:`requests` keeps.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
@@ -76,6 +95,8 @@ class FakeKubeAPIServer:
         window: int = 10_000,
         bookmark_interval: float = 5.0,
         create_default_namespaces: bool = True,
+        seed: Seed | Mapping[str, Any] | None = None,
+        request_log_size: int = DEFAULT_REQUEST_LOG_SIZE,
     ) -> None:
         self.groups = (groups,) if isinstance(groups, str) else tuple(groups)
         self.host = host
@@ -85,8 +106,11 @@ class FakeKubeAPIServer:
         self.store = store if store is not None else Store(window=window)
         self.bookmark_interval = bookmark_interval
         self.faults = FaultInjector()
-        self.requests: deque[tuple[str, str]] = deque(maxlen=10_000)
+        #: The last ``request_log_size`` requests (``Request(method, target)``), oldest first;
+        #: index and slice it like a list.
+        self.requests = RequestLog(request_log_size)
         self._create_default_namespaces = create_default_namespaces
+        self._initial_seed = Seed.of(seed)
         self._types: dict[tuple[str, str], dict[str, ResourceType]] = {}
         for rt in [*CORE_TYPES, *(t for g in self.groups for t in calico_resource_types(g))]:
             self._types.setdefault((rt.group, rt.version), {})[rt.plural] = rt
@@ -114,16 +138,18 @@ class FakeKubeAPIServer:
             httpd.ssl_context = context
             self.ca_path = ca
         self._httpd = httpd
-        if self._create_default_namespaces:
-            for ns in ("default", "kube-system", "kube-public", "kube-node-lease"):
-                with contextlib.suppress(ApiError):
-                    self.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        self._ensure_default_namespaces()
         self.kubeconfig_path = self._tmpdir / "kubeconfig"
         self.kubeconfig_path.write_text(json.dumps(self.kubeconfig(), indent=2))
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True, name="fake-kube"
         )
         self._thread.start()
+        try:
+            self.seed(self._initial_seed)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
@@ -224,12 +250,80 @@ class FakeKubeAPIServer:
         namespace = (obj.get("metadata") or {}).get("namespace") or ("default" if rt.namespaced else "")
         return self._verbs.create(rt, namespace, clone_dict(obj), dry_run=False)
 
+    def seed(
+        self,
+        seed: Seed | Mapping[str, Any] | None = None,
+        *,
+        namespaces: Iterable[str | Mapping[str, Any]] = (),
+        nodes: Iterable[str | Mapping[str, Any]] = (),
+        pods: Iterable[str | Mapping[str, Any]] = (),
+        objects: Iterable[Mapping[str, Any]] = (),
+    ) -> list[dict[str, Any]]:
+        """Create namespaces, nodes, pods and other objects; returns them as stored.
+
+        Each entry is a short form or a whole Kubernetes object (a mapping with ``kind``):
+
+        * a namespace: ``"prod"`` or ``{"name", "labels", "annotations"}``;
+        * a node: ``"node-1"`` or ``{"name", "labels", "annotations", "addresses", "pod_cidr"}``
+          (``addresses``: one IP or a list, the node's ``InternalIP``s; ``pod_cidr``: its
+          ``spec.podCIDR``, or ``pod_cidrs`` for several);
+        * a pod: ``"ns/name"`` or ``{"name", "namespace", "labels", "annotations", "node", "ip",
+          "service_account"}`` (``ips`` for several).  A pod runs on ``node``, by default the first
+          node the server holds; without an IP it gets the next free address of its node's pod
+          CIDR, or of ``192.168.0.0/16`` (Calico's default pool).  A pod's namespace is created if
+          it does not exist.  Such a pod is what Calico shows as a WorkloadEndpoint;
+        * ``objects``: any served objects (Calico resources too), created as they are.
+
+        ``seed`` is the same as a mapping (``{"namespaces": [...], "pods": [...]}``), as the
+        constructor's ``seed=`` and a ``serve --seed`` file take it.  Objects go through the
+        create pipeline, so a name that exists already raises :class:`ApiError` (409).
+        """
+        plan = Seed.of(seed)
+        plan.extend(Seed(list(namespaces), list(nodes), list(pods), list(objects)))
+        plan.check()  # every entry's shape before anything is created
+        self._ensure_default_namespaces()
+        created = [self.add(namespace_object(ns)) for ns in plan.namespaces]
+        created += [self.add(node_object(node)) for node in plan.nodes]
+        for pod in plan.pods:
+            created.append(self.add(pod if is_object(pod) else self._pod(pod_fields(pod))))  # type: ignore[arg-type]
+        created += [self.add(obj) for obj in plan.objects]
+        return created
+
+    def _ensure_default_namespaces(self) -> None:
+        if not self._create_default_namespaces:
+            return
+        existing = {ns["metadata"]["name"] for ns in self.store.list("namespaces", None).items}
+        for name in DEFAULT_NAMESPACES:
+            if name not in existing:
+                with contextlib.suppress(ApiError):
+                    self.add(namespace_object(name))
+
+    def _pod(self, short: dict[str, Any]) -> dict[str, Any]:
+        """A seeded pod's object: namespace created, node and IP filled in when not given."""
+        namespace = short["namespace"]
+        if not any(ns["metadata"]["name"] == namespace for ns in self.store.list("namespaces", None).items):
+            self.add(namespace_object(namespace))
+        nodes = self.store.list("nodes", None).items
+        if not short.get("node") and nodes:
+            short["node"] = nodes[0]["metadata"]["name"]
+        ips = pod_ips(short)
+        if not ips and short.get("node"):
+            node = next((n for n in nodes if n["metadata"]["name"] == short["node"]), None)
+            network = ((node or {}).get("spec") or {}).get("podCIDR") or DEFAULT_POD_NETWORK
+            used = {
+                entry.get("ip", "")
+                for pod in self.store.list("pods", None).items
+                for entry in (pod.get("status") or {}).get("podIPs") or []
+            }
+            ips = [next(free_addresses(network, used))]
+        return pod_object(short, ips)
+
     # -- request handling -------------------------------------------------------------------
 
     def _handle(
         self, method: str, target: str, headers: Any, body: bytes, handler: APIRequestHandler
     ) -> tuple[int, Any] | None:
-        self.requests.append((method, target))
+        self.requests.append(method, target)
         if self.token is not None and headers.get("Authorization", "") != f"Bearer {self.token}":
             raise api_error(401, "Unauthorized")
         split = urlsplit(target)

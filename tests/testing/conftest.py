@@ -19,7 +19,7 @@ import pytest
 from calicopy.testing.fakeapi import FakeKubeAPIServer
 
 # The plugin's fixtures and marker, without a pytest11 entry point or a root conftest change.
-from calicopy.testing.pytest_plugin import fake_kube, fake_kube_api_client, pytest_configure  # noqa: F401
+from calicopy.testing.pytest_plugin import calico_client, fake_kube, fake_kube_api_client, pytest_configure  # noqa: F401
 
 kubernetes = pytest.importorskip("kubernetes")
 from kubernetes import client, config  # noqa: E402
