@@ -113,7 +113,7 @@ def test_manifests_guide_directory_example(monkeypatch: pytest.MonkeyPatch, caps
     [block] = [b for b in python_blocks("manifests.md") if "load_all" in b]
     exec(with_checks(block), {})
     lines = capsys.readouterr().out.splitlines()
-    assert "pool1.yaml 1 ['pool1']" in lines
+    assert "examples/manifests/pool1.yaml 1 ['pool1']" in lines
     assert len(lines) == 3
 
 

@@ -445,3 +445,26 @@ def test_directory_is_walked_like_calicoctl_f_dir(tmp_path: Path) -> None:
     assert [r.metadata.name for r in manifests.load(tmp_path)] == ["a", "b", "c"]
     assert [r.metadata.name for r in manifests.load(tmp_path, recursive=True)] == ["a", "b", "c", "d"]
     assert manifests.load(tmp_path / "sub" / "..") == manifests.load(tmp_path)
+
+
+def test_load_all_reads_a_directory_and_names_each_file(tmp_path: Path) -> None:
+    # issue 9.18: the documented load_all("dir/") works; results say which file they come from.
+    (tmp_path / "b.yaml").write_text(
+        "kind: IPPool\napiVersion: projectcalico.org/v3\nmetadata: {name: b}\nspec: {cidr: 10.2.0.0/16}\n"
+    )
+    (tmp_path / "a.yml").write_text(
+        "kind: IPPool\napiVersion: projectcalico.org/v3\nmetadata: {name: a}\nspec: {cidr: 10.1.0.0/16}\n---\nbogus: 1\n"
+    )
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.json").write_text(
+        '{"kind": "IPPool", "apiVersion": "projectcalico.org/v3", "metadata": {"name": "c"}, "spec": {"cidr": "10.3.0.0/16"}}'
+    )
+    results = calicopy.manifests.load_all(tmp_path)
+    assert [(Path(r.source).name, r.document, r.ok) for r in results] == [
+        ("a.yml", 1, True),
+        ("a.yml", 2, False),
+        ("b.yaml", 1, True),
+    ]
+    deep = calicopy.manifests.load_all(tmp_path, recursive=True)
+    assert [Path(r.source).name for r in deep] == ["a.yml", "a.yml", "b.yaml", "c.json"]

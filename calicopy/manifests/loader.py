@@ -39,13 +39,15 @@ ErrorMode = Literal["raise", "collect"]
 class DocumentResult:
     """What one ``---``-separated document produced: its resources, or the error it raised.
 
-    ``document`` is 1-based, ``line`` is the 1-based line of the input where it starts.
+    ``document`` is 1-based, ``line`` is the 1-based line of the input where it starts, and
+    ``source`` names the input (the file, when a directory was read).
     """
 
     document: int
     line: int
     resources: tuple[Resource, ...]
     error: ManifestError | None = None
+    source: str = ""
 
     @property
     def ok(self) -> bool:
@@ -95,14 +97,21 @@ def load_all(
     errors: ErrorMode = "collect",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
+    recursive: bool = False,
 ) -> list[DocumentResult]:
-    """Per-document outcomes of a manifest file or stream.
+    """Per-document outcomes of a manifest file, directory or stream.
 
     With ``errors="collect"`` (the default) every document is tried and each
     :class:`DocumentResult` carries either its resources or its :class:`ManifestError`; with
-    ``errors="raise"`` the first failing document raises.  Problems with the input as a whole
-    (unreadable, too big, not UTF-8) always raise.
+    ``errors="raise"`` the first failing document raises.  Problems with an input as a whole
+    (unreadable, too big, not UTF-8) always raise.  A directory is walked as :func:`load` walks
+    it; each result's ``source`` names its file.
     """
+    if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+        results: list[DocumentResult] = []
+        for path in manifest_files(source, recursive=recursive):
+            results += load_all(path, errors=errors, max_bytes=max_bytes, max_documents=max_documents)
+        return results
     text, name = read_source(source, max_bytes)
     return _load_text(text, name, max_bytes, max_documents, errors)
 
@@ -145,10 +154,10 @@ def _load_text(text: str, source: str, max_bytes: int, max_documents: int, error
         except ManifestError as exc:
             if errors == "raise":
                 raise
-            results.append(DocumentResult(number, line, (), exc))
+            results.append(DocumentResult(number, line, (), exc, source))
             continue
         if resources or errors == "collect":
-            results.append(DocumentResult(number, line, resources))
+            results.append(DocumentResult(number, line, resources, source=source))
     return results
 
 
