@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
 from .clientv3 import Batch, ClientV3, hooks_for, merge_metadata_for_update
+from .clientv3.initialize import static_tiers
 from .errors import CalicoError, resource_identifier
 from .outcomes import ApplyAction, ApplyOutcome
 from .resources.meta import Resource
@@ -98,8 +99,16 @@ def apply_all(
         filled = prepared[i]
         return existing.get((filled.KIND, filled.metadata.namespace, filled.metadata.name))
 
-    # The plan: every datastore check, in the order the writes will happen.
+    # calicoctl initialises the datastore before it processes resources; a dry run writes nothing,
+    # so it plans as if the initialisation had happened (the static tiers exist).
     plan = Batch(planning=True)
+    if prepared and not dry_run:
+        client.v3.try_ensure_initialized()
+    elif not client.v3.initialized:
+        for tier in static_tiers():
+            plan.plan(tier)
+
+    # The plan: every datastore check, in the order the writes will happen.
     planned: dict[int, tuple[ApplyAction, Resource]] = {}
     for i in _write_order(items, list(prepared)):
         stored = stored_of(i)
@@ -129,8 +138,6 @@ def apply_all(
         if action == "unchanged":
             decide(i, ApplyOutcome(items[i], "unchanged", result=would))
     to_write = [i for i in planned if planned[i][0] != "unchanged"]
-    if to_write:
-        client.v3.try_ensure_initialized()
     # Stored objects the plan found stay found (a policy's tier is not read a second time).
     batch = Batch(known=plan.known_to_exist())
 

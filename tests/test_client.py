@@ -1132,3 +1132,16 @@ def test_repr_names_the_datastore_without_secrets(ds: Datastore, client: Client)
             assert ds.server.token not in text
     else:
         assert text.startswith("Client(MemoryBackend(")
+
+
+def test_apply_all_on_an_uninitialised_datastore(ds: Datastore) -> None:
+    # The static tiers come from EnsureInitialized: a policy in tier "default" plans and writes
+    # on a datastore nothing has initialised yet (dry run included, which writes nothing).
+    fresh = ds.another_client()
+    if ds.kdd:
+        ds.fake_only("needs a datastore without the static tiers")
+    policy = gnp(ds.n("first"), selector="all()")
+    assert [o.action for o in fresh.apply_all([policy], dry_run=True)] == ["created"]
+    assert fresh.list("Tier") == []
+    assert [o.action for o in fresh.apply_all([policy])] == ["created"]
+    assert [t.metadata.name for t in fresh.list("Tier")] == ["kube-admin", "default", "kube-baseline"]

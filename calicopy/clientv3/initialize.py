@@ -12,7 +12,7 @@ from ..resources.generated.clusterinfo import ClusterInformation
 from ..resources.generated.tier import Tier
 from .static import STATIC_TIERS
 
-__all__ = ["cluster_version", "ensure_initialized"]
+__all__ = ["cluster_version", "ensure_initialized", "static_tiers"]
 
 _log = logging.getLogger("calicopy.clientv3")
 
@@ -35,8 +35,8 @@ def ensure_initialized(backend: Backend, calico_version: str = "", cluster_type:
     except CalicoError as exc:
         _log.info("Unable to initialize ClusterInformation: %s", exc)
         errors.append(exc)
-    for name, (action, order) in STATIC_TIERS.items():
-        tier = Tier.from_storage({"metadata": {"name": name}, "spec": {"order": order, "defaultAction": action}})
+    for tier in static_tiers():
+        name = tier.metadata.name
         try:
             try:
                 backend.get("Tier", name)
@@ -49,6 +49,14 @@ def ensure_initialized(backend: Backend, calico_version: str = "", cluster_type:
             errors.append(exc)
     if errors:
         raise errors[0]
+
+
+def static_tiers() -> list[Tier]:
+    """The tiers EnsureInitialized writes: ``default``, ``kube-admin``, ``kube-baseline``."""
+    return [
+        Tier.from_storage({"metadata": {"name": name}, "spec": {"order": order, "defaultAction": action}})
+        for name, (action, order) in STATIC_TIERS.items()
+    ]
 
 
 def _ensure_cluster_information(backend: Backend, calico_version: str, cluster_type: str, *, kdd: bool) -> None:
