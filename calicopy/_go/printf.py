@@ -44,11 +44,25 @@ __all__ = [
 # -- kinds and type names --------------------------------------------------------------------
 
 
+_EXACT_KINDS: Mapping[type, str] = {
+    str: "string",
+    bool: "bool",
+    int: "int",
+    float: "float",
+    complex: "complex",
+    list: "slice",
+    tuple: "slice",
+    dict: "map",
+    type(None): "invalid",
+}
+
+
 def go_kind(value: Any) -> str:
     """The ``reflect.Kind`` family of a value: ``invalid``, ``bool``, ``int``, ``float``,
     ``complex``, ``string``, ``slice``, ``map``, ``struct``, ``ptr`` or ``func``."""
-    if value is None:
-        return "invalid"
+    exact = _EXACT_KINDS.get(type(value))
+    if exact is not None:
+        return exact
     kind = getattr(value, "go_kind", None)
     if isinstance(kind, str):
         return kind
@@ -220,10 +234,12 @@ def _fmt_f(digits: str, point: int, prec: int) -> str:
 
 
 class _Flags:
-    __slots__ = ("minus", "plus", "prec", "sharp", "space", "width", "zero")
+    __slots__ = ("minus", "plus", "plus_v", "prec", "sharp", "sharp_v", "space", "width", "zero")
 
     def __init__(self) -> None:
         self.minus = self.plus = self.sharp = self.space = self.zero = False
+        # %+v and %#v: field names and Go syntax (fmt's plusV and sharpV).
+        self.plus_v = self.sharp_v = False
         self.width: int | None = None
         self.prec: int | None = None
 
@@ -260,7 +276,8 @@ def _value(value: Any, verb: str, flags: _Flags, depth: int) -> str:
             return "<nil>" if verb == "v" else _bad_verb(verb, None)
         return _pad("<nil>", flags)
     formatter = _BY_KIND.get(kind)
-    if formatter is None:  # an object with a String() method
+    if formatter is None or (kind == "struct" and not hasattr(value, "go_items")):
+        # An object with a String() method (a port, a protocol): Go's handleMethods.
         if verb in "vsq" or (verb in "xX" and not flags.sharp):
             return _string(str(value), verb, flags)
         return _bad_verb(verb, value)
@@ -310,7 +327,15 @@ def _int(value: Any, verb: str, flags: _Flags, depth: int) -> str:
             head = len(sign) + len(prefix)
             text = text[:head] + "0" * fill + text[head:]
         return text
-    return _pad(text, flags)
+    return _pad_spaces(text, flags)
+
+
+def _pad_spaces(text: str, flags: _Flags) -> str:
+    """Padding with spaces even under the 0 flag (an integer with a precision, as in Go)."""
+    if flags.width is None or len(text) >= flags.width:
+        return text
+    fill = " " * (flags.width - len(text))
+    return text + fill if flags.minus else fill + text
 
 
 def _char(number: int) -> str:
@@ -351,17 +376,18 @@ def _complex(value: Any, verb: str, flags: _Flags, depth: int) -> str:
     number = complex(value)
     if verb not in "vbgGxXfFeE":
         return _bad_verb(verb, value)
-    inner = _Flags()
-    inner.prec = flags.prec
-    real = _float(number.real, verb, inner, depth)
-    inner.plus = True
-    imag = _float(number.imag, verb, inner, depth)
-    return _pad(f"({real}{imag}i)", flags)
+    real = _float(number.real, verb, flags, depth)
+    saved, flags.plus = flags.plus, True  # the imaginary part always has a sign
+    try:
+        imag = _float(number.imag, verb, flags, depth)
+    finally:
+        flags.plus = saved
+    return f"({real}{imag}i)"
 
 
 def _string(text: str, verb: str, flags: _Flags, depth: int = 0) -> str:
     if verb in "vs":
-        if flags.sharp and verb == "v":
+        if flags.sharp_v and verb == "v":
             return _pad(go_quote(text), flags)
         if flags.prec is not None:
             text = text[: flags.prec]
@@ -396,7 +422,7 @@ def _elements(value: Any) -> Sequence[Any]:
 
 def _slice(value: Any, verb: str, flags: _Flags, depth: int) -> str:
     items = _elements(value)
-    if flags.sharp and verb == "v":
+    if flags.sharp_v and verb == "v":
         inner = ", ".join(_value(v, verb, flags, depth + 1) for v in items)
         return f"{go_type_name(value)}{{{inner}}}"
     return "[" + " ".join(_value(v, verb, flags, depth + 1) for v in items) + "]"
@@ -405,7 +431,7 @@ def _slice(value: Any, verb: str, flags: _Flags, depth: int) -> str:
 def _map(value: Any, verb: str, flags: _Flags, depth: int) -> str:
     data = getattr(value, "data", value)
     keys = sort_keys(data.keys())
-    if flags.sharp and verb == "v":
+    if flags.sharp_v and verb == "v":
         inner = ", ".join(
             f"{_value(k, verb, flags, depth + 1)}:{_value(data[k], verb, flags, depth + 1)}" for k in keys
         )
@@ -419,10 +445,10 @@ def _map(value: Any, verb: str, flags: _Flags, depth: int) -> str:
 
 def _struct(value: Any, verb: str, flags: _Flags, depth: int) -> str:
     items: Iterable[tuple[str, Any]] = value.go_items()
-    if flags.sharp and verb == "v":
+    if flags.sharp_v and verb == "v":
         inner = ", ".join(f"{name}:{_value(v, verb, flags, depth + 1)}" for name, v in items)
         return f"{go_type_name(value)}{{{inner}}}"
-    if flags.plus:
+    if flags.plus_v and verb == "v":
         return "{" + " ".join(f"{name}:{_value(v, verb, flags, depth + 1)}" for name, v in items) + "}"
     return "{" + " ".join(_value(v, verb, flags, depth + 1) for _, v in items) + "}"
 
@@ -430,7 +456,7 @@ def _struct(value: Any, verb: str, flags: _Flags, depth: int) -> str:
 def _ptr(value: Any, verb: str, flags: _Flags, depth: int) -> str:
     target = value.elem
     if target is None:
-        if flags.sharp and verb == "v":
+        if flags.sharp_v and verb == "v":
             return f"({go_type_name(value)})(nil)"
         return "<nil>" if verb in "vs" else _bad_verb(verb, value)
     if go_kind(target) in ("struct", "slice", "map"):
@@ -495,7 +521,6 @@ def sprintf(format: str, *args: Any) -> str:
     out: list[str] = []
     arg_num = 0
     reordered = False
-    good_arg_num = True
     i = 0
     end = len(format)
     while i < end:
@@ -508,7 +533,8 @@ def sprintf(format: str, *args: Any) -> str:
             break
         i += 1  # the '%'
         flags = _Flags()
-        while i < end:
+        good_arg_num = True
+        while i < end and format[i] in "#0+- ":
             c = format[i]
             if c == "#":
                 flags.sharp = True
@@ -519,57 +545,54 @@ def sprintf(format: str, *args: Any) -> str:
             elif c == "-":
                 flags.minus = True
                 flags.zero = False
-            elif c == " ":
-                flags.space = True
             else:
-                break
+                flags.space = True
             i += 1
-        # Width: a number, or '*' taking an operand.
-        arg_num, i, found, good = _arg_index(format, i, arg_num, len(args))
-        good_arg_num = good_arg_num and good
-        reordered = reordered or found
+        reordered = reordered or format.startswith("[", i)
+        arg_num, i, after_index, ok = _arg_index(format, i, arg_num, len(args))
+        good_arg_num = good_arg_num and ok
         if i < end and format[i] == "*":
             i += 1
-            width, ok, arg_num = _int_from_arg(args, arg_num)
-            if not ok:
+            width, present, arg_num = _int_from_arg(args, arg_num)
+            if not present:
                 out.append("%!(BADWIDTH)")
             elif width < 0:
-                flags.minus = True
-                flags.zero = False
-                width = -width
-            flags.width = width if ok else None
+                width, flags.minus, flags.zero = -width, True, False
+            flags.width = width if present else None
+            after_index = False
         else:
             width_start = i
-            while i < end and format[i].isdigit() and format[i].isascii():
+            while i < end and "0" <= format[i] <= "9":
                 i += 1
             if i > width_start:
                 flags.width = int(format[width_start:i])
-                if found:
+                if after_index:  # "%[3]2d"
                     good_arg_num = False
-        if i + 1 <= end and i < end and format[i] == ".":
+        if i + 1 < end and format[i] == ".":
             i += 1
-            if found:
+            if after_index:  # "%[3].2d"
                 good_arg_num = False
-            arg_num, i, found, good = _arg_index(format, i, arg_num, len(args))
-            good_arg_num = good_arg_num and good
-            reordered = reordered or found
+            reordered = reordered or format.startswith("[", i)
+            arg_num, i, after_index, ok = _arg_index(format, i, arg_num, len(args))
+            good_arg_num = good_arg_num and ok
             if i < end and format[i] == "*":
                 i += 1
-                prec, ok, arg_num = _int_from_arg(args, arg_num)
-                if prec < 0:
-                    ok = False
-                flags.prec = prec if ok else None
-                if not ok:
+                prec, present, arg_num = _int_from_arg(args, arg_num)
+                if present and prec < 0:
+                    present = False
+                flags.prec = prec if present else None
+                if not present:
                     out.append("%!(BADPREC)")
+                after_index = False
             else:
                 prec_start = i
-                while i < end and format[i].isdigit() and format[i].isascii():
+                while i < end and "0" <= format[i] <= "9":
                     i += 1
                 flags.prec = int(format[prec_start:i]) if i > prec_start else 0
-        if not found:
-            arg_num, i, found, good = _arg_index(format, i, arg_num, len(args))
-            good_arg_num = good_arg_num and good
-            reordered = reordered or found
+        if not after_index:
+            reordered = reordered or format.startswith("[", i)
+            arg_num, i, after_index, ok = _arg_index(format, i, arg_num, len(args))
+            good_arg_num = good_arg_num and ok
         if i >= end:
             out.append("%!(NOVERB)")
             break
@@ -580,15 +603,15 @@ def sprintf(format: str, *args: Any) -> str:
             continue
         if not good_arg_num:
             out.append(f"%!{verb}(BADINDEX)")
-            good_arg_num = True
             continue
         if arg_num >= len(args):
             out.append(f"%!{verb}(MISSING)")
             continue
         if verb == "w":
             verb = "v"
-        if verb == "v" and flags.sharp:
-            flags.plus = False
+        if verb == "v":
+            flags.sharp_v, flags.sharp = flags.sharp, False
+            flags.plus_v, flags.plus = flags.plus, False
         out.append(_arg(args[arg_num], verb, flags))
         arg_num += 1
     if not reordered and arg_num < len(args):
@@ -598,17 +621,18 @@ def sprintf(format: str, *args: Any) -> str:
 
 
 def _arg_index(format: str, i: int, arg_num: int, num_args: int) -> tuple[int, int, bool, bool]:
-    """Go's ``argNumber``: an explicit ``[n]`` operand index, 1-based in the format."""
+    """Go's ``argNumber``: an explicit ``[n]`` operand index (1-based in the format).  Returns
+    the operand number, the new position, whether an index was found and whether it was good."""
     if i >= len(format) or format[i] != "[":
         return arg_num, i, False, True
     close = format.find("]", i + 1)
     if close < 0:
-        return arg_num, len(format), False, False
+        return arg_num, i + 1, False, False
     text = format[i + 1 : close]
-    if not text.isdigit() or not text.isascii():
-        return arg_num, close + 1, True, False
+    if not text or not all("0" <= c <= "9" for c in text):
+        return arg_num, close + 1, False, False
     index = int(text) - 1
-    if 0 <= index <= num_args:
+    if 0 <= index < num_args:
         return index, close + 1, True, True
     return arg_num, close + 1, True, False
 

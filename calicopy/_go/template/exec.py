@@ -41,7 +41,7 @@ from .nodes import (
     VariableNode,
     WithNode,
 )
-from .values import NO_FIELD, FuncError, GoFunc, GoMap, GoPointer, iter_items
+from .values import NO_FIELD, FuncError, GoFunc, GoMap, GoPointer, ModelStruct, iter_items
 
 __all__ = ["MAX_EXEC_DEPTH", "execute_tree"]
 
@@ -379,6 +379,14 @@ class _Executor:
     def eval_field(self, dot: Any, name: str, node: Node, args: list[Node] | None, final: Any, receiver: Any) -> Any:
         if receiver is None:
             return None
+        # The common case first: a field of a (pointer to a) model, with no arguments.
+        target = receiver
+        while type(target) is GoPointer and target.elem is not None:
+            target = target.elem
+        if type(target) is ModelStruct and (args is None or len(args) < 2) and final is _MISSING:
+            value = target.field(name)
+            if value is not NO_FIELD:
+                return value
         if receiver is _NIL_INTERFACE:
             self.errorf(f"nil pointer evaluating interface {{}}.{name}")
         type_name = go_type_name(receiver)
@@ -466,10 +474,23 @@ class _Executor:
         if not isinstance(target, GoFunc):
             self.errorf(f"error calling call: non-function {callee} of type {go_type_name(target)}")
         assert isinstance(target, GoFunc)
-        if target.variadic is None and len(rest) != len(target.params):
+        params = target.params
+        if target.variadic is None and len(rest) != len(params):
+            self.errorf(f"error calling call: wrong number of args for {callee}: got {len(rest)} want {len(params)}")
+        if target.variadic is not None and len(rest) < len(params):
             self.errorf(
-                f"error calling call: wrong number of args for {callee}: got {len(rest)} want {len(target.params)}"
+                f"error calling call: wrong number of args for {callee}: got {len(rest)} want at least {len(params)}"
             )
+        for i, arg in enumerate(rest):
+            kind = params[i] if i < len(params) else target.variadic
+            if kind in ("any", "value") or kind is None:
+                continue
+            if arg is None:
+                self.errorf(f"error calling call: arg {i}: value is nil; should be of type {_TYPE_NAMES[kind]}")
+            if not _assignable(arg, kind):
+                self.errorf(
+                    f"error calling call: arg {i}: value has type {go_type_name(arg)}; should be {_TYPE_NAMES[kind]}"
+                )
         try:
             return target.fn(*rest)
         except FuncError as exc:
@@ -543,6 +564,16 @@ class _Executor:
 
     def print_value(self, node: Node, value: Any) -> None:
         self.node = node
+        kind = type(value)
+        if kind is str:
+            self.out.append(value)
+            return
+        if kind is bool:
+            self.out.append("true" if value else "false")
+            return
+        if kind is int:
+            self.out.append(str(value))
+            return
         shown = printable(value)
         if go_kind(shown) == "func":
             self.errorf(f"can't print {node} of type {go_type_name(value)}")

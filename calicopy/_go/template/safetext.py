@@ -15,8 +15,9 @@ whose ``Execute`` guards against YAML injection:
 
 So calicoctl's template output is always YAML, and a template whose printed values become
 mapping keys (``{{.Name}}: x``) fails.  The parser here is PyYAML's libyaml binding, the C
-library yaml.v3 was ported from, made to refuse duplicate keys and accept unknown tags as
-yaml.v3 does.
+library yaml.v3 was ported from; the documents are decoded as yaml.v3 decodes them into
+``interface{}`` as far as the comparison looks (duplicate keys refused, unknown tags kept as
+text).
 
 One deliberate difference: safetext's deep copy panics inside ``reflect`` for most structs
 (a nested struct, a pointer to a named string, a slice of an enum type), which calicoctl
@@ -191,42 +192,59 @@ def detection_funcs(mutate: Callable[[str], str]) -> dict[str, GoFunc]:
 # -- YAML -------------------------------------------------------------------------------------------
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULL = "tag:yaml.org,2002:null"
+_NULL_SPELLINGS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """libyaml with yaml.v3's decoding rules where they change the verdict."""
+    """libyaml that leaves scalars as their text (only null resolved).
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
+    safetext compares the three decoded outputs by shape only: a value's type is checked only
+    where the baseline has a non-string, which comes from the template's own text or from a
+    number or boolean printed alike in all three runs, so text comparison gives its verdict;
+    and yaml.v3's duplicate-key check compares keys as written too.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULL_SPELLINGS else "tag:yaml.org,2002:str"
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+class _Mismatch(Exception):
+    """A YAML document yaml.v3 would not decode (a duplicate or unhashable key)."""
+
+
+def _decoded(node: Any) -> Any:
+    """The shape yaml.v3 decodes a node into: mappings, sequences, scalars (text, or None)."""
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _decoded(key_node)
             try:
-                duplicate = key in seen
+                duplicate = key in result
             except TypeError:
-                raise yaml.constructor.ConstructorError(None, None, "invalid map key", key_node.start_mark) from None
+                raise _Mismatch("invalid map key") from None
             if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"mapping key {key!r} already defined", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _unknown_tag(loader: Any, suffix: str, node: Any) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
+                raise _Mismatch(f"mapping key {key!r} already defined")
+            result[key] = _decoded(value_node)
+        return result
     if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)
-
-
-_Loader.add_multi_constructor("", _unknown_tag)
+        return [_decoded(item) for item in node.value]
+    return None if node.tag == _NULL else node.value
 
 
 def _load_all(text: str) -> list[Any]:
-    return list(yaml.load_all(text, Loader=_Loader))
+    loader = _Loader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            documents.append(_decoded(loader.get_node()))
+        return documents
+    finally:
+        loader.dispose()
 
 
 def _shapes_match(base: Any, a: Any, b: Any) -> bool:
@@ -250,12 +268,12 @@ def check_yaml(name: str, baseline_output: str, output: str, doubled_output: str
     """Raise :class:`GoTemplateError` (phase ``yaml``) with safetext's verdict, if it is not clean."""
     try:
         base = _load_all(baseline_output)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, _Mismatch):
         raise GoTemplateError(INVALID_YAML, template=name, phase="yaml") from None
     try:
         real = _load_all(output)
         doubled = _load_all(doubled_output)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, _Mismatch):
         raise GoTemplateError(INJECTION_DETECTED, template=name, phase="yaml") from None
     if not _shapes_match(base, real, doubled):
         raise GoTemplateError(INJECTION_DETECTED, template=name, phase="yaml")
