@@ -28,6 +28,7 @@ from calicopy._go.template import (
     to_go,
 )
 from calicopy._go.template.values import _layout, is_model
+from calicopy.errors import CalicoError, TemplateError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -375,3 +376,24 @@ def test_ten_thousand_resources() -> None:
     elapsed = time.perf_counter() - start
     assert out.count("\n") == 10_000 and out.startswith("pool0 192.168.0.0/16 true\n")
     assert elapsed < 30, f"{elapsed:.1f}s"
+
+
+def test_go_methods_that_cannot_be_called_are_named() -> None:
+    """ObjectMeta's getters are methods templates may call; other Go methods are refused by name."""
+    assert run("{{range .}}{{.GetName}}/{{.ObjectMeta.GetResourceVersion}} {{end}}", POOLS) == (
+        "default-ipv4-ippool/7 pool2/7 "
+    )
+    for method, owner in (("DeepCopy", "*v3.IPPool"), ("SetName", "*v3.IPPool"), ("GetObjectKind", "*v3.IPPool")):
+        with pytest.raises(GoTemplateError) as info:
+            run(f"{{{{range .}}}}{{{{.{method}}}}}{{{{end}}}}", POOLS)
+        assert str(info.value).endswith(f"{method} is a Go method of {owner} that calicopy's templates cannot call")
+
+
+def test_calicopy_template_error_carries_the_engines_error() -> None:
+    with pytest.raises(GoTemplateError) as info:
+        render("{{range .}}{{.Nope}}{{end}}", POOLS)
+    error = TemplateError.from_go(info.value)
+    assert isinstance(error, CalicoError) and isinstance(error, ValueError)
+    assert str(error) == str(info.value)
+    assert (error.template, error.phase, error.line, error.column, error.context) == ("get", "exec", 1, 13, ".Nope")
+    assert error.reason == "can't evaluate field Nope in type *v3.IPPool"

@@ -15,6 +15,8 @@ from typing import Any
 
 from ..printf import go_kind, go_quote, go_type_name, sprint, sprintf
 from .errors import GoTemplateError
+from .funcs import TYPE_NAMES as _TYPE_NAMES
+from .funcs import assignable as _assignable
 from .funcs import indirect, is_true, printable
 from .nodes import (
     ActionNode,
@@ -69,16 +71,6 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
-
-
-_TYPE_NAMES = {
-    "any": "interface {}",
-    "value": "reflect.Value",
-    "string": "string",
-    "int": "int",
-    "bool": "bool",
-    "float64": "float64",
-}
 
 
 def _is_hex_int(text: str) -> bool:
@@ -399,6 +391,8 @@ class _Executor:
         has_args = (args is not None and len(args) > 1) or final is not _MISSING
         if kind == "struct":
             value = receiver.field(name) if hasattr(receiver, "field") else NO_FIELD
+            if value is NO_FIELD and isinstance(receiver, ModelStruct) and receiver.uncallable_method(name):
+                self.errorf(f"{name} is a Go method of {type_name} that calicopy's templates cannot call")
             if value is not NO_FIELD:
                 if not name[:1].isupper():
                     self.errorf(f"{name} is an unexported field of struct type {type_name}")
@@ -450,7 +444,7 @@ class _Executor:
             argv.append(self.validate_type(final, kind))
         if is_builtin and name == "call":
             callee = str(args[0]) if args else sprint(final)
-            return self._call(node, callee, argv)
+            argv.insert(0, callee)
         try:
             return fun.fn(*argv)
         except FuncError as exc:
@@ -463,38 +457,6 @@ class _Executor:
                 raise
             self.node = node
             self.errorf(f"error calling {name}: {exc}")
-        return None
-
-    def _call(self, node: Node, callee: str, argv: list[Any]) -> Any:
-        """The ``call`` builtin: ``call .F arg...`` calls the function value ``.F``."""
-        target, *rest = argv
-        self.node = node
-        if target is None:
-            self.errorf("error calling call: call of nil")
-        if not isinstance(target, GoFunc):
-            self.errorf(f"error calling call: non-function {callee} of type {go_type_name(target)}")
-        assert isinstance(target, GoFunc)
-        params = target.params
-        if target.variadic is None and len(rest) != len(params):
-            self.errorf(f"error calling call: wrong number of args for {callee}: got {len(rest)} want {len(params)}")
-        if target.variadic is not None and len(rest) < len(params):
-            self.errorf(
-                f"error calling call: wrong number of args for {callee}: got {len(rest)} want at least {len(params)}"
-            )
-        for i, arg in enumerate(rest):
-            kind = params[i] if i < len(params) else target.variadic
-            if kind in ("any", "value") or kind is None:
-                continue
-            if arg is None:
-                self.errorf(f"error calling call: arg {i}: value is nil; should be of type {_TYPE_NAMES[kind]}")
-            if not _assignable(arg, kind):
-                self.errorf(
-                    f"error calling call: arg {i}: value has type {go_type_name(arg)}; should be {_TYPE_NAMES[kind]}"
-                )
-        try:
-            return target.fn(*rest)
-        except FuncError as exc:
-            self.errorf(f"error calling call: {exc}")
         return None
 
     def validate_type(self, value: Any, kind: str | None) -> Any:
@@ -583,19 +545,6 @@ class _Executor:
 def _string_keys(receiver: Any) -> bool:
     if isinstance(receiver, GoMap):
         return receiver.go_type.startswith(("map[string]", "map[interface {}]"))
-    return True
-
-
-def _assignable(value: Any, kind: str) -> bool:
-    actual = go_kind(value)
-    if kind == "string":
-        return actual == "string"
-    if kind == "int":
-        return actual == "int"
-    if kind == "bool":
-        return actual == "bool"
-    if kind == "float64":
-        return actual == "float"
     return True
 
 

@@ -1,7 +1,7 @@
 """``text/template``'s builtin functions and the value rules they share with the executor.
 
-``and``, ``or`` and ``call`` are evaluated by the executor itself (they short-circuit or take a
-function); the others are :class:`GoFunc` entries of :data:`BUILTINS`, each failing with the
+``and`` and ``or`` are evaluated by the executor itself (they short-circuit); ``call`` gets the
+callee's name from the executor; all are :class:`GoFunc` entries of :data:`BUILTINS`, each failing with the
 error text Go's version returns (``index out of range: 3``, ``incompatible types for
 comparison: int and string``...).
 """
@@ -15,7 +15,31 @@ from urllib.parse import quote_plus
 from ..printf import go_kind, go_type_name, sprint, sprintf, sprintln
 from .values import FuncError, GoFunc, GoMap, GoPointer, GoSlice, ModelStruct
 
-__all__ = ["BUILTINS", "indirect", "is_true", "printable"]
+__all__ = ["BUILTINS", "TYPE_NAMES", "assignable", "indirect", "is_true", "printable"]
+
+# Go's names of the parameter kinds a GoFunc declares, for error texts.
+TYPE_NAMES = {
+    "any": "interface {}",
+    "value": "reflect.Value",
+    "string": "string",
+    "int": "int",
+    "bool": "bool",
+    "float64": "float64",
+}
+
+
+def assignable(value: Any, kind: str) -> bool:
+    """Whether a Go value can be passed for a parameter of this kind."""
+    actual = go_kind(value)
+    if kind == "string":
+        return actual == "string"
+    if kind == "int":
+        return actual == "int"
+    if kind == "bool":
+        return actual == "bool"
+    if kind == "float64":
+        return actual == "float"
+    return True
 
 
 def indirect(value: Any) -> tuple[Any, bool]:
@@ -302,14 +326,41 @@ def _printf(format: str, *args: Any) -> str:
     return sprintf(format, *args)
 
 
-# ``and``, ``or`` and ``call`` carry their signature only: the executor evaluates them.
+def _call(callee: str, target: Any, *args: Any) -> Any:
+    """``call .F arg...``: calls the function value ``.F`` (the executor passes its name first)."""
+    if target is None:
+        raise FuncError("call of nil")
+    if not isinstance(target, GoFunc):
+        raise FuncError(f"non-function {callee} of type {go_type_name(target)}")
+    params = target.params
+    if target.variadic is None and len(args) != len(params):
+        raise FuncError(f"wrong number of args for {callee}: got {len(args)} want {len(params)}")
+    if target.variadic is not None and len(args) < len(params):
+        raise FuncError(f"wrong number of args for {callee}: got {len(args)} want at least {len(params)}")
+    for i, arg in enumerate(args):
+        kind = params[i] if i < len(params) else target.variadic
+        if kind is None or kind in ("any", "value"):
+            continue
+        if arg is None:
+            raise FuncError(f"arg {i}: value is nil; should be of type {TYPE_NAMES[kind]}")
+        if not assignable(arg, kind):
+            raise FuncError(f"arg {i}: value has type {go_type_name(arg)}; should be {TYPE_NAMES[kind]}")
+    try:
+        return target.fn(*args)
+    except FuncError:
+        raise
+    except Exception as exc:  # Go's call recovers a panic of the function it calls
+        raise FuncError(str(exc)) from exc
+
+
+# ``and`` and ``or`` carry their signature only: the executor evaluates them (they short-circuit).
 def _special(*args: Any) -> Any:
     raise AssertionError("evaluated by the executor")
 
 
 BUILTINS: Mapping[str, GoFunc] = {
     "and": GoFunc(_special, ("value",), "value", "func(reflect.Value, ...reflect.Value) reflect.Value"),
-    "call": GoFunc(_special, ("value",), "value", "func(reflect.Value, ...reflect.Value) reflect.Value"),
+    "call": GoFunc(_call, ("value",), "value", "func(reflect.Value, ...reflect.Value) reflect.Value"),
     "html": GoFunc(_html, (), "any", "func(...interface {}) string"),
     "index": GoFunc(_index, ("value",), "value", "func(reflect.Value, ...reflect.Value) (reflect.Value, error)"),
     "slice": GoFunc(_slice, ("value",), "value", "func(reflect.Value, ...reflect.Value) (reflect.Value, error)"),

@@ -292,16 +292,33 @@ class _Field:
 
 @dataclass(slots=True)
 class _Layout:
-    """One model class as a Go struct: its fields in order, what is promoted, its methods."""
+    """One model class as a Go struct: its fields in order, what is promoted, its methods, and
+    the Go methods it has that a template here cannot call."""
 
     go_type: str
     fields: tuple[_Field, ...]
     embedded: frozenset[str]
     lookup: dict[str, Callable[[Any], Any]]
     methods: dict[str, Callable[[Any], Any]]
+    uncallable: frozenset[str] = frozenset()
 
     def has_field(self, name: str) -> bool:
         return name in self.lookup
+
+
+# runtime.Object's and schema.ObjectKind's methods on every Kubernetes object: they return Go
+# objects or change the receiver, which has no meaning in a template calicopy runs.
+_OBJECT_METHODS = frozenset(
+    {
+        "DeepCopy",
+        "DeepCopyInto",
+        "DeepCopyObject",
+        "GetObjectKind",
+        "GetObjectMeta",
+        "GroupVersionKind",
+        "SetGroupVersionKind",
+    }
+)
 
 
 _LAYOUTS: dict[type, _Layout] = {}
@@ -395,10 +412,15 @@ def _layout(cls: type) -> _Layout:
                 layout.lookup[name] = _through(get_inner, getter)
         for name, method in inner.methods.items():
             layout.methods.setdefault(name, _through(get_inner, method))
+        layout.uncallable |= inner.uncallable
+    if is_object:
+        layout.uncallable |= _OBJECT_METHODS
     if cls.__name__ == "ObjectMeta":
-        # metav1.Object's accessors (GetName, GetLabels...) are methods of *ObjectMeta.
+        # metav1.Object's accessors (GetName, GetLabels...) are methods of *ObjectMeta; its
+        # setters (SetName...) change the object.
         for f in fields:
             layout.methods["Get" + f.go_name] = f.getter
+        layout.uncallable = frozenset("Set" + f.go_name for f in fields)
     return layout
 
 
@@ -433,6 +455,10 @@ class ModelStruct:
 
     def has_field(self, name: str) -> bool:
         return name in self._layout.lookup
+
+    def uncallable_method(self, name: str) -> bool:
+        """Whether ``name`` is a Go method of this type that a template here cannot call."""
+        return name in self._layout.uncallable
 
     def method(self, name: str) -> Callable[[], Any] | None:
         getter = self._layout.methods.get(name)
