@@ -19,6 +19,7 @@ Tree::
     ├── UnknownKindError (ValueError)     a kind name or alias calicopy does not know
     ├── LabelError (ValueError)           ``calicoctl label`` refused the change
     ├── ConversionError (ValueError)      a stored object cannot be converted to/from v3
+    ├── TemplateError (ValueError)        a ``-o go-template`` does not parse, run or give YAML
     ├── VersionMismatchError              the cluster's Calico version is not supported
     └── DatastoreError                    the datastore failed or refused
         ├── ResourceNotFound
@@ -56,6 +57,7 @@ __all__ = [
     "ResourceExpired",
     "ResourceNotFound",
     "SelectorError",
+    "TemplateError",
     "UnknownKindError",
     "ValidationError",
     "VersionMismatchError",
@@ -362,6 +364,52 @@ class LabelError(CalicoError, ValueError):
 
 class ConversionError(CalicoError, ValueError):
     """A stored object cannot be converted (unknown kind, wrong group, malformed annotation or UID)."""
+
+
+class TemplateError(CalicoError, ValueError):
+    """A Go template (``get -o go-template=...``) that does not parse, fails while it runs, or
+    (calicoctl's YAML-injection check) does not produce YAML.  ``str()`` is Go's text, e.g.
+    ``template: get:1:2: executing "get" at <.Foo>: can't evaluate field Foo in type
+    *v3.IPPool``, which calicoctl prints.
+
+    ``template`` is the template's name, ``phase`` ``parse``, ``exec`` or ``yaml``, ``line`` and
+    ``column`` where it failed (0 when unknown), ``context`` the action as Go prints it and
+    ``reason`` the message after the location.  The template engine (``calicopy._go.template``,
+    below this module) raises ``GoTemplateError`` with the same attributes; :meth:`from_go`
+    turns it into this error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        template: str = "",
+        phase: str = "exec",
+        line: int = 0,
+        column: int = 0,
+        context: str = "",
+        reason: str = "",
+    ) -> None:
+        self.template = template
+        self.phase = phase
+        self.line = line
+        self.column = column
+        self.context = context
+        self.reason = reason or message
+        super().__init__(message, operation="go-template")
+
+    @classmethod
+    def from_go(cls, error: Any) -> TemplateError:
+        """This error for the engine's ``GoTemplateError`` (same text, same attributes)."""
+        return cls(
+            str(error),
+            template=error.template,
+            phase=error.phase,
+            line=error.line,
+            column=error.column,
+            context=error.context,
+            reason=error.reason,
+        )
 
 
 class VersionMismatchError(CalicoError):

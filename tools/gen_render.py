@@ -208,6 +208,9 @@ class Generator:
         validate = tuple(t for t in f.validate.split(",") if t) if f.validate else ()
         if validate:
             go_args.append(f"validate={validate!r}")
+        # The Go name is what a go-template names the field by; it is written wherever it is not
+        # just the JSON name capitalised (NATOutgoing, CIDR), and where validation messages name it.
+        if validate or f.go_name != f.json_name[:1].upper() + f.json_name[1:]:
             go_args.insert(0, f'go_name="{f.go_name}"')
         if enum:
             go_args.append(f"enum={enum!r}")

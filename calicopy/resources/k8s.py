@@ -47,10 +47,10 @@ class Condition(CalicoModel):
 
 
 class OwnerReference(CalicoModel):
-    api_version: Annotated[str, GoField()] = Field("", alias="apiVersion")
+    api_version: Annotated[str, GoField(go_name="APIVersion")] = Field("", alias="apiVersion")
     kind: Annotated[str, GoField()] = Field("", alias="kind")
     name: Annotated[str, GoField()] = Field("", alias="name")
-    uid: Annotated[str, GoField()] = Field("", alias="uid")
+    uid: Annotated[str, GoField(go_name="UID")] = Field("", alias="uid")
     controller: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="controller")
     block_owner_deletion: Annotated[bool | None, GoField(omit="nil")] = Field(None, alias="blockOwnerDeletion")
 

@@ -42,14 +42,14 @@ class LabelSelector(CalicoModel):
 
 
 class IPBlock(CalicoModel):
-    cidr: Annotated[str, GoField()] = Field("", alias="cidr")
+    cidr: Annotated[str, GoField(go_name="CIDR")] = Field("", alias="cidr")
     except_: Annotated[list[str], GoField(omit="empty")] = Field(default_factory=list, alias="except")
 
 
 class NetworkPolicyPeer(CalicoModel):
     pod_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="podSelector")
     namespace_selector: Annotated[LabelSelector | None, GoField(omit="nil")] = Field(None, alias="namespaceSelector")
-    ip_block: Annotated[IPBlock | None, GoField(omit="nil")] = Field(None, alias="ipBlock")
+    ip_block: Annotated[IPBlock | None, GoField(go_name="IPBlock", omit="nil")] = Field(None, alias="ipBlock")
 
 
 class NetworkPolicyPort(CalicoModel):

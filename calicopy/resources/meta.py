@@ -26,7 +26,7 @@ class ObjectMeta(CalicoModel):
     generate_name: Annotated[str, GoField(omit="empty")] = Field("", alias="generateName")
     namespace: Annotated[str, GoField(omit="empty")] = Field("", alias="namespace")
     self_link: Annotated[str, GoField(omit="empty")] = Field("", alias="selfLink")
-    uid: Annotated[str, GoField(omit="empty")] = Field("", alias="uid")
+    uid: Annotated[str, GoField(go_name="UID", omit="empty")] = Field("", alias="uid")
     resource_version: Annotated[str, GoField(omit="empty")] = Field("", alias="resourceVersion")
     generation: Annotated[Int64, GoField(omit="empty")] = Field(0, alias="generation")
     creation_timestamp: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="creationTimestamp")

@@ -56,7 +56,8 @@ class GoField:
     when None), ``empty`` (non-pointer omitempty: dropped when zero/empty), ``zero``
     (``omitzero``: dropped when the value equals the type's zero value).
     ``validate``: the go-playground ``validate`` tag, split on commas; ``go_name`` the Go
-    field name that libcalico-go's generic tag-failure message names.
+    field name (libcalico-go's tag-failure messages and go-templates name it; empty when it is
+    the JSON name capitalised).
     The remaining attributes are the kubebuilder (OpenAPI) markers of the CRD schema.
     """
 

@@ -59,7 +59,7 @@ class BGPPeerSpec(CalicoModel):
     ] = Field(
         "", alias="peerIP", description="The IP address of the peer followed by an optional port number to peer with."
     )
-    as_number: Annotated[ASNumber, GoField(omit="empty")] = Field(
+    as_number: Annotated[ASNumber, GoField(go_name="ASNumber", omit="empty")] = Field(
         0, alias="asNumber", description="The AS Number of the peer."
     )
     local_as_number: Annotated[ASNumber | None, GoField(omit="nil")] = Field(
@@ -106,7 +106,7 @@ class BGPPeerSpec(CalicoModel):
         alias="numAllowedLocalASNumbers",
         description="Maximum number of local AS numbers that are allowed in the AS path for received routes.",
     )
-    ttl_security: Annotated[Uint8 | None, GoField(omit="nil")] = Field(
+    ttl_security: Annotated[Uint8 | None, GoField(go_name="TTLSecurity", omit="nil")] = Field(
         None,
         alias="ttlSecurity",
         description="TTLSecurity enables the generalized TTL security mechanism (GTSM) which protects against spoofed packets by ignoring received packets with a smaller than expected TTL value.",

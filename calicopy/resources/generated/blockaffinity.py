@@ -29,7 +29,7 @@ class BlockAffinitySpec(CalicoModel):
         "", alias="node", description="The node that this block affinity is assigned to."
     )
     type: Annotated[str, GoField(omit="empty")] = Field("", alias="type", description="The type of affinity.")
-    cidr: Annotated[str, GoField(format="cidr", required=True)] = Field(
+    cidr: Annotated[str, GoField(go_name="CIDR", format="cidr", required=True)] = Field(
         "", alias="cidr", description="The CIDR range this block affinity references."
     )
     deleted: Annotated[bool, GoField(default=False)] = Field(

@@ -133,40 +133,41 @@ class BPFConntrackTimeouts(CalicoModel):
         alias="creationGracePeriod",
         description="CreationGracePeriod gives a generic grace period to new connections before they are considered for cleanup [Default: 10s].",
     )
-    tcp_syn_sent: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
-        Field(
-            None,
-            alias="tcpSynSent",
-            description="TCPSynSent controls how long it takes before considering this entry for cleanup after the last SYN without a response.",
-        )
+    tcp_syn_sent: Annotated[
+        str | None, GoField(go_name="TCPSynSent", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
+        None,
+        alias="tcpSynSent",
+        description="TCPSynSent controls how long it takes before considering this entry for cleanup after the last SYN without a response.",
     )
     tcp_established: Annotated[
-        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+        str | None,
+        GoField(go_name="TCPEstablished", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$"),
     ] = Field(
         None,
         alias="tcpEstablished",
         description="TCPEstablished controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
     tcp_fins_seen: Annotated[
-        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+        str | None, GoField(go_name="TCPFinsSeen", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
     ] = Field(
         None,
         alias="tcpFinsSeen",
         description="TCPFinsSeen controls how long it takes before considering this entry for cleanup after the connection was closed gracefully.",
     )
     tcp_reset_seen: Annotated[
-        str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+        str | None, GoField(go_name="TCPResetSeen", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
     ] = Field(
         None,
         alias="tcpResetSeen",
         description="TCPResetSeen controls how long it takes before considering this entry for cleanup after the connection was aborted.",
     )
-    udp_timeout: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
-        Field(
-            None,
-            alias="udpTimeout",
-            description="UDPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
-        )
+    udp_timeout: Annotated[
+        str | None, GoField(go_name="UDPTimeout", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
+        None,
+        alias="udpTimeout",
+        description="UDPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
     generic_timeout: Annotated[
         str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
@@ -175,12 +176,12 @@ class BPFConntrackTimeouts(CalicoModel):
         alias="genericTimeout",
         description="GenericTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
-    icmp_timeout: Annotated[str | None, GoField(omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")] = (
-        Field(
-            None,
-            alias="icmpTimeout",
-            description="ICMPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
-        )
+    icmp_timeout: Annotated[
+        str | None, GoField(go_name="ICMPTimeout", omit="nil", pattern="^(([0-9]*(\\.[0-9]*)?(ms|s|h|m|us)+)+|Auto)$")
+    ] = Field(
+        None,
+        alias="icmpTimeout",
+        description="ICMPTimeout controls how long it takes before considering this entry for cleanup after the connection became idle.",
     )
 
 
@@ -219,7 +220,7 @@ class FelixConfigurationSpec(CalicoModel):
         alias="dataplaneWatchdogTimeout",
         description="DataplaneWatchdogTimeout is the readiness/liveness timeout used for Felix's (internal) dataplane driver.",
     )
-    ipv6_support: Annotated[bool | None, GoField(omit="nil")] = Field(
+    ipv6_support: Annotated[bool | None, GoField(go_name="IPv6Support", omit="nil")] = Field(
         None,
         alias="ipv6Support",
         description="IPv6Support controls whether Felix enables support for IPv6 (if supported by the in-use dataplane).",
@@ -308,7 +309,8 @@ class FelixConfigurationSpec(CalicoModel):
         None, alias="iptablesBackend", description="IptablesBackend controls which backend of iptables will be used."
     )
     xdp_refresh_interval: Annotated[
-        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
+        Duration | None,
+        GoField(go_name="XDPRefreshInterval", omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
     ] = Field(
         None,
         alias="xdpRefreshInterval",
@@ -461,29 +463,29 @@ class FelixConfigurationSpec(CalicoModel):
         alias="logDebugFilenameRegex",
         description="LogDebugFilenameRegex controls which source code files have their Debug log output included in the logs.",
     )
-    ipip_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+    ipip_enabled: Annotated[bool | None, GoField(go_name="IPIPEnabled", omit="nil")] = Field(
         None,
         alias="ipipEnabled",
         description="IPIPEnabled overrides whether Felix should configure an IPIP interface on the host.",
     )
-    ipip_mtu: Annotated[int | None, GoField(omit="nil")] = Field(
+    ipip_mtu: Annotated[int | None, GoField(go_name="IPIPMTU", omit="nil")] = Field(
         None, alias="ipipMTU", description="IPIPMTU controls the MTU to set on the IPIP tunnel device."
     )
-    vxlan_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+    vxlan_enabled: Annotated[bool | None, GoField(go_name="VXLANEnabled", omit="nil")] = Field(
         None,
         alias="vxlanEnabled",
         description="VXLANEnabled overrides whether Felix should create the VXLAN tunnel device for IPv4 VXLAN networking.",
     )
-    vxlan_mtu: Annotated[int | None, GoField(omit="nil")] = Field(
+    vxlan_mtu: Annotated[int | None, GoField(go_name="VXLANMTU", omit="nil")] = Field(
         None, alias="vxlanMTU", description="VXLANMTU is the MTU to set on the IPv4 VXLAN tunnel device."
     )
-    vxlan_mtuv6: Annotated[int | None, GoField(omit="nil")] = Field(
+    vxlan_mtuv6: Annotated[int | None, GoField(go_name="VXLANMTUV6", omit="nil")] = Field(
         None, alias="vxlanMTUV6", description="VXLANMTUV6 is the MTU to set on the IPv6 VXLAN tunnel device."
     )
-    vxlan_port: Annotated[int | None, GoField(omit="nil")] = Field(
+    vxlan_port: Annotated[int | None, GoField(go_name="VXLANPort", omit="nil")] = Field(
         None, alias="vxlanPort", description="VXLANPort is the UDP port number to use for VXLAN traffic."
     )
-    vxlan_vni: Annotated[int | None, GoField(omit="nil")] = Field(
+    vxlan_vni: Annotated[int | None, GoField(go_name="VXLANVNI", omit="nil")] = Field(
         None, alias="vxlanVNI", description="VXLANVNI is the VXLAN VNI to use for VXLAN traffic."
     )
     allow_vxlan_packets_from_workloads: Annotated[bool | None, GoField(omit="nil")] = Field(
@@ -659,12 +661,12 @@ class FelixConfigurationSpec(CalicoModel):
         alias="usageReportingInterval",
         description="UsageReportingInterval controls the interval at which Felix makes reports.",
     )
-    nat_port_range: Annotated[Port | None, GoField(omit="nil")] = Field(
+    nat_port_range: Annotated[Port | None, GoField(go_name="NATPortRange", omit="nil")] = Field(
         None,
         alias="natPortRange",
         description="NATPortRange specifies the range of ports that is used for port mapping when doing outgoing NAT.",
     )
-    nat_outgoing_address: Annotated[str, GoField(omit="empty")] = Field(
+    nat_outgoing_address: Annotated[str, GoField(go_name="NATOutgoingAddress", omit="empty")] = Field(
         "",
         alias="natOutgoingAddress",
         description="NATOutgoingAddress specifies an address to use when performing source NAT for traffic in a natOutgoing pool that is leaving the network.",
@@ -707,12 +709,12 @@ class FelixConfigurationSpec(CalicoModel):
         alias="programClusterRoutes",
         description="ProgramClusterRoutes controls how a cluster node gets a route to a workload on another node, when that workload's IP comes from an IP Pool with vxlanMode: Never.",
     )
-    ip_forwarding: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
+    ip_forwarding: Annotated[str, GoField(go_name="IPForwarding", omit="empty", enum=("Enabled", "Disabled"))] = Field(
         "",
         alias="ipForwarding",
         description="IPForwarding controls whether Felix sets the host sysctls to enable IP forwarding.",
     )
-    external_nodes_list: Annotated[list[str] | None, GoField(omit="nil")] = Field(
+    external_nodes_list: Annotated[list[str] | None, GoField(go_name="ExternalNodesCIDRList", omit="nil")] = Field(
         None,
         alias="externalNodesList",
         description="ExternalNodesCIDRList is a list of CIDR's of external, non-Calico nodes from which VXLAN/IPIP overlay traffic will be allowed.",
@@ -770,7 +772,7 @@ class FelixConfigurationSpec(CalicoModel):
         alias="sidecarAccelerationEnabled",
         description="SidecarAccelerationEnabled enables experimental sidecar acceleration [Default: false]",
     )
-    xdp_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+    xdp_enabled: Annotated[bool | None, GoField(go_name="XDPEnabled", omit="nil")] = Field(
         None,
         alias="xdpEnabled",
         description="XDPEnabled enables XDP acceleration for suitable untracked incoming deny rules.",
@@ -780,9 +782,9 @@ class FelixConfigurationSpec(CalicoModel):
         alias="genericXDPEnabled",
         description="GenericXDPEnabled enables Generic XDP so network cards that don't support XDP offload or driver modes can use XDP.",
     )
-    nftables_mode: Annotated[str | None, GoField(omit="nil", enum=("Disabled", "Enabled", "Auto"), default="Auto")] = (
-        Field(None, alias="nftablesMode", description="NFTablesMode configures nftables support in Felix.")
-    )
+    nftables_mode: Annotated[
+        str | None, GoField(go_name="NFTablesMode", omit="nil", enum=("Disabled", "Enabled", "Auto"), default="Auto")
+    ] = Field(None, alias="nftablesMode", description="NFTablesMode configures nftables support in Felix.")
     nftables_refresh_interval: Annotated[Duration | None, GoField(omit="nil")] = Field(
         None,
         alias="nftablesRefreshInterval",
@@ -1002,39 +1004,41 @@ class FelixConfigurationSpec(CalicoModel):
         alias="bpfKubeProxyHealthzPort",
         description="BPFKubeProxyHealthzPort, in BPF mode, controls the port that Felix's embedded kube-proxy health check server binds to.",
     )
-    bpf_psnat_ports: Annotated[Port | None, GoField(omit="nil")] = Field(
+    bpf_psnat_ports: Annotated[Port | None, GoField(go_name="BPFPSNATPorts", omit="nil")] = Field(
         None,
         alias="bpfPSNATPorts",
         description="BPFPSNATPorts sets the range from which we randomly pick a port if there is a source port collision.",
     )
-    bpf_map_size_nat_frontend: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_nat_frontend: Annotated[int | None, GoField(go_name="BPFMapSizeNATFrontend", omit="nil")] = Field(
         None, alias="bpfMapSizeNATFrontend", description="BPFMapSizeNATFrontend sets the size for NAT front end map."
     )
-    bpf_map_size_nat_backend: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_nat_backend: Annotated[int | None, GoField(go_name="BPFMapSizeNATBackend", omit="nil")] = Field(
         None, alias="bpfMapSizeNATBackend", description="BPFMapSizeNATBackend sets the size for NAT back end map."
     )
-    bpf_map_size_nat_affinity: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_nat_affinity: Annotated[int | None, GoField(go_name="BPFMapSizeNATAffinity", omit="nil")] = Field(
         None,
         alias="bpfMapSizeNATAffinity",
         description="BPFMapSizeNATAffinity sets the size of the BPF map that stores the affinity of a connection (for services that enable that feature.",
     )
-    bpf_map_size_route: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_route: Annotated[int | None, GoField(go_name="BPFMapSizeRoute", omit="nil")] = Field(
         None, alias="bpfMapSizeRoute", description="BPFMapSizeRoute sets the size for the routes map."
     )
-    bpf_map_size_conntrack: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_conntrack: Annotated[int | None, GoField(go_name="BPFMapSizeConntrack", omit="nil")] = Field(
         None, alias="bpfMapSizeConntrack", description="BPFMapSizeConntrack sets the size for the conntrack map."
     )
-    bpf_map_size_per_cpu_conntrack: Annotated[int | None, GoField(omit="nil")] = Field(
-        None,
-        alias="bpfMapSizePerCpuConntrack",
-        description="BPFMapSizePerCPUConntrack determines the size of conntrack map based on the number of CPUs.",
-    )
-    bpf_map_size_conntrack_scaling: Annotated[str, GoField(omit="empty", pattern="^(?i)(Disabled|DoubleIfFull)?$")] = (
+    bpf_map_size_per_cpu_conntrack: Annotated[int | None, GoField(go_name="BPFMapSizePerCPUConntrack", omit="nil")] = (
         Field(
-            "",
-            alias="bpfMapSizeConntrackScaling",
-            description="BPFMapSizeConntrackScaling controls whether and how we scale the conntrack map size depending on its usage.",
+            None,
+            alias="bpfMapSizePerCpuConntrack",
+            description="BPFMapSizePerCPUConntrack determines the size of conntrack map based on the number of CPUs.",
         )
+    )
+    bpf_map_size_conntrack_scaling: Annotated[
+        str, GoField(go_name="BPFMapSizeConntrackScaling", omit="empty", pattern="^(?i)(Disabled|DoubleIfFull)?$")
+    ] = Field(
+        "",
+        alias="bpfMapSizeConntrackScaling",
+        description="BPFMapSizeConntrackScaling controls whether and how we scale the conntrack map size depending on its usage.",
     )
     bpf_map_size_conntrack_cleanup_queue: Annotated[
         int | None,
@@ -1044,23 +1048,25 @@ class FelixConfigurationSpec(CalicoModel):
         alias="bpfMapSizeConntrackCleanupQueue",
         description="BPFMapSizeConntrackCleanupQueue sets the size for the map used to hold NAT conntrack entries that are queued for cleanup.",
     )
-    bpf_map_size_ip_sets: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_ip_sets: Annotated[int | None, GoField(go_name="BPFMapSizeIPSets", omit="nil")] = Field(
         None, alias="bpfMapSizeIPSets", description="BPFMapSizeIPSets sets the size for ipsets map."
     )
-    bpf_map_size_if_state: Annotated[int | None, GoField(omit="nil")] = Field(
+    bpf_map_size_if_state: Annotated[int | None, GoField(go_name="BPFMapSizeIfState", omit="nil")] = Field(
         None, alias="bpfMapSizeIfState", description="BPFMapSizeIfState sets the size for ifstate map."
     )
-    bpf_host_conntrack_bypass: Annotated[bool | None, GoField(omit="nil")] = Field(
+    bpf_host_conntrack_bypass: Annotated[bool | None, GoField(go_name="BPFHostConntrackBypass", omit="nil")] = Field(
         None,
         alias="bpfHostConntrackBypass",
         description="BPFHostConntrackBypass Controls whether to bypass Linux conntrack in BPF mode for workloads and services.",
     )
-    bpf_enforce_rpf: Annotated[str, GoField(omit="empty", pattern="^(?i)(Disabled|Strict|Loose)?$")] = Field(
+    bpf_enforce_rpf: Annotated[
+        str, GoField(go_name="BPFEnforceRPF", omit="empty", pattern="^(?i)(Disabled|Strict|Loose)?$")
+    ] = Field(
         "",
         alias="bpfEnforceRPF",
         description="BPFEnforceRPF enforce strict RPF on all host interfaces with BPF programs regardless of what is the per-interfaces or global setting.",
     )
-    bpf_policy_debug_enabled: Annotated[bool | None, GoField(omit="nil")] = Field(
+    bpf_policy_debug_enabled: Annotated[bool | None, GoField(go_name="BPFPolicyDebugEnabled", omit="nil")] = Field(
         None,
         alias="bpfPolicyDebugEnabled",
         description="BPFPolicyDebugEnabled when true, Felix records detailed information about the BPF policy programs, which can be examined with the calico-bpf command-line tool.",
@@ -1114,7 +1120,9 @@ class FelixConfigurationSpec(CalicoModel):
         alias="flowLogsPolicyEvaluationMode",
         description="Continuous - Felix evaluates active flows on a regular basis to determine the rule traces in the flow logs.",
     )
-    bpf_redirect_to_peer: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
+    bpf_redirect_to_peer: Annotated[
+        str, GoField(go_name="BPFRedirectToPeer", omit="empty", enum=("Enabled", "Disabled"))
+    ] = Field(
         "",
         alias="bpfRedirectToPeer",
         description="BPFRedirectToPeer controls whether traffic may be forwarded directly to the peer side of a workload’s device.",
@@ -1149,7 +1157,7 @@ class FelixConfigurationSpec(CalicoModel):
         alias="flowLogsLocalReporter",
         description="FlowLogsLocalReporter configures local unix socket for reporting flow data from each node.",
     )
-    bpf_profiling: Annotated[str, GoField(omit="empty", enum=("Enabled", "Disabled"))] = Field(
+    bpf_profiling: Annotated[str, GoField(go_name="BPFProfiling", omit="empty", enum=("Enabled", "Disabled"))] = Field(
         "", alias="bpfProfiling", description="BPFProfiling controls profiling of BPF programs."
     )
     route_source: Annotated[
@@ -1278,7 +1286,8 @@ class FelixConfigurationSpec(CalicoModel):
         description="WireguardHostEncryptionEnabled controls whether Wireguard host-to-host encryption is enabled.",
     )
     wireguard_keep_alive: Annotated[
-        Duration | None, GoField(omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$")
+        Duration | None,
+        GoField(go_name="WireguardPersistentKeepAlive", omit="nil", pattern="^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$"),
     ] = Field(
         None,
         alias="wireguardKeepAlive",

@@ -14,8 +14,10 @@ from ..types import Uint64
 class AllocationAttribute(CalicoModel):
     """AllocationAttribute (Calico's Go struct of the same name)."""
 
-    handle_id: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="handle_id")
-    secondary: Annotated[dict[str, str], GoField(omit="empty")] = Field(default_factory=dict, alias="secondary")
+    handle_id: Annotated[str | None, GoField(go_name="HandleID", omit="nil")] = Field(None, alias="handle_id")
+    secondary: Annotated[dict[str, str], GoField(go_name="ActiveOwnerAttrs", omit="empty")] = Field(
+        default_factory=dict, alias="secondary"
+    )
     alternate_owner_attrs: Annotated[dict[str, str], GoField(omit="empty")] = Field(
         default_factory=dict, alias="alternateOwnerAttrs"
     )
@@ -24,7 +26,9 @@ class AllocationAttribute(CalicoModel):
 class IPAMBlockSpec(CalicoModel):
     """IPAMBlockSpec contains the specification for an IPAMBlock resource."""
 
-    cidr: Annotated[str, GoField(format="cidr")] = Field("", alias="cidr", description="The block's CIDR.")
+    cidr: Annotated[str, GoField(go_name="CIDR", format="cidr")] = Field(
+        "", alias="cidr", description="The block's CIDR."
+    )
     affinity: Annotated[str | None, GoField(omit="nil", pattern="^(host|virtual):[a-zA-Z0-9\\.\\-_]+$")] = Field(
         None, alias="affinity", description="Affinity of the block, if this block has one."
     )
@@ -59,7 +63,7 @@ class IPAMBlockSpec(CalicoModel):
         alias="deleted",
         description="Deleted is an internal boolean used to workaround a limitation in the Kubernetes API whereby deletion will not return a conflict error if the block has been updated.",
     )
-    strict_affinity: Annotated[bool, GoField()] = Field(
+    strict_affinity: Annotated[bool, GoField(go_name="DeprecatedStrictAffinity")] = Field(
         False,
         alias="strictAffinity",
         description="StrictAffinity on the IPAMBlock is deprecated and no longer used by the code.",

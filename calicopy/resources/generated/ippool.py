@@ -67,7 +67,7 @@ class IPPoolSpec(CalicoModel):
             enum=("Never", "Always", "CrossSubnet"),
         ),
     ] = Field("", alias="ipipMode", description="Contains configuration for IPIP tunneling for this pool.")
-    nat_outgoing: Annotated[bool, GoField(omit="empty")] = Field(
+    nat_outgoing: Annotated[bool, GoField(go_name="NATOutgoing", omit="empty")] = Field(
         False,
         alias="natOutgoing",
         description="When natOutgoing is true, packets sent from Calico networked containers in this pool to destinations outside of this pool will be masqueraded.",

@@ -245,7 +245,7 @@ class ControllersConfig(CalicoModel):
     load_balancer: Annotated[LoadBalancerControllerConfig | None, GoField(omit="nil")] = Field(
         None, alias="loadBalancer", description="LoadBalancer enables and configures the LoadBalancer controller."
     )
-    policy_migration: Annotated[MigrationControllerConfig | None, GoField(omit="nil")] = Field(
+    policy_migration: Annotated[MigrationControllerConfig | None, GoField(go_name="Migration", omit="nil")] = Field(
         None, alias="policyMigration", description="Migration enables and configures migration controllers."
     )
 

@@ -14,7 +14,7 @@ from ..types import ASNumber
 class NodeBGPSpec(CalicoModel):
     """NodeBGPSpec contains the specification for the Node BGP configuration."""
 
-    as_number: Annotated[ASNumber | None, GoField(omit="nil")] = Field(
+    as_number: Annotated[ASNumber | None, GoField(go_name="ASNumber", omit="nil")] = Field(
         None, alias="asNumber", description="The AS Number of the node."
     )
     ipv4_address: Annotated[str, GoField(go_name="IPv4Address", omit="empty", validate=("omitempty", "cidrv4"))] = (

@@ -110,12 +110,12 @@ class BGPDaemonStatus(CalicoModel):
 class CalicoNodeAgentStatus(CalicoModel):
     """CalicoNodeAgentStatus defines the observed state of agent status on the node."""
 
-    bird_v4: Annotated[BGPDaemonStatus, GoField()] = Field(
+    bird_v4: Annotated[BGPDaemonStatus, GoField(go_name="BIRDV4")] = Field(
         default_factory=BGPDaemonStatus,
         alias="birdV4",
         description="BIRDV4 represents the latest observed status of bird4.",
     )
-    bird_v6: Annotated[BGPDaemonStatus, GoField()] = Field(
+    bird_v6: Annotated[BGPDaemonStatus, GoField(go_name="BIRDV6")] = Field(
         default_factory=BGPDaemonStatus,
         alias="birdV6",
         description="BIRDV6 represents the latest observed status of bird6.",
@@ -226,7 +226,7 @@ class CalicoNodeStatusStatus(CalicoModel):
     agent: Annotated[CalicoNodeAgentStatus, GoField()] = Field(
         default_factory=CalicoNodeAgentStatus, alias="agent", description="Agent holds agent status on the node."
     )
-    bgp: Annotated[CalicoNodeBGPStatus, GoField()] = Field(
+    bgp: Annotated[CalicoNodeBGPStatus, GoField(go_name="BGP")] = Field(
         default_factory=CalicoNodeBGPStatus, alias="bgp", description="BGP holds node BGP status."
     )
     routes: Annotated[CalicoNodeBGPRouteStatus, GoField()] = Field(

@@ -87,7 +87,7 @@ class QoSControls(CalicoModel):
         alias="egressMaxConnections",
         description="Egress maximum number of connections (absolute number of connections, no unit).",
     )
-    dscp: Annotated[DSCP | None, GoField(omit="nil")] = Field(None, alias="dscp")
+    dscp: Annotated[DSCP | None, GoField(go_name="DSCP", omit="nil")] = Field(None, alias="dscp")
 
 
 class WorkloadEndpointSpec(CalicoModel):
