@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calicopy._go.printf import sprintf, sprintln
+from calicopy._go.fmt import sprintf, sprintln
 from calicopy._go.template import GoFunc, GoMap, GoPointer, GoSlice, GoStruct, GoTemplateError, parse
 from calicopy._go.template.literals import LiteralError, parse_number
 from calicopy._go.template.nodes import TextNode

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from calicopy._go.printf import format_float, go_quote, sprint, sprintf, sprintln
+from calicopy._go.fmt import sprint, sprintf, sprintln
+from calicopy._go.strconv import format_float
+from calicopy._go.strconv import quote as go_quote
 from calicopy._go.template import GoMap, GoPointer, GoSlice, GoStruct
 
 FMT_TESTS: list[tuple[str, Any, str]] = [

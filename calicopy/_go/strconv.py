@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
@@ -55,19 +56,25 @@ class NumError(ValueError):
 # -- Quote --------------------------------------------------------------------------------------
 
 _SHORT_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
-_NEEDS_QUOTING = re.compile(r'["\\]|[^ -~]')
 
 
-def _escape_rune(match: re.Match[str]) -> str:
-    ch = match.group(0)
-    if ch in '"\\':
+def is_print(ch: str) -> bool:
+    """``strconv.IsPrint``: letters, marks, numbers, punctuation, symbols and the ASCII space."""
+    return ch == " " or unicodedata.category(ch)[0] in "LMNPS"
+
+
+def quote_rune(ch: str, quote: str = '"', *, ascii_only: bool = False) -> str:
+    """One character as ``strconv.Quote`` writes it inside ``quote`` (``QuoteToASCII`` with ``ascii_only``)."""
+    if ch == quote or ch == "\\":
         return "\\" + ch
-    if ch.isprintable():  # unicode.IsPrint: letters, marks, numbers, punctuation, symbols
+    code = ord(ch)
+    if code < 0x80 and is_print(ch):
+        return ch
+    if not ascii_only and code >= 0x80 and is_print(ch):
         return ch
     short = _SHORT_ESCAPES.get(ch)
     if short is not None:
         return short
-    code = ord(ch)
     if code < 0x20 or code == 0x7F:
         return f"\\x{code:02x}"
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by "surrogateescape"
@@ -79,9 +86,9 @@ def _escape_rune(match: re.Match[str]) -> str:
     return f"\\U{code:08x}"
 
 
-def quote(text: str) -> str:
-    """``strconv.Quote`` (also ``fmt``'s ``%q`` and ``%#v`` of a string)."""
-    return '"' + _NEEDS_QUOTING.sub(_escape_rune, text) + '"'
+def quote(text: str, *, ascii_only: bool = False) -> str:
+    """``strconv.Quote`` (also ``fmt``'s ``%q`` and ``%#v`` of a string); ``QuoteToASCII`` with ``ascii_only``."""
+    return '"' + "".join(quote_rune(ch, ascii_only=ascii_only) for ch in text) + '"'
 
 
 # -- ParseBool ----------------------------------------------------------------------------------

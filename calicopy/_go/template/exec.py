@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..printf import go_kind, go_quote, go_type_name, sprint, sprintf
+from ..fmt import go_kind, go_type_name, sprint, sprintf
+from ..strconv import quote
 from .errors import GoTemplateError
 from .funcs import TYPE_NAMES as _TYPE_NAMES
 from .funcs import assignable as _assignable
@@ -119,7 +120,7 @@ class _Executor:
         line = 1 + before.count("\n")
         context = str(node)
         raise GoTemplateError(
-            f"template: {tree.parse_name}:{line}:{column}: executing {go_quote(self.name)} at <{context}>: {message}",
+            f"template: {tree.parse_name}:{line}:{column}: executing {quote(self.name)} at <{context}>: {message}",
             template=self.name,
             line=line,
             column=column,
@@ -250,7 +251,7 @@ class _Executor:
         self.node = node
         tree = self.trees.get(node.name)
         if tree is None:
-            self.errorf(f"template {go_quote(node.name)} not defined")
+            self.errorf(f"template {quote(node.name)} not defined")
             return
         if self.depth == MAX_EXEC_DEPTH:
             self.errorf(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
@@ -310,7 +311,7 @@ class _Executor:
             return self.ideal_constant(first)
         if isinstance(first, StringNode):
             return first.text
-        self.errorf(f"can't evaluate command {go_quote(str(first))}")
+        self.errorf(f"can't evaluate command {quote(str(first))}")
         return None
 
     def ideal_constant(self, constant: NumberNode) -> Any:
@@ -364,7 +365,7 @@ class _Executor:
             function = self.builtins.get(name)
             is_builtin = function is not None
         if function is None:
-            self.errorf(f"{go_quote(name)} is not a defined function")
+            self.errorf(f"{quote(name)} is not a defined function")
             return None
         return self.eval_call(dot, function, is_builtin, cmd, name, args, final)
 
@@ -558,9 +559,9 @@ def execute_tree(
     root = trees[name].root
     if root is None:
         raise GoTemplateError(
-            f"template: {name}: {go_quote(name)} is an incomplete or empty template",
+            f"template: {name}: {quote(name)} is an incomplete or empty template",
             template=name,
-            reason=f"{go_quote(name)} is an incomplete or empty template",
+            reason=f"{quote(name)} is an incomplete or empty template",
         )
     try:
         executor.walk(data, root)

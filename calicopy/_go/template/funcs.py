@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
-from ..printf import go_kind, go_type_name, sprint, sprintf, sprintln
+from ..fmt import go_kind, go_type_name, sprint, sprintf, sprintln
 from .values import FuncError, GoFunc, GoMap, GoPointer, GoSlice, ModelStruct
 
 __all__ = ["BUILTINS", "TYPE_NAMES", "assignable", "indirect", "is_true", "printable"]

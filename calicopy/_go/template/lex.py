@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..printf import go_quote, sprintf
+from ..fmt import sprintf
+from ..strconv import quote
 
 __all__ = ["KEYWORDS", "Item", "Lexer"]
 
@@ -77,8 +78,8 @@ class Item:
         if self.typ in _KEYWORD_TYPES:
             return f"<{self.val}>"
         if len(self.val) > 10:
-            return go_quote(self.val[:10]) + "..."
-        return go_quote(self.val)
+            return quote(self.val[:10]) + "..."
+        return quote(self.val)
 
 
 def _is_space(ch: str) -> bool:
@@ -386,11 +387,11 @@ class Lexer:
 
     def _lex_number(self) -> _State | None:
         if not self._scan_number():
-            self._error(f"bad number syntax: {go_quote(self.input[self.start : self.pos])}")
+            self._error(f"bad number syntax: {quote(self.input[self.start : self.pos])}")
             return None
         if self._peek() in ("+", "-"):
             if not self._scan_number() or self.input[self.pos - 1] != "i":
-                self._error(f"bad number syntax: {go_quote(self.input[self.start : self.pos])}")
+                self._error(f"bad number syntax: {quote(self.input[self.start : self.pos])}")
                 return None
             self._emit(COMPLEX)
             return None

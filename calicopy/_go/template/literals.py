@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..printf import go_quote
+from ..strconv import quote
 from .nodes import _Number
 
 __all__ = ["LiteralError", "parse_number", "unquote", "unquote_char"]
@@ -215,7 +215,7 @@ def parse_number(text: str, kind: str) -> _Number:
         try:
             num.complex128 = complex(text.replace("_", "").replace("i", "j"))
         except ValueError:
-            raise LiteralError(f"illegal number syntax: {go_quote(text)}") from None
+            raise LiteralError(f"illegal number syntax: {quote(text)}") from None
         num.is_complex = True
         _simplify_complex(num)
         return num
@@ -242,12 +242,12 @@ def parse_number(text: str, kind: str) -> _Number:
         value = _parse_float(text)
         if value is not None:
             if not any(c in text for c in ".eEpP"):
-                raise LiteralError(f"integer overflow: {go_quote(text)}")
+                raise LiteralError(f"integer overflow: {quote(text)}")
             num.is_float, num.float64 = True, value
             if _fits_int64(value):
                 num.is_int, num.int64 = True, int(value)
             if _fits_uint64(value):
                 num.is_uint, num.uint64 = True, int(value)
     if not (num.is_int or num.is_uint or num.is_float):
-        raise LiteralError(f"illegal number syntax: {go_quote(text)}")
+        raise LiteralError(f"illegal number syntax: {quote(text)}")
     return num

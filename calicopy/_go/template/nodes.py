@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..printf import go_quote
+from ..strconv import quote
 
 __all__ = [
     "ActionNode",
@@ -96,7 +96,7 @@ class TextNode(Node):
         self.text = text
 
     def write(self, out: list[str]) -> None:
-        out.append(go_quote(self.text) if self.quoted else self.text)
+        out.append(quote(self.text) if self.quoted else self.text)
 
 
 class CommentNode(Node):
@@ -378,7 +378,7 @@ class TemplateNode(Node):
 
     def write(self, out: list[str]) -> None:
         left, right = self._delims()
-        out.extend((left, "template ", go_quote(self.name)))
+        out.extend((left, "template ", quote(self.name)))
         if self.pipe is not None:
             out.append(" ")
             self.pipe.write(out)

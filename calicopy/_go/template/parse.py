@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from ..printf import go_quote
+from ..strconv import quote
 from . import lex
 from .errors import GoTemplateError
 from .lex import Item, Lexer
@@ -206,7 +206,7 @@ class _Parser:
             self.trees[self.tree.name] = self.tree
             return
         if not is_empty_tree(self.tree.root):
-            self.errorf(f"template: multiple definition of template {go_quote(self.tree.name)}")
+            self.errorf(f"template: multiple definition of template {quote(self.tree.name)}")
 
     def item_list(self) -> tuple[ListNode, Node]:
         body = ListNode(self.peek_non_space().pos, self.tree)
@@ -413,7 +413,7 @@ class _Parser:
             if isinstance(node, VariableNode):
                 return VariableNode(chain.pos, self.tree, str(chain))
             if isinstance(node, (BoolNode, StringNode, NumberNode, NilNode, DotNode)):
-                self.errorf(f"unexpected . after term {go_quote(str(node))}")
+                self.errorf(f"unexpected . after term {quote(str(node))}")
             return chain
         return node
 
@@ -422,7 +422,7 @@ class _Parser:
         typ = token.typ
         if typ == lex.IDENTIFIER:
             if token.val not in self.funcs:
-                self.errorf(f"function {go_quote(token.val)} not defined")
+                self.errorf(f"function {quote(token.val)} not defined")
             return IdentifierNode(token.pos, self.tree, token.val)
         if typ == "dot":
             return DotNode(token.pos, self.tree)
@@ -461,7 +461,7 @@ class _Parser:
     def use_var(self, pos: int, name: str) -> Node:
         variable = VariableNode(pos, self.tree, name)
         if variable.ident[0] not in self.vars:
-            self.errorf(f"undefined variable {go_quote(variable.ident[0])}")
+            self.errorf(f"undefined variable {quote(variable.ident[0])}")
         return variable
 
 

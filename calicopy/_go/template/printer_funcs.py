@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..printf import go_kind, sprint
+from ..fmt import go_kind, sprint
 from .values import FuncError, GoFunc, GoMap, GoSlice
 
 __all__ = ["DEFAULT_AS_NUMBER", "printer_funcs"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import NoneType, UnionType
 from typing import Any, ClassVar, Union, get_args, get_origin
 
-from ..printf import sort_keys
+from ..fmt import sort_keys
 
 __all__ = [
     "NO_FIELD",
