@@ -3,29 +3,28 @@ disable-pause-release-delete sequence of Delete.
 
 The pure rules (CIDR masking, overlap, immutability, read defaults) live in
 :mod:`calicopy.resources.defaults.infra`; this hook fetches what they need.  Delete releases the
-pool's block affinities as libcalico-go's ``ipam.ReleasePoolAffinities`` does (IPAM proper will
-own that step once ``calicopy.ipam`` exists).
+pool's block affinities through :mod:`calicopy.ipam` (libcalico-go's ``ipam.ReleasePoolAffinities``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import logging
 from typing import TYPE_CHECKING, TypeVar
 
-from ...errors import ErroredField, OperationNotSupported, ResourceNotFound, ValidationError
+from ...errors import ErroredField, OperationNotSupported, ValidationError
+from ...ipam import IPAM
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
-from ...resources.generated.blockaffinity import BlockAffinity
 from ...resources.generated.ipamblock import IPAMBlock
 from ...resources.generated.ippool import IPPool
 from ...resources.meta import Resource
+from ...resources.registry import KINDS
 from .base import Batch, KindHooks, listed
 
 if TYPE_CHECKING:
     from ..client import ClientV3
 
-__all__ = ["OPERATOR_LABEL", "IPPoolHooks"]
+__all__ = ["OPERATOR_LABEL", "IPPoolHooks", "IPPoolWriter"]
 
 _log = logging.getLogger("calicopy.clientv3")
 
@@ -33,7 +32,6 @@ R = TypeVar("R", bound=Resource)
 
 #: Pools the tigera-operator manages: writes succeed, but the operator may revert them.
 OPERATOR_LABEL = ("app.kubernetes.io/managed-by", "tigera-operator")
-_WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle"
 
 
 def _operator_managed(resource: Resource | None) -> bool:
@@ -51,18 +49,6 @@ def _warn_operator(*resources: Resource | None) -> None:
                 *OPERATOR_LABEL,
             )
             return
-
-
-def _block_empty(block: IPAMBlock) -> bool:
-    """``allocationBlock.empty``: no allocation, or only Windows-reserved ones."""
-    attributes = block.spec.attributes or []
-    for ordinal in block.spec.allocations or []:
-        if ordinal is None:
-            continue
-        attr = attributes[ordinal] if 0 <= ordinal < len(attributes) else None
-        if attr is None or attr.handle_id != _WINDOWS_RESERVED_HANDLE:
-            return False
-    return True
 
 
 class IPPoolHooks(KindHooks):
@@ -130,54 +116,47 @@ class IPPoolHooks(KindHooks):
         return client.read(client.backend.delete("IPPool", name, resource_version=resource_version))
 
 
+class IPPoolWriter:
+    """The pool writes ``calicoctl ipam split`` makes through clientv3 (:class:`calicopy.ipam.admin.PoolWriter`):
+    a validated update, ``UnsafeCreate`` (defaulted and validated, no overlap check) and
+    ``UnsafeDelete`` (disable, then delete without releasing the pool's blocks)."""
+
+    def __init__(self, client: ClientV3) -> None:
+        self._client = client
+
+    def get_pool(self, name: str) -> IPPool:
+        pool = self._client.read(self._client.backend.get("IPPool", name))
+        assert isinstance(pool, IPPool)
+        return pool
+
+    def list_pools(self) -> list[IPPool]:
+        return [p for p in self._client.list("IPPool", None, None).items if isinstance(p, IPPool)]
+
+    def update_pool(self, pool: IPPool) -> IPPool:
+        updated = self._client.update(pool, self.get_pool(pool.metadata.name))
+        assert isinstance(updated, IPPool)
+        return updated
+
+    def unsafe_create_pool(self, pool: IPPool) -> IPPool:
+        prepared = self._client.prepare_create(pool, KINDS["IPPool"])
+        created = self._client.read(self._client.backend.create(prepared))
+        assert isinstance(created, IPPool)
+        return created
+
+    def unsafe_delete_pool(self, name: str) -> IPPool:
+        pool = self.get_pool(name)
+        if not pool.spec.disabled:
+            disabled = pool.model_copy(deep=True)
+            disabled.spec.disabled = True
+            self.update_pool(disabled)
+        deleted = self._client.read(self._client.backend.delete("IPPool", name))
+        assert isinstance(deleted, IPPool)
+        return deleted
+
+
 def _release_pool_affinities(client: ClientV3, pool: IPPool) -> None:
-    """``ipam.ReleasePoolAffinities``: for each affinity of a block inside the pool, mark it
-    pendingDeletion, delete the block if empty (else drop its affinity), delete the affinity."""
-    backend = client.backend
+    """``ipam.ReleasePoolAffinities`` (:mod:`calicopy.ipam`): every host's affinity to the pool's blocks."""
     try:
-        net = ipaddress.ip_network(pool.spec.cidr, strict=False)
-        affinities = [a for a in backend.list("BlockAffinity").items if isinstance(a, BlockAffinity)]
+        IPAM(client.backend, sleep=client.sleep).release_pool_affinities(pool.spec.cidr)
     except (OperationNotSupported, ValueError):
-        return
-    blocks: dict[str, IPAMBlock] | None = None
-    for aff in affinities:
-        try:
-            bnet = ipaddress.ip_network(aff.spec.cidr, strict=False)
-        except ValueError:
-            continue
-        if aff.spec.deleted or bnet.version != net.version or bnet.network_address not in net:
-            continue
-        if blocks is None:
-            blocks = {
-                str(ipaddress.ip_network(b.spec.cidr, strict=False)): b
-                for b in backend.list("IPAMBlock").items
-                if isinstance(b, IPAMBlock) and b.spec.cidr
-            }
-        block = blocks.get(str(bnet))
-        if block is None:
-            continue  # "No such block"
-        _release_block_affinity(client, aff, block)
-
-
-def _release_block_affinity(client: ClientV3, aff: BlockAffinity, block: IPAMBlock) -> None:
-    backend = client.backend
-    wanted = f"{aff.spec.type or 'host'}:{aff.spec.node}"
-    if block.spec.affinity is not None and block.spec.affinity != wanted:
-        _log.warning("Mismatched affinity: %s != %s - deleting stale affinity", block.spec.affinity, wanted)
-        with contextlib.suppress(ResourceNotFound):
-            backend.delete("BlockAffinity", aff.metadata.name)
-        return
-    pending = aff.model_copy(deep=True)
-    pending.spec.state = "pendingDeletion"
-    pending = backend.update(pending)  # type: ignore[assignment]
-    if _block_empty(block):
-        with contextlib.suppress(ResourceNotFound):
-            backend.delete("IPAMBlock", block.metadata.name)
-    else:
-        orphan = block.model_copy(deep=True)
-        orphan.spec.affinity = None
-        orphan.spec.affinity_claim_time = None
-        orphan.spec.sequence_number += 1
-        backend.update(orphan)
-    with contextlib.suppress(ResourceNotFound):
-        backend.delete("BlockAffinity", pending.metadata.name, resource_version=pending.metadata.resource_version)
+        return  # a datastore without IPAM objects, or a pool whose CIDR does not parse
