@@ -6,6 +6,10 @@ import the fixtures (``from calicopy.testing.pytest_plugin import fake_kube``).
 ``fake_kube`` is a running :class:`~calicopy.testing.fakeapi.FakeKubeAPIServer`, new for each
 test.  Configure it per test with the ``fake_kube`` marker, whose keyword arguments go to the
 server: ``@pytest.mark.fake_kube(groups=["projectcalico.org/v3"], tls=True, token="t")``.
+
+``simulated_cluster`` is a :class:`~calicopy.testing.simulate.Simulation` on ``fake_kube``: nodes,
+pods and the IPAM state Calico would have written (``sim.client`` reaches it); size it with
+``@pytest.mark.simulated_cluster(nodes=6, pods=40, seed=0, leaks=2)`` (those are the defaults).
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from typing import Any
 import pytest
 
 from .fakeapi import FakeKubeAPIServer
+from .simulate import Simulation, simulate
 
-__all__ = ["fake_kube", "fake_kube_api_client", "pytest_configure"]
+__all__ = ["fake_kube", "fake_kube_api_client", "pytest_configure", "simulated_cluster"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fake_kube(**kwargs): arguments for the fake_kube fixture's FakeKubeAPIServer")
+    config.addinivalue_line("markers", "simulated_cluster(**kwargs): size of the simulated_cluster fixture's cluster")
 
 
 @pytest.fixture
@@ -43,3 +49,17 @@ def fake_kube_api_client(fake_kube: FakeKubeAPIServer) -> Iterator[Any]:
         yield api
     finally:
         api.close()
+
+
+@pytest.fixture
+def simulated_cluster(request: pytest.FixtureRequest, fake_kube: FakeKubeAPIServer) -> Iterator[Simulation]:
+    """``fake_kube`` filled by :func:`calicopy.testing.simulate.simulate` (small by default)."""
+    kwargs: dict[str, Any] = {"nodes": 6, "pods": 40, "seed": 0, "leaks": 2}
+    marker = request.node.get_closest_marker("simulated_cluster")
+    if marker is not None:
+        kwargs.update(marker.kwargs)
+    sim = simulate(fake_kube, **kwargs)
+    try:
+        yield sim
+    finally:
+        sim.client.close()
