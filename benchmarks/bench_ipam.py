@@ -63,7 +63,9 @@ def populate(server: FakeKubeAPIServer, client: Client, blocks: int) -> None:
                 "affinity": f"host:{node}",
                 "allocations": [0] * 16 + [None] * 48,
                 "unallocated": list(range(16, 64)),
-                "attributes": [{"handle_id": handle, "secondary": {"node": node, "namespace": "default", "pod": f"p{i}"}}],
+                "attributes": [
+                    {"handle_id": handle, "secondary": {"node": node, "namespace": "default", "pod": f"p{i}"}}
+                ],
                 "sequenceNumber": 1,
                 "sequenceNumberForAllocation": {str(o): 1 for o in range(16)},
             },
@@ -74,7 +76,12 @@ def populate(server: FakeKubeAPIServer, client: Client, blocks: int) -> None:
             spec={"state": "confirmed", "node": node, "type": "host", "cidr": cidr, "deleted": False},
         )
         server.add(to_crd(aff, api_group=f"{GROUP}/{VERSION}"))
-        server.add(to_crd(IPAMHandle(metadata={"name": handle}, spec={"handleID": handle, "block": {cidr: 16}}), api_group=f"{GROUP}/{VERSION}"))
+        server.add(
+            to_crd(
+                IPAMHandle(metadata={"name": handle}, spec={"handleID": handle, "block": {cidr: 16}}),
+                api_group=f"{GROUP}/{VERSION}",
+            )
+        )
 
 
 def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
@@ -118,7 +125,11 @@ def main() -> int:
             return items
 
         def backend_lists() -> list[Any]:
-            return [item for kind in ("IPAMBlock", "BlockAffinity", "IPAMHandle") for item in client.backend.list(kind).items]
+            return [
+                item
+                for kind in ("IPAMBlock", "BlockAffinity", "IPAMHandle")
+                for item in client.backend.list(kind).items
+            ]
 
         def usage() -> Any:
             return client.ipam.usage()

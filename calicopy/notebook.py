@@ -83,7 +83,9 @@ def resources_dataframe(resources: Sequence[Any]) -> Any:
         row: dict[str, Any] = {"name": resource.metadata.name}
         if resource.metadata.namespace:
             row["namespace"] = resource.metadata.namespace
-        row.update((k, v) for k, v in flat.items() if k not in ("kind", "apiVersion", "metadata.name", "metadata.namespace"))
+        row.update(
+            (k, v) for k, v in flat.items() if k not in ("kind", "apiVersion", "metadata.name", "metadata.namespace")
+        )
         rows.append(row)
     return records_dataframe(rows)
 

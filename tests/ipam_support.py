@@ -23,7 +23,9 @@ class IPAMDatastore:
 
     def add_node(self, name: str, labels: Mapping[str, str] | None = None) -> None:
         if self.server is not None:
-            self.server.add({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": dict(labels or {})}})
+            self.server.add(
+                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": dict(labels or {})}}
+            )
         else:
             self.client.backend.create(Node(metadata={"name": name, "labels": dict(labels or {})}))
 

@@ -39,9 +39,15 @@ def fv_usage() -> Usage:
         (
             PoolUsage("ipam-test-v4", "10.65.0.0/16", 65536, 5, (b("10.65.79.0/26", 64, 5),)),
             PoolUsage(
-                "ipam-test-v4-b29", "10.66.0.0/16", 65536, 11, (b("10.66.137.224/29", 8, 8), b("10.66.137.232/29", 8, 3))
+                "ipam-test-v4-b29",
+                "10.66.0.0/16",
+                65536,
+                11,
+                (b("10.66.137.224/29", 8, 8), b("10.66.137.232/29", 8, 3)),
             ),
-            PoolUsage("ipam-test-v6", "fd5f:abcd:64::/48", 2**80, 7, (b("fd5f:abcd:64:4f2c:ec1b:27b9:1989:77c0/122", 64, 7),)),
+            PoolUsage(
+                "ipam-test-v6", "fd5f:abcd:64::/48", 2**80, 7, (b("fd5f:abcd:64:4f2c:ec1b:27b9:1989:77c0/122", 64, 7),)
+            ),
         ),
         (),
     )
@@ -77,7 +83,9 @@ def test_go_rounding_and_g_format() -> None:
     # %.f rounds half to even (Go and Python alike); %.5g switches to exponents past 5 digits.
     row = usage_table(Usage((PoolUsage("p", "10.0.0.0/12", 2**20, 2**19 + 1),), ()))
     assert "| 1.0486e+06 | 5.2429e+05 (50%) | 5.2429e+05 (50%) |" in row
-    half = usage_table(Usage((PoolUsage("p", "10.0.0.0/29", 8, 3, (BlockUsage("10.0.0.0/29", "n", 8, 3),)),), ()), show_blocks=True)
+    half = usage_table(
+        Usage((PoolUsage("p", "10.0.0.0/29", 8, 3, (BlockUsage("10.0.0.0/29", "n", 8, 3),)),), ()), show_blocks=True
+    )
     assert "3 (38%)" in half and "5 (62%)" in half
 
 
@@ -102,7 +110,10 @@ def test_show_ip() -> None:
         "Alternate Owner Attributes:\n  pod: p\n"
     )
     bare = Allocation("10.65.79.3", None, {}, "10.65.79.0/26", None)
-    assert ip_text("10.65.79.3", bare) == "IP 10.65.79.3 is in use\nHandle ID: <none>\nNo Active Owner attributes defined\n"
+    assert (
+        ip_text("10.65.79.3", bare)
+        == "IP 10.65.79.3 is in use\nHandle ID: <none>\nNo Active Owner attributes defined\n"
+    )
 
 
 def test_show_borrowed() -> None:
@@ -131,7 +142,9 @@ def test_show_configuration() -> None:
 
 
 def _report() -> CheckReport:
-    leaked = CheckedAllocation("10.0.0.2", "10.0.0.0/30", 2, "Main:h2 Extra:node=n1", handle="h2", sequence_number=7, node="n1")
+    leaked = CheckedAllocation(
+        "10.0.0.2", "10.0.0.0/30", 2, "Main:h2 Extra:node=n1", handle="h2", sequence_number=7, node="n1"
+    )
     used = CheckedAllocation(
         "10.0.0.1", "10.0.0.0/30", 1, "Main:h1 Extra:node=n1,pod=p", handle="h1", sequence_number=7, node="n1",
         pod="p", namespace="ns", in_use=True, owners=["Workload(ns/n1-k8s-p-eth0)"],
@@ -141,7 +154,13 @@ def _report() -> CheckReport:
         cluster_guid="guid",
         cluster_info_revision="12",
         cluster_type="k8s,kdd",
-        blocks=[CheckedBlock("10.0.0.0/30", "host:n1", [("allocated", "10.0.0.1", used.attr_text), ("allocated", "10.0.0.2", leaked.attr_text)])],
+        blocks=[
+            CheckedBlock(
+                "10.0.0.0/30",
+                "host:n1",
+                [("allocated", "10.0.0.1", used.attr_text), ("allocated", "10.0.0.2", leaked.attr_text)],
+            )
+        ],
         allocations={"10.0.0.1": [used], "10.0.0.2": [leaked]},
         active_pools=["10.0.0.0/24"],
         workload_ips=[("10.0.0.1", "Workload(ns/n1-k8s-p-eth0)"), ("10.0.9.9", "Workload(ns/other)")],
@@ -187,7 +206,15 @@ def test_check_text() -> None:
 def test_check_report_json_is_calicoctls() -> None:
     text = _report().to_json()
     data = json.loads(text)
-    assert list(data) == ["version", "clusterGUID", "datastoreLocked", "clusterInformationRevision", "clusterType", "allocations", "leakedHandles"]
+    assert list(data) == [
+        "version",
+        "clusterGUID",
+        "datastoreLocked",
+        "clusterInformationRevision",
+        "clusterType",
+        "allocations",
+        "leakedHandles",
+    ]
     assert data["allocations"]["10.0.0.2"] == [
         {"ip": "10.0.0.2", "handle": "h2", "sequenceNumber": 7, "node": "n1", "inUse": False, "owners": None}
     ]
@@ -201,7 +228,10 @@ def test_release_report_text() -> None:
         warnings=["WARNING: Data store is not locked. Ignoring due to --force option"],
         ips_requested=3,
         ips_already_free=1,
-        handles=[HandleRelease(HandleInfo("a", None, "1"), "released"), HandleRelease(HandleInfo("b", None, "2"), "skipped")],
+        handles=[
+            HandleRelease(HandleInfo("a", None, "1"), "released"),
+            HandleRelease(HandleInfo("b", None, "2"), "skipped"),
+        ],
     )
     assert release_report_text(outcome) == (
         "WARNING: Data store is not locked. Ignoring due to --force option\n"

@@ -27,14 +27,18 @@ def test_notebook_executes_with_tables_and_charts() -> None:
     env_path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env_path) if p)
     try:
-        nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+        nbclient.NotebookClient(
+            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        ).execute()
     finally:
         os.environ["PYTHONPATH"] = env_path
     outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
     html = [out.data["text/html"] for out in outputs if "data" in out and "text/html" in out.data]
     pngs = [out for out in outputs if "data" in out and "image/png" in out.data]
-    assert sum("<table" in h for h in html) >= 6, "usage, DataFrames, lookup, borrowed, check and pools render as tables"
+    assert sum("<table" in h for h in html) >= 6, (
+        "usage, DataFrames, lookup, borrowed, check and pools render as tables"
+    )
     assert len(pngs) >= 3, "utilisation per pool, blocks per node and the pool map are charts"
     assert any("default-ipv4" in h and "%" in h for h in html)
     texts = [out.data.get("text/plain", "") for out in outputs if "data" in out]

@@ -55,7 +55,9 @@ def usage_table(usage: Usage, *, show_blocks: bool = False) -> str:
         if show_blocks:
             rows += [_usage_row("Block", b.cidr, float(b.in_use), float(b.capacity)) for b in pool.blocks]
     if show_blocks:
-        rows += [_usage_row("Block", b.cidr, float(b.in_use), float(b.capacity)) for b in usage.orphans if ":" not in b.cidr]
+        rows += [
+            _usage_row("Block", b.cidr, float(b.in_use), float(b.capacity)) for b in usage.orphans if ":" not in b.cidr
+        ]
     return render_table(["GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE"], rows)
 
 
@@ -63,7 +65,10 @@ def ip_text(ip: str, allocation: Allocation | None) -> str:
     """``calicoctl ipam show --ip=IP``."""
     if allocation is None:
         return ADDRESS_NOT_ASSIGNED.format(ip=ip)
-    lines = [f"IP {ip} is in use\n", f"Handle ID: {allocation.handle_id}\n" if allocation.handle_id is not None else "Handle ID: <none>\n"]
+    lines = [
+        f"IP {ip} is in use\n",
+        f"Handle ID: {allocation.handle_id}\n" if allocation.handle_id is not None else "Handle ID: <none>\n",
+    ]
     if allocation.attributes:
         lines.append("Active Owner Attributes:\n")
         lines += [f"  {k}: {allocation.attributes[k]}\n" for k in sorted(allocation.attributes)]
@@ -100,7 +105,10 @@ def config_table(config: IPAMConfig) -> str:
         ["StrictAffinity", "true" if config.strict_affinity else "false"],
         ["AutoAllocateBlocks", "true" if config.auto_allocate_blocks else "false"],
         ["MaxBlocksPerHost", str(config.max_blocks_per_host)],
-        ["KubeVirtVMAddressPersistence", "(*ipam.VMAddressPersistence)(nil)" if persistence is None else f'"{persistence}"'],
+        [
+            "KubeVirtVMAddressPersistence",
+            "(*ipam.VMAddressPersistence)(nil)" if persistence is None else f'"{persistence}"',
+        ],
     ]
     return render_table(["PROPERTY", "VALUE"], rows)
 
@@ -137,7 +145,9 @@ def release_report_text(outcome: ReportRelease) -> str:
         else:
             lines.append(f"Released {outcome.ips_released} IPs successfully\n")
         if outcome.ips_already_free:
-            lines.append(f"{outcome.ips_already_free} addresses marked as leaked in the report had already been cleaned up.\n")
+            lines.append(
+                f"{outcome.ips_already_free} addresses marked as leaked in the report had already been cleaned up.\n"
+            )
     else:
         lines.append("Report didn't contain any leaked IPs to clean up.\n")
     if outcome.handles:
@@ -178,7 +188,9 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
         out.append(f" IPAM block {block.cidr} affinity={block.affinity}:\n")
         if show_all_ips:
             for event, ip, text in block.events:
-                out.append(f"  {ip} allocated; attrs {text}\n" if event == "allocated" else f"  {ip} belongs to {text}\n")
+                out.append(
+                    f"  {ip} allocated; attrs {text}\n" if event == "allocated" else f"  {ip} belongs to {text}\n"
+                )
     out += [f"IPAM blocks record {report.num_allocations} allocations.\n", "\n", "Loading all IPAM pools...\n"]
     out += [f"  {cidr}\n" for cidr in report.active_pools]
     out += [f"Found {len(report.active_pools)} active IP pools.\n", "\n", "Loading all nodes.\n"]
@@ -202,7 +214,9 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
     ranked = sorted(by_node, key=lambda n: (-len(by_node[n]), n))
     out += [f"  {n} has {len(by_node[n])} allocations\n" for n in ranked[:20]]
     if ranked:
-        out.append(f"Node with most allocations has {len(by_node[ranked[0]])}; median is {len(by_node[ranked[len(ranked) // 2]])}\n")
+        out.append(
+            f"Node with most allocations has {len(by_node[ranked[0]])}; median is {len(by_node[ranked[len(ranked) // 2]])}\n"
+        )
     out += ["\n", "Scanning for IPs that are allocated but not actually in use...\n"]
     if show_problem_ips:
         out += [f"  {ip} leaked; attrs {a.attr_text}\n" for ip in report.leaked_ips for a in report.allocations[ip]]

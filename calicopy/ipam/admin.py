@@ -17,7 +17,7 @@ from ..resources.generated.ippool import IPPool
 from .block import ReleaseOptions
 from .check import CheckReport, HandleInfo
 from .core import Core
-from .errors import IPAMError, InvalidIPAddress
+from .errors import InvalidIPAddress, IPAMError
 from .release import release_ips, release_ips_collecting
 
 __all__ = [
@@ -202,7 +202,9 @@ def split_pool(core: Core, writer: PoolWriter, number: str | int, *, cidr: str =
     try:
         ready = core.store.backend.get("ClusterInformation", "default").spec.datastore_ready  # type: ignore[attr-defined]
     except DatastoreError as exc:
-        raise IPAMError(f"error while checking if datastore was locked: error retrieving ClusterInformation: {exc}") from exc
+        raise IPAMError(
+            f"error while checking if datastore was locked: error retrieving ClusterInformation: {exc}"
+        ) from exc
     if ready is None or ready:
         raise IPAMError(
             "datastore is not locked. Run the `calicoctl datastore migrate lock` command in order split the IP pools"

@@ -8,6 +8,7 @@ compare-and-swap, retried from a fresh read when another writer got there first.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -103,9 +104,7 @@ def auto_assign(
     owned = len(affine)
     config = core.get_config()
     limit = max_blocks_per_host
-    if config.max_blocks_per_host > 0 and limit > 0 and limit > config.max_blocks_per_host:
-        limit = config.max_blocks_per_host
-    elif limit == 0:
+    if (config.max_blocks_per_host > 0 and limit > 0 and limit > config.max_blocks_per_host) or limit == 0:
         limit = config.max_blocks_per_host
     if limit == 0:
         limit = DEFAULT_MAX_BLOCKS
@@ -127,7 +126,9 @@ def auto_assign(
             raise
         if newly_claimed:
             owned += 1
-        got = _assign_with_retries(core, block, num - len(result.ips), handle_id, attrs, affinity, config.strict_affinity, reservations)
+        got = _assign_with_retries(
+            core, block, num - len(result.ips), handle_id, attrs, affinity, config.strict_affinity, reservations
+        )
         if got is None:
             result.add_message("Failed to assign IPs in newly allocated block")
             break
@@ -215,7 +216,9 @@ def _borrow(
                 block = core.store.get_block(cidr)
             except DatastoreError:
                 continue
-            got = _assign_with_retries(core, block, num - len(result.ips), handle_id, attrs, affinity, False, reservations)
+            got = _assign_with_retries(
+                core, block, num - len(result.ips), handle_id, attrs, affinity, False, reservations
+            )
             if got:
                 result.ips.extend(got)
         else:
@@ -307,7 +310,10 @@ def _prepare_affinity_blocks(
     allowed = [p for p in selecting if use in (p.spec.allowed_uses or [])]
     if not allowed:
         raise NoQualifiedPool(f"cannot find a qualified ippool, no pools match the required use ({use})")
-    affine = [ipaddress.ip_network(a.spec.cidr, strict=False) for a in core.store.list_affinities(affinity.host, affinity.type, version)]
+    affine = [
+        ipaddress.ip_network(a.spec.cidr, strict=False)
+        for a in core.store.list_affinities(affinity.host, affinity.type, version)
+    ]
     in_allowed = [b for b in affine if pool_for_ip(allowed, b.network_address) is not None]
     not_allowed = [b for b in affine if pool_for_ip(allowed, b.network_address) is None]
     for cidr in not_allowed:
@@ -316,10 +322,8 @@ def _prepare_affinity_blocks(
         pool = pool_for_ip(enabled, cidr.network_address)
         if pool is None or selects(pool.spec.node_selector, node_labels):
             continue
-        try:
+        with contextlib.suppress(DatastoreError, IPAMError):
             release_block_affinity(core, affinity, cidr, require_empty=True)
-        except (DatastoreError, IPAMError):
-            pass
     return allowed, in_allowed
 
 
@@ -352,7 +356,9 @@ def _determine_pools(
     for net in requested:
         pool = by_cidr.get(str(ipaddress.ip_network(net, strict=False)))
         if pool is None:
-            raise IPAMError(f"the given pool ({ipaddress.ip_network(net, strict=False)}) does not exist, or is not enabled")
+            raise IPAMError(
+                f"the given pool ({ipaddress.ip_network(net, strict=False)}) does not exist, or is not enabled"
+            )
         chosen.append(pool)
     if chosen:
         return chosen, enabled

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import ResourceAlreadyExists, ResourceConflict, ResourceNotFound
 from ..resources.generated.ipamblock import AllocationAttribute, IPAMBlock, IPAMBlockSpec
+from ..resources.meta import ObjectMeta
 from .filters import AddressFilter
 
 __all__ = [
@@ -102,7 +103,7 @@ def block_resource(
         sequence_number=sequence_number,
         sequence_number_for_allocation={},
     )
-    return IPAMBlock(metadata={"name": name}, spec=spec)
+    return IPAMBlock(metadata=ObjectMeta(name=name), spec=spec)
 
 
 class Block:
@@ -133,8 +134,10 @@ class Block:
         return self.net.num_addresses
 
     def ordinal_to_ip(self, ordinal: int) -> IPAddress:
-        return ipaddress.ip_address(self._base + ordinal) if self.net.version == 4 else ipaddress.IPv6Address(
-            self._base + ordinal
+        return (
+            ipaddress.ip_address(self._base + ordinal)
+            if self.net.version == 4
+            else ipaddress.IPv6Address(self._base + ordinal)
         )
 
     def ip_to_ordinal(self, ip: IPAddress) -> int:
@@ -246,7 +249,9 @@ class Block:
         self.spec.unallocated = kept
         return ips
 
-    def assign(self, ip: IPAddress, handle_id: str | None, attrs: Mapping[str, str], affinity: str, affinity_check: bool) -> None:
+    def assign(
+        self, ip: IPAddress, handle_id: str | None, attrs: Mapping[str, str], affinity: str, affinity_check: bool
+    ) -> None:
         """``allocationBlock.assign``: one given address; ResourceAlreadyExists if it is taken."""
         if affinity_check and self.spec.affinity is not None and self.spec.affinity != affinity:
             raise ValueError("Block host affinity does not match")

@@ -161,7 +161,9 @@ class CheckReport:
             "allocations": {ip: [a.to_go() for a in self.allocations[ip]] for ip in sorted(self.allocations)},
         }
         if self.leaked_handles:
-            document["leakedHandles"] = [{"ID": h.id, "UID": h.uid, "Revision": h.revision} for h in self.leaked_handles]
+            document["leakedHandles"] = [
+                {"ID": h.id, "UID": h.uid, "Revision": h.revision} for h in self.leaked_handles
+            ]
         return go_json_indent(document)
 
     @classmethod
@@ -205,7 +207,13 @@ class CheckReport:
 def go_json_indent(document: Any) -> str:
     """``json.MarshalIndent(v, "", "  ")``: Go escapes ``<``, ``>``, ``&``, U+2028/9 and keeps other text as UTF-8."""
     text = json.dumps(document, indent=2, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -362,4 +370,3 @@ def _net(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return None
-

@@ -9,6 +9,7 @@ between steps leaves an affinity that the next reader repairs.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def find_usable_block(
             )
         except (IPAMError, ResourceNotFound, ResourceAlreadyExists):
             continue
-        except Exception:  # noqa: BLE001 - a failed reclaim only means: try the next block
+        except Exception:
             continue
         return block.net
     raise NoFreeBlocks("No Free Blocks")
@@ -150,10 +151,8 @@ def claim_affine_block(
         if current.spec.affinity == str(affinity):
             _confirm(core, aff, affinity)
             return current
-        try:
+        with contextlib.suppress(Exception):
             store.delete_affinity(aff)
-        except Exception:  # noqa: BLE001 - libcalico-go logs and goes on: the claim conflict is the news
-            pass
         raise BlockClaimConflict(str(cidr), current.spec.affinity) from None
     _confirm(core, aff, affinity)
     return created
@@ -166,7 +165,7 @@ def _confirm(core: Core, aff: BlockAffinity, affinity: Affinity) -> BlockAffinit
     except Exception:
         try:
             current = core.store.get_affinity(affinity.host, affinity.type, ipaddress.ip_network(aff.spec.cidr))
-        except Exception:  # noqa: BLE001 - report the original failure
+        except Exception:
             current = None
         if current is not None and current.spec.state == "confirmed":
             return current
@@ -197,27 +196,21 @@ def release_block_affinity(
     if required_sequence is not None and required_sequence != block.spec.sequence_number:
         raise IPAMError("IPAM block updated since we last read it")
     if block.spec.affinity is not None and block.spec.affinity != str(affinity):
-        try:
+        with contextlib.suppress(Exception):
             store.delete_affinity(aff)
-        except Exception:  # noqa: BLE001 - a stale affinity left behind is repaired by the next reader
-            pass
         raise BlockClaimConflict(block.cidr, block.spec.affinity)
     if require_empty and not block.empty():
         raise BlockNotEmpty(block.cidr)
     aff = store.update_affinity(aff, "pendingDeletion")
     if block.empty():
-        try:
+        with contextlib.suppress(ResourceNotFound):
             store.delete_block(block.resource)
-        except ResourceNotFound:
-            pass
     else:
         block.spec.affinity = None
         block.spec.affinity_claim_time = None
         store.update_block(block.resource)
-    try:
+    with contextlib.suppress(ResourceNotFound):
         store.delete_affinity(aff)
-    except ResourceNotFound:
-        pass
 
 
 def block_from_affinity(

@@ -17,10 +17,11 @@ from ..backends.base import Backend
 from ..errors import DatastoreError, ResourceNotFound
 from ..resources.generated.ipamblock import IPAMBlock
 from ..resources.generated.ippool import IPPool
-from . import admin, assign, check, release
+from . import admin, assign, release
 from .block import Block, HostReservedAttr, IPAddress, ReleaseOptions
+from .check import CheckReport, run_check
 from .core import Core, IPAMConfig
-from .errors import IPAMError, InvalidIPAddress
+from .errors import InvalidIPAddress, IPAMError
 from .invariants import violations
 from .pools import BackendPools, PoolSource, block_cidr_for, enabled_pools, pool_for_ip
 from .store import IPAMStore
@@ -100,7 +101,7 @@ class IPAM:
         def read_pools() -> None:
             try:
                 listed.extend(self.core.pools.list_pools())
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            except BaseException as exc:
                 failure.append(exc)
 
         reader = threading.Thread(target=read_pools, name="ipam-usage-pools")
@@ -134,7 +135,9 @@ class IPAM:
             return None
         affinity = block.spec.affinity or ""
         node = attr.secondary.get("node") or (affinity.split(":", 1)[1] if ":" in affinity else None)
-        return Allocation(str(address), attr.handle_id, dict(attr.secondary), str(cidr), node, dict(attr.alternate_owner_attrs))
+        return Allocation(
+            str(address), attr.handle_id, dict(attr.secondary), str(cidr), node, dict(attr.alternate_owner_attrs)
+        )
 
     def borrowed(self) -> BorrowedIPs:
         """Addresses taken from blocks affine to another node (``--show-borrowed``)."""
@@ -160,10 +163,10 @@ class IPAM:
             kube_virt_vm_address_persistence=kube_virt_vm_address_persistence,
         )
 
-    def check(self, *, services: Iterable[Mapping[str, Any]] | None = None) -> check.CheckReport:
+    def check(self, *, services: Iterable[Mapping[str, Any]] | None = None) -> CheckReport:
         """``calicoctl ipam check``.  Kubernetes Services are not part of calicopy's datastores:
         pass them (dicts, e.g. from the ``kubernetes`` client) to count LoadBalancer addresses."""
-        return check.run_check(self.core, self.version, services)
+        return run_check(self.core, self.version, services)
 
     def verify(self, *, exact_handles: bool = False) -> list[str]:
         """The IPAM invariants this datastore breaks (:mod:`calicopy.ipam.invariants`); empty when consistent."""
@@ -219,8 +222,16 @@ class IPAM:
             "intended_use": intended_use,
             "namespace_labels": namespace_labels,
         }
-        v4 = assign.auto_assign(self.core, num=num4, version=4, pools=nets4, reserved=reserved_v4, **common) if num4 else None
-        v6 = assign.auto_assign(self.core, num=num6, version=6, pools=nets6, reserved=reserved_v6, **common) if num6 else None
+        v4 = (
+            assign.auto_assign(self.core, num=num4, version=4, pools=nets4, reserved=reserved_v4, **common)
+            if num4
+            else None
+        )
+        v6 = (
+            assign.auto_assign(self.core, num=num6, version=6, pools=nets6, reserved=reserved_v6, **common)
+            if num6
+            else None
+        )
         return AssignResult(v4, v6)
 
     def assign_ip(
@@ -255,12 +266,12 @@ class IPAM:
         release.release_by_handle(self.core, handle_id)
 
     def release(
-        self, ip: str | None = None, *, reports: Sequence[check.CheckReport | str] = (), force: bool = False
+        self, ip: str | None = None, *, reports: Sequence[CheckReport | str] = (), force: bool = False
     ) -> admin.ReportRelease | str:
         """``calicoctl ipam release``: ``ip`` (returns it; an error when it is not assigned) or
         the leaks of ``reports`` (reports or paths of report files; returns what was done)."""
         if reports:
-            loaded = [r if isinstance(r, check.CheckReport) else _read_report(r) for r in reports]
+            loaded = [r if isinstance(r, CheckReport) else _read_report(r) for r in reports]
             return admin.release_from_reports(self.core, loaded, force=force, version=self.version)
         if ip is None:
             raise IPAMError("release needs an IP address or at least one report")
@@ -281,6 +292,6 @@ class IPAM:
         return admin.split_pool(self.core, self._pool_writer, number, cidr=cidr, name=name)
 
 
-def _read_report(path: str) -> check.CheckReport:
+def _read_report(path: str) -> CheckReport:
     with open(path, "rb") as handle:
-        return check.CheckReport.from_json(handle.read(), source=path)
+        return CheckReport.from_json(handle.read(), source=path)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ..errors import ResourceAlreadyExists, ResourceNotFound
-from ..resources.generated.ipamconfig import IPAMConfiguration
+from ..resources.generated.ipamconfig import IPAMConfiguration, IPAMConfigurationSpec
+from ..resources.meta import ObjectMeta
 from .display import config_html
 from .errors import IPAMError
 from .filters import AddressFilter
@@ -93,8 +94,8 @@ class Core:
                 stored = self.store.get_config()
             except ResourceNotFound:
                 default = IPAMConfiguration(
-                    metadata={"name": CONFIG_NAME},
-                    spec={"autoAllocateBlocks": True, "kubeVirtVMAddressPersistence": "Enabled"},
+                    metadata=ObjectMeta(name=CONFIG_NAME),
+                    spec=IPAMConfigurationSpec(auto_allocate_blocks=True, kube_virt_vm_address_persistence="Enabled"),
                 )
                 try:
                     stored = self.store.write_config(default)
@@ -121,7 +122,7 @@ class Core:
         try:
             current = self.store.get_config()
         except ResourceNotFound:
-            current = IPAMConfiguration(metadata={"name": CONFIG_NAME})
+            current = IPAMConfiguration(metadata=ObjectMeta(name=CONFIG_NAME))
         changed = current.model_copy(deep=True)
         changed.spec.strict_affinity = config.strict_affinity
         changed.spec.auto_allocate_blocks = config.auto_allocate_blocks

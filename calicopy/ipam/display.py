@@ -19,10 +19,7 @@ MAX_BLOCK_ROWS = 50
 def usage_html(usage: Usage) -> str:
     pools = html_table(
         ("pool", "cidr", "in use", "free", "capacity", "blocks", "utilisation"),
-        (
-            (p.name, p.cidr, p.in_use, p.free, p.capacity, len(p.blocks), bar(p.utilisation))
-            for p in usage.pools
-        ),
+        ((p.name, p.cidr, p.in_use, p.free, p.capacity, len(p.blocks), bar(p.utilisation)) for p in usage.pools),
         raw=(6,),
         caption="IP pools",
     )

@@ -8,6 +8,8 @@ Assignment counts the handle up *before* it writes the block and release counts 
 
 from __future__ import annotations
 
+import contextlib
+
 from ..errors import ResourceAlreadyExists, ResourceConflict, ResourceNotFound
 from ..resources.generated.ipamhandle import IPAMHandle
 from .core import Core
@@ -39,9 +41,7 @@ def increment_handle(core: Core, handle_id: str, block_cidr: str, num: int) -> N
     raise MaxRetriesError()
 
 
-def decrement_handle(
-    core: Core, handle_id: str, block_cidr: str, num: int, handle: IPAMHandle | None = None
-) -> None:
+def decrement_handle(core: Core, handle_id: str, block_cidr: str, num: int, handle: IPAMHandle | None = None) -> None:
     """Count ``num`` fewer; a handle left with no address is deleted."""
     store = core.store
     for attempt in range(core.retries):
@@ -65,10 +65,8 @@ def decrement_handle(
             if blocks:
                 store.update_handle(changed)
             else:
-                try:
+                with contextlib.suppress(ResourceNotFound):
                     store.delete_handle(handle)
-                except ResourceNotFound:
-                    pass
         except ResourceConflict:
             continue
         return

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections import Counter
 
 from ..backends.base import Backend
@@ -32,7 +33,9 @@ def violations(backend: Backend, *, exact_handles: bool = False) -> list[str]:
     problems: list[str] = []
     blocks = [b for b in backend.list("IPAMBlock").items if isinstance(b, IPAMBlock) and not b.spec.deleted]
     handles = {
-        h.spec.handle_id: h for h in backend.list("IPAMHandle").items if isinstance(h, IPAMHandle) and not h.spec.deleted
+        h.spec.handle_id: h
+        for h in backend.list("IPAMHandle").items
+        if isinstance(h, IPAMHandle) and not h.spec.deleted
     }
     affinities = {
         (a.spec.node, str(ipaddress.ip_network(a.spec.cidr, strict=False)))
@@ -53,7 +56,7 @@ def violations(backend: Backend, *, exact_handles: bool = False) -> list[str]:
         if affinity.startswith("host:") and (affinity[5:], str(net)) not in affinities:
             problems.append(f"block {net} is affine to {affinity[5:]} but that host has no BlockAffinity for it")
     nets.sort(key=lambda n: (n.version, int(n.network_address)))
-    for a, b in zip(nets, nets[1:], strict=False):
+    for a, b in itertools.pairwise(nets):
         if a.version == b.version and a.overlaps(b):
             problems.append(f"blocks {a} and {b} overlap")
     for (handle_id, cidr), count in sorted(counted.items()):
@@ -61,9 +64,7 @@ def violations(backend: Backend, *, exact_handles: bool = False) -> list[str]:
             continue
         handle = handles.get(handle_id)
         held = (handle.spec.block or {}).get(cidr, 0) if handle is not None else 0
-        if held < count:
-            problems.append(f"handle {handle_id} counts {held} addresses in {cidr} but the block holds {count}")
-        elif exact_handles and held != count:
+        if held < count or (exact_handles and held != count):
             problems.append(f"handle {handle_id} counts {held} addresses in {cidr} but the block holds {count}")
     if exact_handles:
         for handle_id, handle in sorted(handles.items()):

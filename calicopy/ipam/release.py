@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 from collections.abc import Iterable, Sequence
@@ -183,10 +184,8 @@ def ensure_consistent_affinity(core: Core, block: Block) -> None:
     pool = pool_for_ip(enabled_pools(core.pools.list_pools(), block.net.version), block.net.network_address)
     if pool is None or selects(pool.spec.node_selector, node.metadata.labels):
         return
-    try:
+    with contextlib.suppress(BlockClaimConflict, BlockNotEmpty, ResourceNotFound):
         release_block_affinity(core, owner, block.net, require_empty=True)
-    except (BlockClaimConflict, BlockNotEmpty, ResourceNotFound):
-        pass
 
 
 def release_pool_affinities(core: Core, pool_cidr: IPNetwork) -> None:

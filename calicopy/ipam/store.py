@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from ..backends.base import Backend
 from ..errors import ResourceNotFound
 from ..kdd.names import affinity_name, block_affinity_labels, block_name, handle_name, hostname_hash
-from ..resources.generated.blockaffinity import BlockAffinity
+from ..resources.generated.blockaffinity import BlockAffinity, BlockAffinitySpec
 from ..resources.generated.ipamblock import IPAMBlock
 from ..resources.generated.ipamconfig import IPAMConfiguration
-from ..resources.generated.ipamhandle import IPAMHandle
-from ..resources.meta import Resource
+from ..resources.generated.ipamhandle import IPAMHandle, IPAMHandleSpec
+from ..resources.meta import ObjectMeta, Resource
 from .block import IPNetwork
 
 __all__ = ["CONFIG_NAME", "IPAMStore"]
@@ -87,8 +87,10 @@ class IPAMStore:
     def affinity_object(host: str, affinity_type: str, cidr: IPNetwork, state: str) -> BlockAffinity:
         text = str(cidr)
         return BlockAffinity(
-            metadata={"name": affinity_name(host, text), "labels": block_affinity_labels(host, affinity_type, text)},
-            spec={"state": state, "node": host, "type": affinity_type, "cidr": text, "deleted": False},
+            metadata=ObjectMeta(
+                name=affinity_name(host, text), labels=block_affinity_labels(host, affinity_type, text)
+            ),
+            spec=BlockAffinitySpec(state=state, node=host, type=affinity_type, cidr=text, deleted=False),
         )
 
     def get_affinity(self, host: str, affinity_type: str, cidr: IPNetwork) -> BlockAffinity:
@@ -146,7 +148,9 @@ class IPAMStore:
         return [h for h in self.backend.list("IPAMHandle").items if isinstance(h, IPAMHandle) and not h.spec.deleted]
 
     def create_handle(self, handle_id: str, blocks: dict[str, int]) -> IPAMHandle:
-        handle = IPAMHandle(metadata={"name": handle_name(handle_id)}, spec={"handleID": handle_id, "block": blocks})
+        handle = IPAMHandle(
+            metadata=ObjectMeta(name=handle_name(handle_id)), spec=IPAMHandleSpec(handle_id=handle_id, block=blocks)
+        )
         created = self.backend.create(handle)
         assert isinstance(created, IPAMHandle)
         return created

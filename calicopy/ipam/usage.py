@@ -161,12 +161,12 @@ def usage_of(pools: Sequence[IPPool], blocks: Iterable[IPAMBlock]) -> Usage:
         else:
             orphans.append(BlockUsage(str(net), node, capacity, in_use, spec.affinity, None))
     pool_rows = []
-    for (pool, net), rows in zip(nets, per_pool, strict=True):
-        capacity = net.num_addresses if net is not None else 0
+    for (pool, pool_net), rows in zip(nets, per_pool, strict=True):
+        capacity = pool_net.num_addresses if pool_net is not None else 0
         pool_rows.append(
             PoolUsage(
                 pool.metadata.name,
-                str(net) if net is not None else pool.spec.cidr,
+                str(pool_net) if pool_net is not None else pool.spec.cidr,
                 capacity,
                 sum(b.in_use for b in rows),
                 tuple(rows),

@@ -80,14 +80,17 @@ def resource_html(resource: Any) -> str:
     """One resource: a caption ``Kind name`` and the fields it sets (status and bookkeeping too)."""
     data = resource.to_dict()
     meta = data.get("metadata") or {}
-    title = f"{data.get('kind', '')} {meta.get('namespace') + '/' if meta.get('namespace') else ''}{meta.get('name', '')}"
+    namespace = meta.get("namespace") or ""
+    title = f"{data.get('kind', '')} {namespace + '/' if namespace else ''}{meta.get('name', '')}"
     rows = [(path, value) for path, value in flatten(data).items() if path not in ("kind", "apiVersion")]
     return html_table(("field", "value"), rows, caption=title)
 
 
 def resources_html(resources: Sequence[Any]) -> str:
     """A list of resources: one row each, one column per field any of them sets."""
-    flat = [{k: v for k, v in flatten(r.to_dict()).items() if k not in ("kind", "apiVersion")} for r in resources[:MAX_ROWS]]
+    flat = [
+        {k: v for k, v in flatten(r.to_dict()).items() if k not in ("kind", "apiVersion")} for r in resources[:MAX_ROWS]
+    ]
     columns: dict[str, None] = {"metadata.name": None}
     if any("metadata.namespace" in f for f in flat):
         columns["metadata.namespace"] = None

@@ -69,7 +69,9 @@ class Simulation:
 
     def __repr__(self) -> str:
         where = "fake API server" if self.server is not None else "memory"
-        return f"Simulation({where}: {len(self.nodes)} nodes, {len(self.pods)} pods, {len(self.leaked)} leaked addresses)"
+        return (
+            f"Simulation({where}: {len(self.nodes)} nodes, {len(self.pods)} pods, {len(self.leaked)} leaked addresses)"
+        )
 
 
 def kube_client(server: FakeKubeAPIServer) -> Client:
@@ -120,9 +122,11 @@ def simulate(
     assert isinstance(client, Client)
     sim = Simulation(client, server=server)
     client.ensure_initialized()
-    client.apply(KubeControllersConfiguration(metadata={"name": "default"}, spec={"controllers": {"node": {}}}))
+    client.apply(
+        KubeControllersConfiguration.from_dict({"metadata": {"name": "default"}, "spec": {"controllers": {"node": {}}}})
+    )
     for pool in pools:
-        client.create(IPPool(metadata=dict(pool["metadata"]), spec=dict(pool["spec"])))
+        client.create(IPPool.from_dict({"metadata": dict(pool["metadata"]), "spec": dict(pool["spec"])}))
     clock = _Clock()
     ipam = IPAM(client.backend, pools=_CachedPools(client.ipam.core.pools.list_pools()), now=clock, rng=rng)
     world = _KubeWorld(server) if server is not None else _MemoryWorld(client)
@@ -133,7 +137,9 @@ def simulate(
         name = f"node-{i:02d}"
         sim.nodes.append(name)
         world.add_node(name, {"topology.kubernetes.io/zone": f"zone-{'abc'[i % 3]}", "kubernetes.io/os": "linux"})
-        got = ipam.assign(1, host=name, handle_id=f"ipip-tunnel-addr-{name}", attrs={"node": name, "type": "ipipTunnelAddress"})
+        got = ipam.assign(
+            1, host=name, handle_id=f"ipip-tunnel-addr-{name}", attrs={"node": name, "type": "ipipTunnelAddress"}
+        )
         world.set_tunnel_address(name, str(got.ips[0].ip))
     weights = [8, 6, 3, 2, 1]
     dual = {name: dual_stack for name, _, dual_stack in _NAMESPACES}
@@ -181,7 +187,7 @@ class _MemoryWorld:
         """Namespaces are Kubernetes objects; in memory their labels live in the simulation only."""
 
     def add_node(self, name: str, labels: Mapping[str, str]) -> None:
-        self.backend.create(Node(metadata={"name": name, "labels": dict(labels)}))
+        self.backend.create(Node.from_dict({"metadata": {"name": name, "labels": dict(labels)}}))
 
     def set_tunnel_address(self, name: str, address: str) -> None:
         node = self.backend.get("Node", name).model_copy(deep=True)
@@ -190,22 +196,24 @@ class _MemoryWorld:
 
     def add_pod(self, namespace: str, pod: str, node: str, container: str, addresses: list[str]) -> None:
         nets = [f"{a}/{128 if ':' in a else 32}" for a in addresses]
-        wep = WorkloadEndpoint(
-            metadata={
-                "name": workload_endpoint_name(node, pod),
-                "namespace": namespace,
-                "labels": {"projectcalico.org/namespace": namespace, "projectcalico.org/orchestrator": "k8s"},
-            },
-            spec={
-                "orchestrator": "k8s",
-                "node": node,
-                "containerID": container,
-                "pod": pod,
-                "endpoint": "eth0",
-                "ipNetworks": nets,
-                "profiles": [f"kns.{namespace}"],
-                "interfaceName": f"cali{container[:11]}",
-            },
+        wep = WorkloadEndpoint.from_dict(
+            {
+                "metadata": {
+                    "name": workload_endpoint_name(node, pod),
+                    "namespace": namespace,
+                    "labels": {"projectcalico.org/namespace": namespace, "projectcalico.org/orchestrator": "k8s"},
+                },
+                "spec": {
+                    "orchestrator": "k8s",
+                    "node": node,
+                    "containerID": container,
+                    "pod": pod,
+                    "endpoint": "eth0",
+                    "ipNetworks": nets,
+                    "profiles": [f"kns.{namespace}"],
+                    "interfaceName": f"cali{container[:11]}",
+                },
+            }
         )
         self.backend.create(wep)
 
