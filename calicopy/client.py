@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import json
 import threading
 import time
@@ -27,6 +28,7 @@ from .backends.memory import MemoryBackend
 from .bulk import apply_all
 from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metadata_for_update
 from .clientv3.kinds import Operation
+from .clientv3.pool_writer import IPPoolWriter
 from .config import CalicoAPIConfig, load_config
 from .errors import (
     CalicoError,
@@ -41,7 +43,9 @@ from .errors import (
     VersionMismatchError,
     resource_identifier,
 )
+from .ipam import IPAM
 from .kdd.backend import KubernetesBackend
+from .notebook import ResourceList
 from .outcomes import ApplyOutcome, LabelResult
 from .resources.meta import Resource
 from .resources.model import normalise_keys
@@ -159,6 +163,11 @@ class Client(KindAccessors):
     def close(self) -> None:
         self.backend.close()
 
+    @functools.cached_property
+    def ipam(self) -> IPAM:
+        """Calico IPAM on this datastore: usage, lookup, borrowed, check, assign... (``docs/ipam.md``)."""
+        return IPAM(self.backend, pool_writer=IPPoolWriter(self.v3), version=CALICO_VERSION, sleep=self._sleep)
+
     def __enter__(self) -> Client:
         return self
 
@@ -229,7 +238,7 @@ class Client(KindAccessors):
         where it can; ``selector`` is Calico's selector language (``role == 'db' && has(tier)``),
         evaluated here on each resource's labels.  Both may be given.
         """
-        return self.list_result(kind, namespace, label_selector, selector=selector).items
+        return ResourceList(self.list_result(kind, namespace, label_selector, selector=selector).items)
 
     def list_result(
         self,

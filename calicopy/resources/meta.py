@@ -8,6 +8,7 @@ import pydantic
 from pydantic import Field
 
 from ..errors import ErroredField, ValidationError
+from .display import resource_html
 from .k8s import ManagedFieldsEntry, OwnerReference
 from .model import CalicoModel, GoField, errors_from_pydantic, normalise_keys
 from .types import Int64
@@ -65,6 +66,7 @@ class Resource(CalicoModel):
 
     KIND: ClassVar[str] = ""
     API_VERSION: ClassVar[str] = API_VERSION
+    _repr_html_ = resource_html  # Jupyter: a compact table of the fields this resource sets
 
     kind: Annotated[str, GoField(omit="empty")] = Field("", alias="kind")
     api_version: Annotated[str, GoField(omit="empty")] = Field("", alias="apiVersion")

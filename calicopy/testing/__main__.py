@@ -17,6 +17,7 @@ from typing import Any
 
 from .fakeapi import GROUP_V1, GROUP_V3, ApiError, FakeKubeAPIServer
 from .seeding import Seed, SeedError, load_seed_file, parse_namespace_flag, parse_node_flag, parse_pod_flag
+from .simulate import simulate
 
 
 def _flag(parse: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
@@ -30,6 +31,17 @@ def _flag(parse: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, A
 
     convert.__name__ = parse.__name__
     return convert
+
+
+def _populate_spec(text: str) -> dict[str, int]:
+    """``--populate``'s ``key=value,...`` (nodes, pods, seed, leaks)."""
+    out: dict[str, int] = {}
+    for part in filter(None, text.split(",")):
+        key, _, value = part.partition("=")
+        if key.strip() not in ("nodes", "pods", "seed", "leaks") or not value.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"expected nodes=N,pods=N,seed=N,leaks=N, not {part!r}")
+        out[key.strip()] = int(value)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,6 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="create a running pod (namespace 'default', the first node and a free IP unless given; repeatable)",
     )
     serve.add_argument("--seed", action="append", default=[], metavar="FILE", help="YAML/JSON seed file (repeatable)")
+    serve.add_argument(
+        "--populate",
+        nargs="?",
+        const="",
+        type=_populate_spec,
+        metavar="nodes=N,pods=N,seed=N,leaks=N",
+        help="fill the server with a simulated cluster and its IPAM state (calicopy.testing.simulate; "
+        "defaults: 50 nodes, 2000 pods, seed 0, 5 leaks)",
+    )
     args = parser.parse_args(argv)
     seed = Seed(namespaces=args.namespace, nodes=args.node, pods=args.pod)
     try:
@@ -100,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"serving {', '.join(server.groups)} on {server.url}", flush=True)
         print(f"kubeconfig: {server.kubeconfig_path}", flush=True)
+        if args.populate is not None:
+            print(simulate(server, **args.populate), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     finally:

@@ -12,6 +12,10 @@ server: ``@pytest.mark.fake_kube(groups=["projectcalico.org/v3"], tls=True, toke
 ``@pytest.mark.fake_kube(seed={"nodes": ["node-1"], "pods": ["default/web"]})``.
 ``fake_kube_api_client`` is a ``kubernetes.client.ApiClient`` for it, and ``calico_client`` a
 :class:`calicopy.Client` reaching it through its kubeconfig (``datastoreType: kubernetes``).
+
+``simulated_cluster`` is a :class:`~calicopy.testing.simulate.Simulation` on ``fake_kube``: nodes,
+pods and the IPAM state Calico would have written (``sim.client`` reaches it); size it with
+``@pytest.mark.simulated_cluster(nodes=6, pods=40, seed=0, leaks=2)`` (those are the defaults).
 """
 
 from __future__ import annotations
@@ -26,8 +30,16 @@ from calicopy.client import Client
 from calicopy.config import CalicoAPIConfig, CalicoAPIConfigSpec
 
 from .fakeapi import FakeKubeAPIServer
+from .simulate import Simulation, simulate
 
-__all__ = ["calico_client", "fake_kube", "fake_kube_api_client", "pytest_configure", "pytest_plugin_registered"]
+__all__ = [
+    "calico_client",
+    "fake_kube",
+    "fake_kube_api_client",
+    "pytest_configure",
+    "pytest_plugin_registered",
+    "simulated_cluster",
+]
 
 #: The name the ``pytest11`` entry point registers this module under (pyproject.toml).
 ENTRY_POINT_NAME = "calicopy"
@@ -51,6 +63,7 @@ def pytest_plugin_registered(plugin: object, manager: pytest.PytestPluginManager
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fake_kube(**kwargs): arguments for the fake_kube fixture's FakeKubeAPIServer")
+    config.addinivalue_line("markers", "simulated_cluster(**kwargs): size of the simulated_cluster fixture's cluster")
 
 
 @pytest.fixture
@@ -87,3 +100,17 @@ def calico_client(fake_kube: FakeKubeAPIServer) -> Iterator[Client]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def simulated_cluster(request: pytest.FixtureRequest, fake_kube: FakeKubeAPIServer) -> Iterator[Simulation]:
+    """``fake_kube`` filled by :func:`calicopy.testing.simulate.simulate` (small by default)."""
+    kwargs: dict[str, Any] = {"nodes": 6, "pods": 40, "seed": 0, "leaks": 2}
+    marker = request.node.get_closest_marker("simulated_cluster")
+    if marker is not None:
+        kwargs.update(marker.kwargs)
+    sim = simulate(fake_kube, **kwargs)
+    try:
+        yield sim
+    finally:
+        sim.client.close()

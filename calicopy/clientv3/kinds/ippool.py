@@ -3,20 +3,18 @@ disable-pause-release-delete sequence of Delete.
 
 The pure rules (CIDR masking, overlap, immutability, read defaults) live in
 :mod:`calicopy.resources.defaults.infra`; this hook fetches what they need.  Delete releases the
-pool's block affinities as libcalico-go's ``ipam.ReleasePoolAffinities`` does (IPAM proper will
-own that step once ``calicopy.ipam`` exists).
+pool's block affinities through :mod:`calicopy.ipam` (libcalico-go's ``ipam.ReleasePoolAffinities``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import logging
 from typing import TypeVar
 
-from ...errors import ErroredField, OperationNotSupported, ResourceNotFound, ValidationError
+from ...errors import ErroredField, OperationNotSupported, ValidationError
+from ...ipam import IPAM
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
-from ...resources.generated.blockaffinity import BlockAffinity
 from ...resources.generated.ipamblock import IPAMBlock
 from ...resources.generated.ippool import IPPool
 from ...resources.meta import Resource
@@ -30,7 +28,6 @@ R = TypeVar("R", bound=Resource)
 
 #: Pools the tigera-operator manages: writes succeed, but the operator may revert them.
 OPERATOR_LABEL = ("app.kubernetes.io/managed-by", "tigera-operator")
-_WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle"
 
 
 def _operator_managed(resource: Resource | None) -> bool:
@@ -48,18 +45,6 @@ def _warn_operator(*resources: Resource | None) -> None:
                 *OPERATOR_LABEL,
             )
             return
-
-
-def _block_empty(block: IPAMBlock) -> bool:
-    """``allocationBlock.empty``: no allocation, or only Windows-reserved ones."""
-    attributes = block.spec.attributes or []
-    for ordinal in block.spec.allocations or []:
-        if ordinal is None:
-            continue
-        attr = attributes[ordinal] if 0 <= ordinal < len(attributes) else None
-        if attr is None or attr.handle_id != _WINDOWS_RESERVED_HANDLE:
-            return False
-    return True
 
 
 class IPPoolHooks(KindHooks):
@@ -128,53 +113,8 @@ class IPPoolHooks(KindHooks):
 
 
 def _release_pool_affinities(client: Pipeline, pool: IPPool) -> None:
-    """``ipam.ReleasePoolAffinities``: for each affinity of a block inside the pool, mark it
-    pendingDeletion, delete the block if empty (else drop its affinity), delete the affinity."""
-    backend = client.backend
+    """``ipam.ReleasePoolAffinities`` (:mod:`calicopy.ipam`): every host's affinity to the pool's blocks."""
     try:
-        net = ipaddress.ip_network(pool.spec.cidr, strict=False)
-        affinities = [a for a in backend.list("BlockAffinity").items if isinstance(a, BlockAffinity)]
+        IPAM(client.backend, sleep=client.sleep).release_pool_affinities(pool.spec.cidr)
     except (OperationNotSupported, ValueError):
-        return
-    blocks: dict[str, IPAMBlock] | None = None
-    for aff in affinities:
-        try:
-            bnet = ipaddress.ip_network(aff.spec.cidr, strict=False)
-        except ValueError:
-            continue
-        if aff.spec.deleted or bnet.version != net.version or bnet.network_address not in net:
-            continue
-        if blocks is None:
-            blocks = {
-                str(ipaddress.ip_network(b.spec.cidr, strict=False)): b
-                for b in backend.list("IPAMBlock").items
-                if isinstance(b, IPAMBlock) and b.spec.cidr
-            }
-        block = blocks.get(str(bnet))
-        if block is None:
-            continue  # "No such block"
-        _release_block_affinity(client, aff, block)
-
-
-def _release_block_affinity(client: Pipeline, aff: BlockAffinity, block: IPAMBlock) -> None:
-    backend = client.backend
-    wanted = f"{aff.spec.type or 'host'}:{aff.spec.node}"
-    if block.spec.affinity is not None and block.spec.affinity != wanted:
-        _log.warning("Mismatched affinity: %s != %s - deleting stale affinity", block.spec.affinity, wanted)
-        with contextlib.suppress(ResourceNotFound):
-            backend.delete("BlockAffinity", aff.metadata.name)
-        return
-    pending = aff.model_copy(deep=True)
-    pending.spec.state = "pendingDeletion"
-    pending = backend.update(pending)  # type: ignore[assignment]
-    if _block_empty(block):
-        with contextlib.suppress(ResourceNotFound):
-            backend.delete("IPAMBlock", block.metadata.name)
-    else:
-        orphan = block.model_copy(deep=True)
-        orphan.spec.affinity = None
-        orphan.spec.affinity_claim_time = None
-        orphan.spec.sequence_number += 1
-        backend.update(orphan)
-    with contextlib.suppress(ResourceNotFound):
-        backend.delete("BlockAffinity", pending.metadata.name, resource_version=pending.metadata.resource_version)
+        return  # a datastore without IPAM objects, or a pool whose CIDR does not parse
