@@ -40,31 +40,41 @@ _META_ORDER = tuple(plan.alias for plan in ObjectMeta.__calico_plan__.fields)
 
 
 def go_shape(model: type[CalicoModel], data: Mapping[str, Any]) -> dict[str, Any]:
-    """``data`` (a ``to_dict()`` of ``model``) with every Go map's keys sorted, at every depth.
+    """``data`` (a ``to_dict()`` of ``model``) as libcalico-go's jsoniter writes it.
 
-    Struct fields keep the order ``to_dict`` gives them (Go's declaration order); maps are sorted
-    as ``encoding/json`` sorts them; keys the model does not know (kept from a newer Calico) stay.
+    Struct fields keep the order ``to_dict`` gives them (Go's declaration order); every Go map's
+    keys are sorted, at every depth; keys the model does not know (kept from a newer Calico) stay.
+    jsoniter (v1.1.12) ignores ``omitzero``, so a zero struct field so tagged (a rule's empty
+    ``source``/``destination`` in v3.32.1) is written as ``{}`` where ``encoding/json`` and
+    ``to_dict`` leave it out.
     """
-    plan = model.__calico_plan__.by_alias
+    plan = model.__calico_plan__
     out: dict[str, Any] = {}
-    for alias, value in data.items():
-        field = plan.get(alias)
-        if field is None or value is None:
-            out[alias] = value
+    for field in plan.fields:
+        if field.alias not in data:
+            if field.go.omit == "zero" and field.model is not None and not field.container:
+                out[field.alias] = go_shape(field.model, field.model.from_storage({}).to_dict())
+            continue
+        value = data[field.alias]
+        if value is None:
+            out[field.alias] = value
         elif field.container == "map" and isinstance(value, Mapping):
             nested = field.model
             if nested is None:
-                out[alias] = go_json.sort_map(value, deep=True)
+                out[field.alias] = go_json.sort_map(value, deep=True)
             else:
-                out[alias] = {
+                out[field.alias] = {
                     k: go_shape(nested, v) if isinstance(v, Mapping) else v for k, v in sorted(value.items())
                 }
         elif field.container == "list" and field.model is not None and isinstance(value, list):
             nested = field.model
-            out[alias] = [go_shape(nested, v) if isinstance(v, Mapping) else v for v in value]
+            out[field.alias] = [go_shape(nested, v) if isinstance(v, Mapping) else v for v in value]
         elif field.model is not None and isinstance(value, Mapping):
-            out[alias] = go_shape(field.model, value)
+            out[field.alias] = go_shape(field.model, value)
         else:
+            out[field.alias] = value
+    for alias, value in data.items():
+        if alias not in out and alias not in plan.by_alias:
             out[alias] = value
     return out
 
