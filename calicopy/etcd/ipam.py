@@ -39,7 +39,7 @@ from ..kdd.names import affinity_name, block_affinity_labels, cidr_to_name, hand
 from ..resources.meta import API_VERSION, Resource
 from ..resources.registry import KINDS
 
-__all__ = ["IPAM_KINDS", "IPAMKind", "IPAM_ROOT", "cidr_key_part", "name_to_cidr"]
+__all__ = ["CONFIG_NAME", "IPAM_KINDS", "IPAM_ROOT", "IPAMKind", "cidr_key_part", "name_to_cidr"]
 
 IPAM_ROOT = "/calico/ipam/v2/"
 _ASSIGNMENT = IPAM_ROOT + "assignment/"
