@@ -48,7 +48,9 @@ def raw(etcd: EtcdServer, key: str) -> tuple[str, int] | None:
 
 
 def put(etcd: EtcdServer, key: str, value: str) -> None:
-    etcd.request("kv/put", {"key": base64.b64encode(key.encode()).decode(), "value": base64.b64encode(value.encode()).decode()})
+    etcd.request(
+        "kv/put", {"key": base64.b64encode(key.encode()).decode(), "value": base64.b64encode(value.encode()).decode()}
+    )
 
 
 @pytest.fixture
@@ -187,26 +189,49 @@ def test_namespaced_lists(backend: EtcdBackend) -> None:
 def test_ipam_objects_live_under_the_ipam_keys(etcd: EtcdServer, backend: EtcdBackend) -> None:
     block = backend.create(
         IPAMBlock.from_storage(
-            {"metadata": {"name": "10-9-0-0-30"}, "spec": {"cidr": "10.9.0.0/30", "affinity": "host:n1", "allocations": [None] * 4, "unallocated": [0, 1, 2, 3]}}
+            {
+                "metadata": {"name": "10-9-0-0-30"},
+                "spec": {
+                    "cidr": "10.9.0.0/30",
+                    "affinity": "host:n1",
+                    "allocations": [None] * 4,
+                    "unallocated": [0, 1, 2, 3],
+                },
+            }
         )
     )
     assert raw(etcd, "/calico/ipam/v2/assignment/ipv4/block/10.9.0.0-30") is not None
     assert backend.get("IPAMBlock", "10-9-0-0-30") == block
     affinity = backend.create(
-        BlockAffinity.from_storage({"metadata": {"name": "n1-10-9-0-0-30"}, "spec": {"state": "pending", "node": "n1", "cidr": "10.9.0.0/30"}})
+        BlockAffinity.from_storage(
+            {"metadata": {"name": "n1-10-9-0-0-30"}, "spec": {"state": "pending", "node": "n1", "cidr": "10.9.0.0/30"}}
+        )
     )
-    assert raw(etcd, "/calico/ipam/v2/host/n1/ipv4/block/10.9.0.0-30") == ('{"state":"pending","deleted":false}', int(affinity.metadata.resource_version))
+    assert raw(etcd, "/calico/ipam/v2/host/n1/ipv4/block/10.9.0.0-30") == (
+        '{"state":"pending","deleted":false}',
+        int(affinity.metadata.resource_version),
+    )
     confirmed = affinity.model_copy(deep=True)
     confirmed.spec.state = "confirmed"
     backend.update(confirmed)
     selector = f"projectcalico.org/hostname-hash={affinity.metadata.labels['projectcalico.org/hostname-hash']}"
     assert [a.spec.state for a in backend.list("BlockAffinity", label_selector=selector).items] == ["confirmed"]
     handle = backend.create(
-        IPAMHandle.from_storage({"metadata": {"name": "ipip-tunnel-addr-n1"}, "spec": {"handleID": "ipip-tunnel-addr-n1", "block": {"10.9.0.0/30": 1}}})
+        IPAMHandle.from_storage(
+            {
+                "metadata": {"name": "ipip-tunnel-addr-n1"},
+                "spec": {"handleID": "ipip-tunnel-addr-n1", "block": {"10.9.0.0/30": 1}},
+            }
+        )
     )
     assert backend.get("IPAMHandle", "ipip-tunnel-addr-n1").spec.block == {"10.9.0.0/30": 1}
-    config = backend.create(IPAMConfiguration(metadata={"name": "default"}, spec={"strictAffinity": True, "autoAllocateBlocks": True}))
-    assert raw(etcd, "/calico/ipam/v2/config") == ('{"strict_affinity":true,"auto_allocate_blocks":true}', int(config.metadata.resource_version))
+    config = backend.create(
+        IPAMConfiguration(metadata={"name": "default"}, spec={"strictAffinity": True, "autoAllocateBlocks": True})
+    )
+    assert raw(etcd, "/calico/ipam/v2/config") == (
+        '{"strict_affinity":true,"auto_allocate_blocks":true}',
+        int(config.metadata.resource_version),
+    )
     with pytest.raises(ResourceNotFound):
         backend.get("IPAMConfiguration", "other")
     assert backend.delete("BlockAffinity", "n1-10-9-0-0-30").spec.state == "confirmed"
@@ -218,7 +243,9 @@ def test_ipam_objects_live_under_the_ipam_keys(etcd: EtcdServer, backend: EtcdBa
 def test_long_affinity_names_are_found(backend: EtcdBackend) -> None:
     host = "h" * 250
     created = backend.create(
-        BlockAffinity.from_storage({"metadata": {"name": "x"}, "spec": {"state": "confirmed", "node": host, "cidr": "10.244.0.0/26"}})
+        BlockAffinity.from_storage(
+            {"metadata": {"name": "x"}, "spec": {"state": "confirmed", "node": host, "cidr": "10.244.0.0/26"}}
+        )
     )
     assert len(created.metadata.name) == 252
     assert backend.get("BlockAffinity", created.metadata.name).spec.node == host
@@ -333,7 +360,7 @@ def test_unreachable_etcd_is_a_datastore_error(own_etcd: EtcdServer) -> None:
     backend = EtcdBackend.from_config(own_etcd.config())
     backend.transport._retry_timeout = 0.5
     own_etcd.stop()
-    with pytest.raises(DatastoreError, match="etcd unreachable at http://127.0.0.1"):
+    with pytest.raises(DatastoreError, match=r"etcd unreachable at http://127.0.0.1"):
         backend.get("IPPool", "x")
 
 
@@ -380,12 +407,17 @@ def test_username_and_password(own_etcd: EtcdServer, caplog: pytest.LogCaptureFi
     with Client(config) as client:
         client.create(pool("p"))
         assert client.get("IPPool", "p").metadata.name == "p"
-        assert secret not in repr(client) and secret not in repr(config) and secret not in repr(client.backend.transport)  # type: ignore[attr-defined]
+        assert (
+            secret not in repr(client) and secret not in repr(config) and secret not in repr(client.backend.transport)
+        )  # type: ignore[attr-defined]
     wrong = own_etcd.config(etcd_username="root", etcd_password="wrong-" + secret)
     with Client(wrong) as client, pytest.raises(DatastoreError) as err:
         client.get("IPPool", "p")
     assert secret not in str(err.value)
     assert secret not in caplog.text
     # Without auth the server refuses.
-    with Client(own_etcd.config()) as client, pytest.raises(DatastoreError, match="user name is empty|permission denied"):
+    with (
+        Client(own_etcd.config()) as client,
+        pytest.raises(DatastoreError, match=r"user name is empty|permission denied"),
+    ):
         client.get("IPPool", "p")

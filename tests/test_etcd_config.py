@@ -91,12 +91,21 @@ def test_scheme_follows_tls_settings() -> None:
 
 def test_no_secret_in_reprs_or_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    text = config(etcdEndpoints="https://127.0.0.1:1", etcdUsername="admin", etcdPassword="hunter2-secret", etcdCert="CERT", etcdKey=PEM_KEY)
+    text = config(
+        etcdEndpoints="https://127.0.0.1:1",
+        etcdUsername="admin",
+        etcdPassword="hunter2-secret",
+        etcdCert="CERT",
+        etcdKey=PEM_KEY,
+    )
     loaded = load_config_from_bytes(text, env={})
     connection = etcd_connection(loaded)
     for shown in (repr(loaded), repr(loaded.spec), repr(connection), str(connection)):
         assert "hunter2-secret" not in shown and "TOPSECRET" not in shown
-    assert repr(connection) == "EtcdConnection(endpoints=['https://127.0.0.1:1'], tls=client-certificate, username='admin')"
+    assert (
+        repr(connection)
+        == "EtcdConnection(endpoints=['https://127.0.0.1:1'], tls=client-certificate, username='admin')"
+    )
     assert "hunter2-secret" not in caplog.text and "TOPSECRET" not in caplog.text
 
 
@@ -129,5 +138,5 @@ def test_srv_answer_parsing() -> None:
 def test_srv_discovery_failure_text() -> None:
     loaded = load_config_from_bytes(config(etcdDiscoverySrv="example.invalid"), env={})
     # A name server that is not there: both lookups fail, as srv.GetClient reports it.
-    with pytest.raises(ConfigError, match="^failed to discover etcd endpoints through SRV discovery: "):
+    with pytest.raises(ConfigError, match=r"^failed to discover etcd endpoints through SRV discovery: "):
         resolve_endpoints(etcd_connection(loaded), server="127.0.0.1", timeout=0.2)

@@ -179,7 +179,9 @@ def test_cluster_scoped_value_drops_namespace_and_sorts_maps() -> None:
     pool = KINDS["IPPool"].model.from_storage(
         {"metadata": {"name": "pool1", "namespace": "x"}, "spec": {"natOutgoing": True, "cidr": "10.1.0.0/16"}}
     )
-    profile = KINDS["Profile"].model.from_storage({"metadata": {"name": "p"}, "spec": {"labelsToApply": {"z": "1", "a": "2"}}})
+    profile = KINDS["Profile"].model.from_storage(
+        {"metadata": {"name": "p"}, "spec": {"labelsToApply": {"z": "1", "a": "2"}}}
+    )
     assert codec_for("IPPool").encode(pool) == (
         '{"kind":"IPPool","apiVersion":"projectcalico.org/v3","metadata":{"name":"pool1","creationTimestamp":null},'
         '"spec":{"cidr":"10.1.0.0/16","natOutgoing":true}}'
@@ -213,7 +215,7 @@ def test_policy_names_read_back(stored_name: str, annotation: str | None, tier: 
 
 def test_bad_policy_annotation_is_a_conversion_error() -> None:
     value = b'{"metadata":{"name":"x","annotations":{"projectcalico.org/metadata":"{oops"}},"spec":{}}'
-    with pytest.raises(ConversionError, match="projectcalico.org/metadata"):
+    with pytest.raises(ConversionError, match=r"projectcalico.org/metadata"):
         codec_for("GlobalNetworkPolicy").decode(f"{ROOT}/globalnetworkpolicies/x", value, 1)
 
 
@@ -230,8 +232,14 @@ def test_block_golden() -> None:
                 "allocations": [0, None, None, 1],
                 "unallocated": [1, 2],
                 "attributes": [
-                    {"handle_id": "k8s-pod-network.abc", "secondary": {"pod": "p", "namespace": "ns", "node": "node-1"}},
-                    {"handle_id": "ipip-tunnel-addr-node-1", "secondary": {"type": "ipipTunnelAddress", "node": "node-1"}},
+                    {
+                        "handle_id": "k8s-pod-network.abc",
+                        "secondary": {"pod": "p", "namespace": "ns", "node": "node-1"},
+                    },
+                    {
+                        "handle_id": "ipip-tunnel-addr-node-1",
+                        "secondary": {"type": "ipipTunnelAddress", "node": "node-1"},
+                    },
                 ],
                 "sequenceNumber": 7,
                 "sequenceNumberForAllocation": {"3": 6, "0": 5},
@@ -282,7 +290,11 @@ def test_affinity_golden_and_v3_view() -> None:
     affinity = codec.decode(key, b'{"state":"confirmed","deleted":false}', 4)
     assert affinity is not None
     assert affinity.metadata.name == "etcdNodeName-192-168-201-0-26"
-    assert affinity.spec.node == "etcdNodeName" and affinity.spec.type == "host" and affinity.spec.cidr == "192.168.201.0/26"
+    assert (
+        affinity.spec.node == "etcdNodeName"
+        and affinity.spec.type == "host"
+        and affinity.spec.cidr == "192.168.201.0/26"
+    )
     assert affinity.metadata.labels == {
         "projectcalico.org/affinity-type": "host",
         "projectcalico.org/hostname-hash": affinity.metadata.labels["projectcalico.org/hostname-hash"],
@@ -300,7 +312,10 @@ def test_hostname_hash_label() -> None:
     # Value from ../shared/reference/calico-storage.md §3.4 (SHA3-256, base32 without padding).
     affinity = codec_for("BlockAffinity").decode("/calico/ipam/v2/host/node-1/ipv4/block/10.0.0.0-26", b"{}", 1)
     assert affinity is not None
-    assert affinity.metadata.labels["projectcalico.org/hostname-hash"] == "A3XPYDATRKB7Q4SM2O5FN4RXIHBFIL2PITFX26BAIP5XAB2X74CA"
+    assert (
+        affinity.metadata.labels["projectcalico.org/hostname-hash"]
+        == "A3XPYDATRKB7Q4SM2O5FN4RXIHBFIL2PITFX26BAIP5XAB2X74CA"
+    )
 
 
 @pytest.mark.parametrize(
@@ -323,7 +338,10 @@ def test_affinity_names_map_back_to_keys(name: str, keys: list[str]) -> None:
 def test_handle_golden() -> None:
     codec = codec_for("IPAMHandle")
     handle = KINDS["IPAMHandle"].model.from_storage(
-        {"metadata": {"name": "x"}, "spec": {"handleID": "ipip-tunnel-addr-etcdNodeName", "block": {"192.168.201.0/26": 1}}}
+        {
+            "metadata": {"name": "x"},
+            "spec": {"handleID": "ipip-tunnel-addr-etcdNodeName", "block": {"192.168.201.0/26": 1}},
+        }
     )
     assert codec.key_of(handle) == "/calico/ipam/v2/handle/ipip-tunnel-addr-etcdNodeName"
     assert codec.encode(handle) == '{"block":{"192.168.201.0/26":1},"deleted":false}'
@@ -336,11 +354,16 @@ def test_handle_golden() -> None:
 def test_ipam_config_golden() -> None:
     codec = codec_for("IPAMConfiguration")
     config = KINDS["IPAMConfiguration"].model.from_storage(
-        {"metadata": {"name": "default"}, "spec": {"strictAffinity": True, "autoAllocateBlocks": True, "maxBlocksPerHost": 4}}
+        {
+            "metadata": {"name": "default"},
+            "spec": {"strictAffinity": True, "autoAllocateBlocks": True, "maxBlocksPerHost": 4},
+        }
     )
     assert codec.key_of(config) == "/calico/ipam/v2/config"
     assert codec.encode(config) == '{"strict_affinity":true,"auto_allocate_blocks":true,"maxBlocksPerHost":4}'
-    off = KINDS["IPAMConfiguration"].model.from_storage({"metadata": {"name": "default"}, "spec": {"autoAllocateBlocks": True}})
+    off = KINDS["IPAMConfiguration"].model.from_storage(
+        {"metadata": {"name": "default"}, "spec": {"autoAllocateBlocks": True}}
+    )
     assert codec.encode(off) == '{"auto_allocate_blocks":true}'  # omitempty drops false and 0
     back = codec.decode("/calico/ipam/v2/config", b'{"auto_allocate_blocks":true}', 8)
     assert back is not None and back.spec.strict_affinity is False and back.spec.auto_allocate_blocks is True

@@ -59,10 +59,23 @@ def test_export_order_and_names_cover_each_other() -> None:
     [
         # export_test.go: v1 API values are converted, v3 ones kept, empty ones left alone.
         (
-            {"defaultEndpointToHostAction": "DROP", "iptablesFilterAllowAction": "ACCEPT", "iptablesMangleAllowAction": "RETURN", "iptablesFilterDenyAction": "DROP"},
-            {"defaultEndpointToHostAction": "Drop", "iptablesFilterAllowAction": "Accept", "iptablesMangleAllowAction": "Return", "iptablesFilterDenyAction": "Drop"},
+            {
+                "defaultEndpointToHostAction": "DROP",
+                "iptablesFilterAllowAction": "ACCEPT",
+                "iptablesMangleAllowAction": "RETURN",
+                "iptablesFilterDenyAction": "DROP",
+            },
+            {
+                "defaultEndpointToHostAction": "Drop",
+                "iptablesFilterAllowAction": "Accept",
+                "iptablesMangleAllowAction": "Return",
+                "iptablesFilterDenyAction": "Drop",
+            },
         ),
-        ({"defaultEndpointToHostAction": "Drop", "iptablesFilterAllowAction": "ACCEPT"}, {"defaultEndpointToHostAction": "Drop", "iptablesFilterAllowAction": "Accept"}),
+        (
+            {"defaultEndpointToHostAction": "Drop", "iptablesFilterAllowAction": "ACCEPT"},
+            {"defaultEndpointToHostAction": "Drop", "iptablesFilterAllowAction": "Accept"},
+        ),
         ({}, {}),
     ],
 )
@@ -103,7 +116,9 @@ def test_split_import_file() -> None:
     assert split_import_file("a\n===\nb\n===\nc\n") == ("a\n", "b\n", "c\n")
     with pytest.raises(MigrationError) as err:
         split_import_file("a\n===\nb\n", "export.yaml")
-    assert str(err.value) == "imported file: export.yaml is improperly formatted. Try recreating with 'calicoctl export'"
+    assert (
+        str(err.value) == "imported file: export.yaml is improperly formatted. Try recreating with 'calicoctl export'"
+    )
 
 
 def test_ipam_section_format() -> None:
@@ -142,12 +157,18 @@ def test_node_names_are_mapped_in_ipam() -> None:
         )
         backend.create(
             BlockAffinity.from_storage(
-                {"metadata": {"name": "etcdnodename-192-168-201-0-26"}, "spec": {"state": "confirmed", "node": "etcdNodeName", "type": "host", "cidr": "192.168.201.0/26"}}
+                {
+                    "metadata": {"name": "etcdnodename-192-168-201-0-26"},
+                    "spec": {"state": "confirmed", "node": "etcdNodeName", "type": "host", "cidr": "192.168.201.0/26"},
+                }
             )
         )
         backend.create(
             IPAMHandle.from_storage(
-                {"metadata": {"name": "ipip-tunnel-addr-etcdnodename"}, "spec": {"handleID": "ipip-tunnel-addr-etcdNodeName", "block": {"192.168.201.0/26": 1}}}
+                {
+                    "metadata": {"name": "ipip-tunnel-addr-etcdnodename"},
+                    "spec": {"handleID": "ipip-tunnel-addr-etcdNodeName", "block": {"192.168.201.0/26": 1}},
+                }
             )
         )
         mapped = export_ipam(backend, {"etcdNodeName": "k8sNodeName"})
@@ -170,7 +191,10 @@ def test_ipam_import_errors_name_the_model_key() -> None:
         printed, error = import_ipam(client.backend, ipam)
     assert printed == "Partial success: applied the first 1 out of 1 resources:\n"
     # calicoctl says "block affinity" for every kind of IPAM object.
-    assert error == "hit error(s): [error trying to create block affinity IPAMHandleKey(id=h): resource already exists: IPAMHandle(h) with error: <nil>]"
+    assert (
+        error
+        == "hit error(s): [error trying to create block affinity IPAMHandleKey(id=h): resource already exists: IPAMHandle(h) with error: <nil>]"
+    )
 
 
 # -- lock / unlock / export checks ----------------------------------------------------------------------------
@@ -201,7 +225,7 @@ def test_export_needs_a_locked_etcd_datastore(etcd: EtcdServer) -> None:
         )
     with Client.in_memory() as memory:
         lock_datastore(memory)
-        with pytest.raises(MigrationError, match="^invalid datastore type: MemoryBackend to export from"):
+        with pytest.raises(MigrationError, match=r"^invalid datastore type: MemoryBackend to export from"):
             export_datastore(memory)
 
 
@@ -237,16 +261,39 @@ def kube() -> Iterator[tuple[FakeKubeAPIServer, Client]]:
 def _populate(client: Client) -> None:
     documents: list[dict[str, Any]] = [
         {"kind": "IPPool", "metadata": {"name": "pool-a"}, "spec": {"cidr": "10.9.0.0/16", "natOutgoing": True}},
-        {"kind": "IPPool", "metadata": {"name": "pool-b", "labels": {"x": "y"}}, "spec": {"cidr": "fd00:9::/64", "ipipMode": "Never"}},
+        {
+            "kind": "IPPool",
+            "metadata": {"name": "pool-b", "labels": {"x": "y"}},
+            "spec": {"cidr": "fd00:9::/64", "ipipMode": "Never"},
+        },
         {"kind": "Tier", "metadata": {"name": "security"}, "spec": {"order": 10}},
-        {"kind": "GlobalNetworkPolicy", "metadata": {"name": "deny-all"}, "spec": {"selector": "all()", "types": ["Ingress"]}},
+        {
+            "kind": "GlobalNetworkPolicy",
+            "metadata": {"name": "deny-all"},
+            "spec": {"selector": "all()", "types": ["Ingress"]},
+        },
         {
             "kind": "GlobalNetworkPolicy",
             "metadata": {"name": "security.allow-dns"},
-            "spec": {"tier": "security", "selector": "has(app) && app != 'x'", "egress": [{"action": "Allow", "protocol": "UDP", "destination": {"ports": [53]}}]},
+            "spec": {
+                "tier": "security",
+                "selector": "has(app) && app != 'x'",
+                "egress": [{"action": "Allow", "protocol": "UDP", "destination": {"ports": [53]}}],
+            },
         },
-        {"kind": "NetworkPolicy", "metadata": {"name": "db", "namespace": "prod"}, "spec": {"selector": "role == 'db'", "ingress": [{"action": "Allow", "source": {"selector": "role == 'app'"}}]}},
-        {"kind": "NetworkSet", "metadata": {"name": "ext", "namespace": "dev", "labels": {"k": "v"}}, "spec": {"nets": ["192.0.2.0/24"]}},
+        {
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "db", "namespace": "prod"},
+            "spec": {
+                "selector": "role == 'db'",
+                "ingress": [{"action": "Allow", "source": {"selector": "role == 'app'"}}],
+            },
+        },
+        {
+            "kind": "NetworkSet",
+            "metadata": {"name": "ext", "namespace": "dev", "labels": {"k": "v"}},
+            "spec": {"nets": ["192.0.2.0/24"]},
+        },
         {"kind": "GlobalNetworkSet", "metadata": {"name": "corp"}, "spec": {"nets": ["198.51.100.0/24"]}},
         {"kind": "BGPPeer", "metadata": {"name": "rr"}, "spec": {"peerIP": "10.0.0.1", "asNumber": 64512}},
         {"kind": "IPReservation", "metadata": {"name": "keep"}, "spec": {"reservedCIDRs": ["10.9.0.0/30"]}},
@@ -277,8 +324,14 @@ def _populate(client: Client) -> None:
                     "allocations": [0, None, 1, None],
                     "unallocated": [1, 3],
                     "attributes": [
-                        {"handle_id": "k8s-pod-network.abc", "secondary": {"node": "node-1", "pod": "p", "namespace": "prod"}},
-                        {"handle_id": "ipip-tunnel-addr-node-1", "secondary": {"node": "node-1", "type": "ipipTunnelAddress"}},
+                        {
+                            "handle_id": "k8s-pod-network.abc",
+                            "secondary": {"node": "node-1", "pod": "p", "namespace": "prod"},
+                        },
+                        {
+                            "handle_id": "ipip-tunnel-addr-node-1",
+                            "secondary": {"node": "node-1", "type": "ipipTunnelAddress"},
+                        },
                     ],
                     "sequenceNumber": 3,
                     "sequenceNumberForAllocation": {"0": 1, "2": 2},
@@ -287,11 +340,22 @@ def _populate(client: Client) -> None:
         )
     )
     backend.create(
-        BlockAffinity.from_storage({"metadata": {"name": "x"}, "spec": {"state": "confirmed", "node": "node-1", "type": "host", "cidr": "10.9.1.0/30"}})
+        BlockAffinity.from_storage(
+            {
+                "metadata": {"name": "x"},
+                "spec": {"state": "confirmed", "node": "node-1", "type": "host", "cidr": "10.9.1.0/30"},
+            }
+        )
     )
     for handle, count in (("k8s-pod-network.abc", 1), ("ipip-tunnel-addr-node-1", 1)):
-        backend.create(IPAMHandle.from_storage({"metadata": {"name": handle}, "spec": {"handleID": handle, "block": {"10.9.1.0/30": count}}}))
-    backend.create(IPAMConfiguration(metadata={"name": "default"}, spec={"strictAffinity": True, "autoAllocateBlocks": True}))
+        backend.create(
+            IPAMHandle.from_storage(
+                {"metadata": {"name": handle}, "spec": {"handleID": handle, "block": {"10.9.1.0/30": count}}}
+            )
+        )
+    backend.create(
+        IPAMConfiguration(metadata={"name": "default"}, spec={"strictAffinity": True, "autoAllocateBlocks": True})
+    )
 
 
 def _comparable(resource: Any) -> dict[str, Any]:
@@ -327,8 +391,12 @@ def test_migration_from_etcd_to_kubernetes(etcd: EtcdServer, kube: tuple[FakeKub
             if kind == "FelixConfiguration":
                 for item in expected:
                     item["spec"]["iptablesFilterAllowAction"] = "Accept"  # ConvertIptablesFields
-            got = {(r["metadata"].get("namespace"), r["metadata"]["name"]): r for r in map(_comparable, target.list(kind))}
-            assert sorted(got) == sorted((e["metadata"].get("namespace"), e["metadata"]["name"]) for e in expected), kind
+            got = {
+                (r["metadata"].get("namespace"), r["metadata"]["name"]): r for r in map(_comparable, target.list(kind))
+            }
+            assert sorted(got) == sorted((e["metadata"].get("namespace"), e["metadata"]["name"]) for e in expected), (
+                kind
+            )
             for item in expected:
                 moved = got[(item["metadata"].get("namespace"), item["metadata"]["name"])]
                 assert moved["metadata"] == item["metadata"], kind
@@ -336,8 +404,12 @@ def test_migration_from_etcd_to_kubernetes(etcd: EtcdServer, kube: tuple[FakeKub
                 # nftablesMode...), as libcalico-go's clientv3 itself does in etcd mode.
                 assert {**moved.get("spec", {}), **item.get("spec", {})} == moved.get("spec", {}), kind
         for kind in ("IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfiguration"):
-            expected_specs = sorted((r.metadata.name, json.dumps(r.spec.to_dict(), sort_keys=True)) for r in source.list(kind))
-            got_specs = sorted((r.metadata.name, json.dumps(r.spec.to_dict(), sort_keys=True)) for r in target.list(kind))
+            expected_specs = sorted(
+                (r.metadata.name, json.dumps(r.spec.to_dict(), sort_keys=True)) for r in source.list(kind)
+            )
+            got_specs = sorted(
+                (r.metadata.name, json.dumps(r.spec.to_dict(), sort_keys=True)) for r in target.list(kind)
+            )
             assert got_specs == expected_specs, kind
         source_info = source.get("ClusterInformation", "default").spec
         target_info = target.get("ClusterInformation", "default").spec

@@ -27,6 +27,7 @@ from .._go.json import marshal_indent
 from .._go.yaml_print import marshal as yaml_marshal
 from ..errors import CalicoError
 from ..manifests import loads
+from ..resources.generated.clusterinfo import ClusterInformation
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
 from .execute import CommandResults, execute
@@ -78,10 +79,10 @@ def _datastore_type(client: Client) -> str:
 def check_locked(client: Client) -> bool:
     """``common.CheckLocked``: ClusterInformation ``default`` says the datastore is not ready."""
     try:
-        info = client.get("ClusterInformation", "default")
+        info = client.get(ClusterInformation, "default")
     except CalicoError as exc:
         raise MigrationError(f"error retrieving ClusterInformation: {exc}", cause=exc) from exc
-    return getattr(info.spec, "datastore_ready", None) is False
+    return info.spec.datastore_ready is False
 
 
 def _set_ready(client: Client, ready: bool, verb: str) -> None:
@@ -132,13 +133,7 @@ class MigrationExport:
     def text(self) -> str:
         """The file as ``calicoctl datastore migrate export`` prints it."""
         return (
-            self.resources
-            + SECTION_SEPARATOR
-            + self.cluster_information
-            + "\n"
-            + SECTION_SEPARATOR
-            + self.ipam
-            + "\n"
+            self.resources + SECTION_SEPARATOR + self.cluster_information + "\n" + SECTION_SEPARATOR + self.ipam + "\n"
         )
 
 
@@ -154,7 +149,8 @@ def _export_item(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _k8s_node_name(node: Resource) -> str:
-    names = [ref.node_name for ref in getattr(node.spec, "orch_refs", []) if ref.orchestrator == "k8s"]
+    typed: Any = node
+    names: list[str] = [ref.node_name for ref in typed.spec.orch_refs if ref.orchestrator == "k8s"]
     if not names or not names[-1]:
         raise MigrationError(
             "unable to process metadata for export for Node resource: "
@@ -227,8 +223,7 @@ def export_datastore(client: Client, *, allow_version_mismatch: bool = False) ->
     datastore = _datastore_type(client)
     if datastore != _ETCD:
         raise MigrationError(
-            f"invalid datastore type: {datastore} to export from for datastore migration. "
-            "Datastore type must be etcdv3"
+            f"invalid datastore type: {datastore} to export from for datastore migration. Datastore type must be etcdv3"
         )
     resources, node_map = export_resources(client)
     try:
@@ -332,7 +327,10 @@ def import_datastore(
     try:
         existing = _existing_resource(client)
     except MigrationError as exc:
-        raise fail(f"datastore already has Calico resources: {exc}. Clear out all Calico resources by deleting all Calico CRDs", exc) from exc
+        raise fail(
+            f"datastore already has Calico resources: {exc}. Clear out all Calico resources by deleting all Calico CRDs",
+            exc,
+        ) from exc
     if existing is not None:
         raise fail(
             f"datastore already has Calico resources: {existing}. Clear out all Calico resources by deleting all Calico CRDs"
@@ -377,4 +375,3 @@ def import_datastore(
         raise fail(error)
     output.append(import_done())
     return "".join(output)
-

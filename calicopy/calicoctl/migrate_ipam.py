@@ -88,7 +88,9 @@ def _entry(raw: Any) -> IPAMEntry:
         raise ValueError("json: cannot unmarshal into Go struct of type migrate.*KVPair")
     fields = {k.lower(): v for k, v in raw.items()}
     value = fields.get("value")
-    return IPAMEntry(str(fields.get("key") or ""), value if isinstance(value, dict) else {}, int(fields.get("ttl") or 0))
+    return IPAMEntry(
+        str(fields.get("key") or ""), value if isinstance(value, dict) else {}, int(fields.get("ttl") or 0)
+    )
 
 
 def _model(resource: Resource) -> IPAMEntry:
@@ -104,7 +106,8 @@ def _renamed(name: str, node_map: dict[str, str]) -> str:
 
 
 def _block_for_kubernetes(block: Resource, node_map: dict[str, str]) -> None:
-    spec: Any = block.spec
+    typed: Any = block
+    spec = typed.spec
     for attribute in spec.attributes or ():
         if attribute.secondary.get("node") in node_map:
             attribute.secondary["node"] = node_map[attribute.secondary["node"]]
@@ -122,19 +125,17 @@ def export_ipam(backend: Backend, node_map: dict[str, str] | None = None) -> IPA
     names = node_map or {}
     out = IPAMExport()
     for block in backend.list("IPAMBlock").items:
-        copy = block.model_copy(deep=True)
-        _block_for_kubernetes(copy, names)
-        out.blocks.append(_model(copy))
+        block_copy = block.model_copy(deep=True)
+        _block_for_kubernetes(block_copy, names)
+        out.blocks.append(_model(block_copy))
     for affinity in backend.list("BlockAffinity").items:
-        copy = affinity.model_copy(deep=True)
-        spec: Any = copy.spec
-        spec.node = names.get(spec.node, spec.node)
-        out.block_affinities.append(_model(copy))
+        affinity_copy: Any = affinity.model_copy(deep=True)
+        affinity_copy.spec.node = names.get(affinity_copy.spec.node, affinity_copy.spec.node)
+        out.block_affinities.append(_model(affinity_copy))
     for handle in backend.list("IPAMHandle").items:
-        copy = handle.model_copy(deep=True)
-        spec = copy.spec
-        spec.handle_id = _renamed(spec.handle_id, names)
-        out.handles.append(_model(copy))
+        handle_copy: Any = handle.model_copy(deep=True)
+        handle_copy.spec.handle_id = _renamed(handle_copy.spec.handle_id, names)
+        out.handles.append(_model(handle_copy))
     try:
         out.config = _model(backend.get("IPAMConfiguration", CONFIG_NAME))
     except ResourceNotFound:
@@ -157,7 +158,8 @@ def model_key_text(kind: str, resource: Resource | None, key: str) -> str:
     """The Go ``String()`` of the model key calicoctl names in its IPAM errors."""
     if resource is None:
         return key
-    spec: Any = resource.spec
+    typed: Any = resource
+    spec = typed.spec
     if kind == "BlockAffinity":
         return f"BlockAffinityKey(cidr={spec.cidr}, host={spec.node}, affinityType={spec.type})"
     if kind == "IPAMBlock":

@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from ..backends.base import ListResult, WatchEvent
@@ -171,7 +172,7 @@ class EtcdBackend:
     def create(self, resource: Resource) -> Resource:
         codec = codec_for(resource.KIND)
         meta = resource.metadata
-        about = {"kind": codec.info.kind, "name": meta.name, "namespace": meta.namespace or None}
+        about: dict[str, Any] = {"kind": codec.info.kind, "name": meta.name, "namespace": meta.namespace or None}
         if meta.resource_version:
             raise ValidationError(
                 [
@@ -207,7 +208,7 @@ class EtcdBackend:
     def update(self, resource: Resource) -> Resource:
         codec = codec_for(resource.KIND)
         meta = resource.metadata
-        about = {"kind": codec.info.kind, "name": meta.name, "namespace": meta.namespace or None}
+        about: dict[str, Any] = {"kind": codec.info.kind, "name": meta.name, "namespace": meta.namespace or None}
         if not meta.resource_version:
             raise ValidationError(
                 [ErroredField("metadata.resourceVersion", "field must be set for an Update request", "")],
@@ -248,15 +249,13 @@ class EtcdBackend:
         if len(keys) == 1:
             kvs = self._call(about, lambda: self.transport.range(keys[0])).get("kvs") or ()
             return KV.from_json(kvs[0]) if kvs else None
-        response = self._call(
-            about, lambda: self.transport.txn([], [{"request_range": {"key": b64(k)}} for k in keys])
-        )
+        response = self._call(about, lambda: self.transport.txn([], [{"request_range": {"key": b64(k)}} for k in keys]))
         return _first_kv(response)
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Resource:
         codec = codec_for(kind)
         ns = namespace if codec.info.namespaced else None
-        about = {"kind": codec.info.kind, "name": name, "namespace": ns or None}
+        about: dict[str, Any] = {"kind": codec.info.kind, "name": name, "namespace": ns or None}
         if codec.info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
             return _default_allow()
         kv = self._find(codec, name, ns, about)
@@ -283,9 +282,8 @@ class EtcdBackend:
         for start, end in codec.ranges(namespace):
             key = start
             while True:
-                at = revision
                 response = self._call(
-                    about, lambda k=key, r=at: self.transport.range(k, end, revision=r, limit=self.page_size)
+                    about, partial(self.transport.range, key, end, revision=revision, limit=self.page_size)
                 )
                 revision = revision or int(response["header"]["revision"])
                 kvs = [KV.from_json(raw) for raw in response.get("kvs") or ()]
@@ -304,7 +302,7 @@ class EtcdBackend:
         codec = codec_for(kind)
         ns = namespace if codec.info.namespaced and namespace else None
         selector = self._selector(label_selector)
-        about = {"kind": codec.info.kind, "namespace": ns}
+        about: dict[str, Any] = {"kind": codec.info.kind, "namespace": ns}
         pairs, revision = self._list_kvs(codec, ns, about)
         items = [resource for resource, _ in pairs]
         if codec.info.kind == "Profile":
@@ -331,7 +329,7 @@ class EtcdBackend:
     ) -> Resource:
         codec = codec_for(kind)
         ns = namespace if codec.info.namespaced else None
-        about = {"kind": codec.info.kind, "name": name, "namespace": ns or None}
+        about: dict[str, Any] = {"kind": codec.info.kind, "name": name, "namespace": ns or None}
         if codec.info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
             raise OperationNotSupported(
                 operation="Delete",
@@ -391,7 +389,7 @@ class EtcdBackend:
         ns = namespace if codec.info.namespaced and namespace else None
         selector = self._selector(label_selector)
         start = _revision(resource_version, None) if resource_version else 0
-        about = {"kind": codec.info.kind, "namespace": ns}
+        about: dict[str, Any] = {"kind": codec.info.kind, "namespace": ns}
 
         def relist() -> tuple[list[Resource], int]:
             pairs, revision = self._list_kvs(codec, ns, about)

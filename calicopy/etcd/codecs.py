@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+
 from ..errors import ConversionError, OperationNotSupported
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
@@ -58,7 +59,8 @@ class Codec:
         ranges = self.ranges(namespace)
         if len(ranges) == 1:
             return ranges[0]
-        prefix = os.path.commonprefix([start for start, _ in ranges])
+        # Keys are text: the common prefix by character is the common key prefix.
+        prefix = os.path.commonprefix([start for start, _ in ranges])  # noqa: RUF071
         return prefix, prefix_range_end(prefix)
 
     def encode(self, resource: Resource) -> str:

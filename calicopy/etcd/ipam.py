@@ -238,9 +238,7 @@ def _affinity_object(key: str, value: bytes, revision: int) -> dict[str, Any] | 
     # Block affinities used to be stored with no value (``BlockAffinityKey.parseValue``).
     data = _object(value, "BlockAffinity", empty_is_object=True)
     spec_type = "host" if affinity_type == "@" else affinity_type
-    obj = _meta(
-        "BlockAffinity", affinity_name(host, cidr), revision, block_affinity_labels(host, spec_type, cidr)
-    )
+    obj = _meta("BlockAffinity", affinity_name(host, cidr), revision, block_affinity_labels(host, spec_type, cidr))
     obj["spec"] = {
         "state": data.get("state", ""),
         "node": host,

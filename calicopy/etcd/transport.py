@@ -32,7 +32,7 @@ import ssl
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,9 +112,7 @@ class KV:
 
 
 def _ssl_context(connection: EtcdConnection) -> ssl.SSLContext:
-    context = ssl.create_default_context(
-        cafile=connection.ca_cert_file or None, cadata=connection.ca_cert or None
-    )
+    context = ssl.create_default_context(cafile=connection.ca_cert_file or None, cadata=connection.ca_cert or None)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if connection.cert_file and connection.key_file:
         context.load_cert_chain(connection.cert_file, connection.key_file)
@@ -343,7 +341,7 @@ def _decode(response: Any) -> JSON:
         decoded = json.loads(data) if data else {}
     except ValueError:
         decoded = {}
-    if response.status != 200 or "error" in decoded and "code" in decoded:
+    if response.status != 200 or ("error" in decoded and "code" in decoded):
         message = str(decoded.get("message") or decoded.get("error") or data[:200].decode(errors="replace"))
         raise EtcdError(int(decoded.get("code", 0) or 0), message, response.status)
     if not isinstance(decoded, dict):
