@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -57,6 +58,7 @@ from .transport import (
     EtcdTransport,
     EtcdUnavailable,
     b64,
+    unb64,
 )
 from .watcher import Watcher
 
@@ -277,23 +279,33 @@ class EtcdBackend:
     def _list_at_one_revision(
         self, codec: Codec, namespace: str | None, about: dict[str, Any]
     ) -> tuple[list[tuple[Resource, KV]], int]:
+        """One list; the next page is fetched while this one is decoded (etcd works meanwhile)."""
         items: list[tuple[Resource, KV]] = []
         revision = 0
-        for start, end in codec.ranges(namespace):
-            key = start
-            while True:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calicopy-etcd-list") as prefetch:
+            for start, end in codec.ranges(namespace):
                 response = self._call(
-                    about, partial(self.transport.range, key, end, revision=revision, limit=self.page_size)
+                    about, partial(self.transport.range, start, end, revision=revision, limit=self.page_size)
                 )
                 revision = revision or int(response["header"]["revision"])
-                kvs = [KV.from_json(raw) for raw in response.get("kvs") or ()]
-                for kv in kvs:
-                    resource = codec.decode_listed(kv.key, kv.value, kv.mod_revision)
-                    if resource is not None:
-                        items.append((resource, kv))
-                if not response.get("more") or not kvs:
-                    break
-                key = kvs[-1].key + "\0"
+                while True:
+                    raw_kvs = response.get("kvs") or ()
+                    upcoming: Future[dict[str, Any]] | None = None
+                    if response.get("more") and raw_kvs:
+                        after = unb64(raw_kvs[-1]["key"]) + b"\0"
+                        upcoming = prefetch.submit(
+                            self._call,
+                            about,
+                            partial(self.transport.range, after, end, revision=revision, limit=self.page_size),
+                        )
+                    for raw in raw_kvs:
+                        kv = KV.from_json(raw)
+                        resource = codec.decode_listed(kv.key, kv.value, kv.mod_revision)
+                        if resource is not None:
+                            items.append((resource, kv))
+                    if upcoming is None:
+                        break
+                    response = upcoming.result()
         if not revision:
             revision = int(self._call(about, lambda: self.transport.range("\0", keys_only=True))["header"]["revision"])
         return items, revision

