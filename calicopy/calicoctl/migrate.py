@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .._go.json import marshal_indent
 from .._go.yaml_print import marshal as yaml_marshal
 from ..errors import CalicoError
+from ..etcd.backend import EtcdBackend
 from ..manifests import loads
 from ..resources.generated.clusterinfo import ClusterInformation
 from ..resources.meta import Resource
@@ -71,9 +72,10 @@ class MigrationError(CalicoError):
 
 
 def _datastore_type(client: Client) -> str:
+    """The configured datastore type; a Client built on a ready backend is named by its class."""
     if client.config is not None:
         return client.config.spec.datastore_type or _ETCD
-    return _ETCD if type(client.backend).__name__ == "EtcdBackend" else type(client.backend).__name__
+    return _ETCD if isinstance(client.backend, EtcdBackend) else type(client.backend).__name__
 
 
 def check_locked(client: Client) -> bool:

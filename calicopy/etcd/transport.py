@@ -299,6 +299,16 @@ class EtcdTransport:
 
     def watch(self, key: str, range_end: bytes | None, start_revision: int) -> WatchStream:
         """A watch of ``key``..``range_end`` from ``start_revision`` with previous values."""
+        try:
+            return self._watch(key, range_end, start_revision)
+        except EtcdError as exc:
+            if not self._token_expired(exc):
+                raise
+            with self._lock:
+                self._token = None
+            return self._watch(key, range_end, start_revision)
+
+    def _watch(self, key: str, range_end: bytes | None, start_revision: int) -> WatchStream:
         create: dict[str, Any] = {"key": b64(key), "prev_kv": True, "start_revision": start_revision}
         if range_end is not None:
             create["range_end"] = b64(range_end)

@@ -58,12 +58,13 @@ class _Expired(Exception):
 
 
 class _Dropped(Exception):
-    """The stream failed; ``revision`` is where to continue."""
+    """The stream failed; ``revision`` is where to continue, ``opened`` whether it had been open."""
 
-    def __init__(self, revision: int, cause: BaseException) -> None:
+    def __init__(self, revision: int, cause: BaseException, *, opened: bool) -> None:
         super().__init__(revision, cause)
         self.revision = revision
         self.cause = cause
+        self.opened = opened
 
 
 class Watcher:
@@ -108,7 +109,8 @@ class Watcher:
                 next_revision = (yield from self._resync()) + 1
             except _Dropped as dropped:
                 next_revision = dropped.revision
-                failures += 1
+                # Only failures to re-open in a row count against the window; a stream that ran is a fresh start.
+                failures = 1 if dropped.opened else failures + 1
                 if failures * _REOPEN_PAUSE > REOPEN_WINDOW:
                     raise DatastoreError(cause=str(dropped.cause), kind=self._codec.info.kind) from None
                 _log.debug("etcd watch of %s dropped (%s); re-opening", self._codec.info.kind, dropped.cause)
@@ -120,7 +122,7 @@ class Watcher:
         try:
             stream = self._transport.watch(start, end, revision)
         except EtcdUnavailable as exc:
-            raise _Dropped(revision, exc) from None
+            raise _Dropped(revision, exc, opened=False) from None
         except EtcdError as exc:
             raise DatastoreError(cause=exc.message, kind=self._codec.info.kind) from None
         try:
@@ -131,7 +133,7 @@ class Watcher:
                 try:
                     result = stream.next(wait)
                 except EtcdUnavailable as exc:
-                    raise _Dropped(revision, exc) from None
+                    raise _Dropped(revision, exc, opened=True) from None
                 if result is None:
                     if caught_up or timeout is not None:
                         return
