@@ -24,8 +24,8 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
