@@ -6,6 +6,7 @@ Pure: it joins :mod:`.keys`/:mod:`.values` (``/calico/resources/v3/...``) and :m
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from ..errors import ConversionError, OperationNotSupported
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
 from .ipam import IPAM_KINDS, IPAMKind
-from .keys import parse_resource_key, prefix_range_end, resource_key, resource_prefix
+from .keys import prefix_range_end, resource_key, resource_prefix
 from .values import decode_resource, encode_resource
 
 __all__ = ["Codec", "codec_for"]
@@ -28,6 +29,10 @@ class Codec:
 
     info: KindInfo
     ipam: IPAMKind | None = None
+
+    @functools.cached_property
+    def _root(self) -> str:
+        return resource_prefix(self.info)
 
     @property
     def has_metadata(self) -> bool:
@@ -75,10 +80,19 @@ class Codec:
         """
         if self.ipam is not None:
             return self.ipam.resource(key, value, mod_revision)
-        path = parse_resource_key(key)
-        if path is None or path.plural != self.info.plural or bool(path.namespace) != self.info.namespaced:
+        if not self._is_own_key(key):
             return None
         return decode_resource(self.info, value, mod_revision)
+
+    def _is_own_key(self, key: str) -> bool:
+        """``ResourceListOptions.KeyFromDefaultPath``: this kind's plural, and a namespace segment
+        exactly when the kind is namespaced (the same as :func:`.keys.parse_resource_key`, cheaper)."""
+        root = self._root
+        if not key.startswith(root):
+            return False
+        rest = key[len(root) :]
+        segments = rest.split("/")
+        return len(segments) == (2 if self.info.namespaced else 1) and all(segments)
 
     def decode_listed(self, key: str, value: bytes, mod_revision: int) -> Resource | None:
         """As :meth:`decode`, but an unreadable value is skipped (``convertListResponse``)."""
@@ -89,8 +103,15 @@ class Codec:
             return None
 
 
-def codec_for(kind: str) -> Codec:
+@functools.cache
+def _codec(kind: str) -> Codec | None:
     info = KINDS.get(kind)
-    if info is None:
+    return None if info is None else Codec(info, IPAM_KINDS.get(info.kind))
+
+
+def codec_for(kind: str) -> Codec:
+    """The codec of a registry kind; an unknown one is not supported (as the memory backend says it)."""
+    codec = _codec(kind)
+    if codec is None:
         raise OperationNotSupported(f"resource type '{kind}' is not supported")
-    return Codec(info, IPAM_KINDS.get(info.kind))
+    return codec

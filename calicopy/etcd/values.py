@@ -160,8 +160,12 @@ def decode_resource(info: KindInfo, value: bytes | str, mod_revision: int) -> Re
     if info.is_policy:
         spec = getattr(resource, "spec", None)
         name = _policy_name(meta.name, meta.annotations, str(getattr(spec, "tier", "") or ""))
-        meta.name = name
+        if name != meta.name:
+            meta.name = name
     meta.resource_version = str(mod_revision)
-    resource.kind = info.kind
-    resource.api_version = API_VERSION
+    # pydantic's __setattr__ is not free: lists of thousands of objects skip the no-op ones.
+    if resource.kind != info.kind:
+        resource.kind = info.kind
+    if resource.api_version != API_VERSION:
+        resource.api_version = API_VERSION
     return resource
