@@ -29,7 +29,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from ..backends.base import WatchEvent
-from ..errors import ConversionError, DatastoreError
+from ..errors import ConversionError, DatastoreError, ResourceExpired
 from ..labelselector import LabelSelector
 from ..resources.meta import Resource
 from .codecs import Codec
@@ -51,10 +51,6 @@ Relist = Callable[[], tuple[list[Resource], int]]
 
 def _key(resource: Resource) -> _Key:
     return (resource.metadata.namespace or "", resource.metadata.name)
-
-
-class _Expired(Exception):
-    """The watch's revision was compacted."""
 
 
 class _Dropped(Exception):
@@ -105,8 +101,8 @@ class Watcher:
             try:
                 yield from self._follow(next_revision, timeout)
                 return
-            except _Expired:
-                next_revision = (yield from self._resync()) + 1
+            except ResourceExpired as expired:
+                next_revision = (yield from self._resync(expired)) + 1
             except _Dropped as dropped:
                 next_revision = dropped.revision
                 # Only failures to re-open in a row count against the window; a stream that ran is a fresh start.
@@ -117,7 +113,7 @@ class Watcher:
                 self._sleep(_REOPEN_PAUSE)
 
     def _follow(self, revision: int, timeout: float | None) -> Iterator[WatchEvent]:
-        """Yield events until ``timeout`` of silence; raises :class:`_Expired` or :class:`_Dropped`."""
+        """Yield events until ``timeout`` of silence; raises ResourceExpired (compacted) or :class:`_Dropped`."""
         start, end = self._codec.watch_range(self._namespace)
         try:
             stream = self._transport.watch(start, end, revision)
@@ -143,8 +139,12 @@ class Watcher:
                     caught_up = revision > current
                     continue
                 if result.get("canceled"):
-                    if int(result.get("compact_revision", 0) or 0):
-                        raise _Expired()
+                    compacted = int(result.get("compact_revision", 0) or 0)
+                    if compacted:
+                        raise ResourceExpired(
+                            cause=f"etcdserver: mvcc: required revision {revision} has been compacted (to {compacted})",
+                            kind=self._codec.info.kind,
+                        )
                     reason = str(result.get("cancel_reason") or "watch canceled by etcd")
                     yield WatchEvent("ERROR", None, str(revision), error=reason)
                     return
@@ -186,9 +186,9 @@ class Watcher:
             if gone is not None:
                 yield WatchEvent("DELETED", gone if new is None else (old or gone), rv)
 
-    def _resync(self) -> Generator[WatchEvent, None, int]:
+    def _resync(self, expired: ResourceExpired) -> Generator[WatchEvent, None, int]:
         """List again after a compaction; yield the differences from what was shown; return the list revision."""
-        _log.debug("etcd watch of %s: revision compacted, listing again", self._codec.info.kind)
+        _log.debug("etcd watch of %s: revision compacted, listing again (%s)", self._codec.info.kind, expired)
         items, revision = self._relist()
         current = {_key(r): r for r in items if self._selector.matches(r.metadata.labels)}
         for key, resource in current.items():
