@@ -43,6 +43,7 @@ from .errors import (
     VersionMismatchError,
     resource_identifier,
 )
+from .etcd.backend import EtcdBackend
 from .ipam import IPAM
 from .kdd.backend import KubernetesBackend
 from .notebook import ResourceList
@@ -585,5 +586,5 @@ def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:
         backend: Backend = KubernetesBackend.from_config(config, context=context)
         return backend
     if datastore == "etcdv3":
-        raise ConfigError("etcdv3 datastore is not supported yet")
+        return EtcdBackend.from_config(config)
     raise ConfigError(f"unknown datastore type: {datastore}")

@@ -3,6 +3,8 @@
 Every test takes the ``client`` fixture, parametrised over the datastores the contract runs on:
 
 * ``memory``: :meth:`Client.in_memory` (etcd-like semantics on the shared store engine);
+* ``etcd``: :class:`~calicopy.etcd.backend.EtcdBackend` (``datastoreType: etcdv3``) on a real etcd
+  started once per session (``calicopy.testing.etcd``), emptied before each test;
 * ``kubernetes``: :class:`~calicopy.kdd.backend.KubernetesBackend` (``datastoreType: kubernetes``,
   crd.projectcalico.org/v1) on a :class:`~calicopy.testing.FakeKubeAPIServer` started per test;
   when ``CALICOPY_TEST_KUBECONFIG`` names a kubeconfig, on that real cluster instead (it needs
@@ -63,6 +65,7 @@ from calicopy.resources.generated.tier import Tier
 from calicopy.resources.meta import Resource
 from calicopy.resources.registry import KINDS
 from calicopy.testing import FakeKubeAPIServer
+from calicopy.testing.etcd import EtcdServer
 
 REAL_KUBECONFIG = os.environ.get("CALICOPY_TEST_KUBECONFIG")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -88,9 +91,10 @@ def sleeps() -> Sleeps:
 class Datastore:
     """The datastore behind ``client`` and what tests need to stay backend-independent."""
 
-    param: str  # "memory" or "kubernetes"
+    param: str  # "memory", "etcd" or "kubernetes"
     client: Client
     server: FakeKubeAPIServer | None = None  # the fake API server (kubernetes param, no real cluster)
+    etcd: EtcdServer | None = None  # the etcd param's server
     kubeconfig: str = ""  # the kubeconfig the Kubernetes client reads
     prefix: str = ""
     namespaces: list[str] = field(default_factory=list)
@@ -140,6 +144,8 @@ class Datastore:
         """A second Client on the same datastore (as another calicoctl process would be)."""
         if self.kdd:
             return _kubernetes_client(self.kubeconfig, Sleeps())
+        if self.etcd is not None:
+            return Client(self.etcd.config(), sleep=Sleeps())
         from calicopy.backends.memory import MemoryBackend
 
         assert isinstance(self.client.backend, MemoryBackend)
@@ -203,11 +209,16 @@ def _kubernetes_client(kubeconfig: str, sleeps: Sleeps) -> Client:
     return Client(config, backend=backend, sleep=sleeps)
 
 
-@pytest.fixture(params=["memory", "kubernetes"])
+@pytest.fixture(params=["memory", "etcd", "kubernetes"])
 def ds(request: pytest.FixtureRequest, sleeps: Sleeps) -> Iterator[Datastore]:
     if request.param == "memory":
         with Client.in_memory(sleep=sleeps) as c:
             yield Datastore("memory", c)
+        return
+    if request.param == "etcd":
+        etcd: EtcdServer = request.getfixturevalue("etcd")
+        with Client(etcd.config(), sleep=sleeps) as c:
+            yield Datastore("etcd", c, etcd=etcd)
         return
     prefix = "t" + uuid.uuid4().hex[:6] + "-"
     if REAL_KUBECONFIG:
@@ -1130,6 +1141,8 @@ def test_repr_names_the_datastore_without_secrets(ds: Datastore, client: Client)
         assert "KubernetesBackend" in text and "server=" in text
         if ds.server is not None and ds.server.token:
             assert ds.server.token not in text
+    elif ds.etcd is not None:
+        assert text == f"Client(EtcdBackend(endpoints=['{ds.etcd.endpoint}']))"
     else:
         assert text.startswith("Client(MemoryBackend(")
 

@@ -381,7 +381,8 @@ def _check_scalar(schema: Mapping[str, Any], value: Any, path: str, errors: list
                 )
             )
         pattern = schema.get("pattern")
-        if pattern is not None and re.search(pattern, value) is None:
+        # Kubebuilder patterns use RE2's mid-expression flags (``^(?i)...``); Python wants them first.
+        if pattern is not None and re.search(re.sub(r"^\^\(\?i\)", "(?i)^", pattern), value) is None:
             errors.append(
                 FieldError(
                     path,
