@@ -43,6 +43,8 @@ _LAZY: dict[str, str] = {
     "ApplyOutcome": "calicopy.bulk",
     "CalicoAPIConfig": "calicopy.config",
     "default": "calicopy.resources.defaults",
+    "validate": "calicopy.resources.verdict",
+    "ValidationResult": "calicopy.resources.verdict",
     "load": "calicopy.manifests",
     "loads": "calicopy.manifests",
     "dump": "calicopy.manifests",
@@ -191,3 +193,5 @@ if TYPE_CHECKING:
     )
     from .resources.defaults import default as default
     from .resources.registry import KINDS as KINDS
+    from .resources.verdict import ValidationResult as ValidationResult
+    from .resources.verdict import validate as validate

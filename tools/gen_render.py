@@ -38,7 +38,7 @@ snake_case = _load_snake_case()
 EXTERNAL: dict[str, tuple[str, str]] = {
     # go type: (python type, import line)
     "metav1.Duration": ("Duration", "from ..types import Duration"),
-    "metav1.Time": ("str", ""),
+    "metav1.Time": ("GoTime", "from ..types import GoTime"),
     "metav1.Condition": ("Condition", "from ..k8s import Condition"),
     "metav1.LabelSelector": ("LabelSelector", "from ..k8s_networking import LabelSelector"),
     "networkingv1.NetworkPolicyIngressRule": (
@@ -70,7 +70,7 @@ SCALARS: dict[str, tuple[str, str]] = {
     "float64": ("GoFloat", "from ..types import GoFloat"),
     "float32": ("GoFloat", "from ..types import GoFloat"),
 }
-ZERO = {"str": '""', "bool": "False", "int": "0", "GoFloat": "0.0", "Duration": '"0s"'}
+ZERO = {"str": '""', "GoTime": '""', "bool": "False", "int": "0", "GoFloat": "0.0", "Duration": '"0s"'}
 
 # Kinds calicopy models (the struct embedding metav1.ObjectMeta); the others (LiveMigration) stay internal.
 SKIP_TYPES = {"LiveMigration", "LiveMigrationSpec", "LiveMigrationStatus", "LiveMigrationSource", "LiveMigrationTarget"}
@@ -158,7 +158,7 @@ class Generator:
             text, imp = EXTERNAL[go_type]
             if imp:
                 imports.add(imp)
-            is_model = text[0].isupper() and text not in ("Duration", "Port", "Protocol", "ASNumber", "DSCP")
+            is_model = text[0].isupper() and text not in ("Duration", "GoTime", "Port", "Protocol", "ASNumber", "DSCP")
             return PyType(text, text if is_model else None, not is_model, imports)
         if go_type in self.structs:
             st = self.structs[go_type]

@@ -43,8 +43,10 @@ __all__ = [
     "GoField",
     "ModelPlan",
     "OmitRule",
+    "StrictDecode",
     "errors_from_pydantic",
     "json_path",
+    "shallow_copy",
 ]
 
 OmitRule = Literal["never", "nil", "empty", "zero"]
@@ -81,6 +83,17 @@ class GoField:
 
 
 @dataclass(frozen=True, slots=True)
+class StrictDecode:
+    """``Annotated`` metadata: a check Go's decoder makes on a string that user input must pass.
+
+    Only the strict paths run it (``from_dict``, constructors, manifests); data a datastore
+    returns is trusted, as ``from_storage`` promises.  ``check`` returns Go's reason, or None.
+    """
+
+    check: Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
 class FieldPlan:
     """One field as the generic walkers see it."""
 
@@ -99,6 +112,7 @@ class FieldPlan:
     # Where the Go type is a string (or a list/map of strings): sigs.k8s.io/yaml then turns a
     # YAML/JSON number or boolean into its text before decoding, so calicoctl accepts it.
     string_target: Literal["", "scalar", "list", "map"] = ""
+    strict_decode: StrictDecode | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,21 @@ def _string_target(annotation: Any) -> Literal["", "scalar", "list", "map"]:
     if origin is dict and get_args(tp)[1] is str:
         return "map"
     return ""
+
+
+def _strict_decode(annotation: Any) -> StrictDecode | None:
+    tp = annotation
+    for _ in range(4):
+        origin = get_origin(tp)
+        if origin is typing.Annotated:
+            return next((m for m in get_args(tp)[1:] if isinstance(m, StrictDecode)), None)
+        if origin not in (Union, UnionType):
+            return None
+        args = [a for a in get_args(tp) if a is not NoneType]
+        if len(args) != 1:
+            return None
+        tp = args[0]
+    return None
 
 
 def _go_text(value: Any) -> Any:
@@ -241,6 +270,11 @@ class CalicoModel(BaseModel):
         serialize_by_alias=True,
         protected_namespaces=(),
         ser_json_inf_nan="strings",
+        # Go's JSON has no NaN or infinities: encoding/json refuses them, so no Calico object holds one.
+        allow_inf_nan=False,
+        # ``pool.spec.block_size = "big"`` fails at once (and ``order = 30`` becomes the float the
+        # field holds) instead of breaking ``to_dict()`` later.
+        validate_assignment=True,
     )
 
     __calico_plan__: ClassVar[ModelPlan]
@@ -266,6 +300,18 @@ class CalicoModel(BaseModel):
             ):
                 del data[alias]
         return data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except pydantic.ValidationError as exc:
+            plan = type(self).__calico_plan__.by_name.get(name)
+            error = errors_from_pydantic(exc)
+            if plan is not None:  # pydantic names the attribute; users know the field by its JSON name
+                error = ValidationError(
+                    ErroredField(plan.alias + f.path[len(name) :], f.reason, f.value) for f in error.fields
+                )
+            raise error from None
 
     # -- conversion helpers shared by every model -------------------------------------------
 
@@ -300,6 +346,24 @@ class CalicoModel(BaseModel):
         """Hook for resources: validation that runs on user input only."""
 
 
+M = typing.TypeVar("M", bound=CalicoModel)
+
+
+def shallow_copy(model: M) -> M:
+    """``model.model_copy()`` for hot paths: a new object whose fields are the same objects.
+
+    pydantic's copy runs ``copy.copy`` on each of its slots; this copies the one dict that
+    assignment rebinds (and the set it records assignments in) and shares the rest.
+    """
+    cls = type(model)
+    new = cls.__new__(cls)
+    object.__setattr__(new, "__dict__", model.__dict__.copy())
+    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
+    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
+    return new
+
+
 def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
     plans: list[FieldPlan] = []
     for name, info in cls.model_fields.items():
@@ -325,6 +389,8 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
                 _has_markers(go),
                 pattern,
                 _string_target(info.annotation),
+                next((m for m in info.metadata if isinstance(m, StrictDecode)), None)
+                or _strict_decode(info.annotation),
             )
         )
     by_alias = {p.alias: p for p in plans}
@@ -422,6 +488,10 @@ def _normalise(
             continue
         if fp.string_target and not isinstance(value, str):
             value = _strings_like_sigs_yaml(value, fp.string_target)
+        if fp.strict_decode is not None and isinstance(value, str) and value:
+            reason = fp.strict_decode.check(value)
+            if reason is not None:
+                problems.append(ErroredField(json_path(path, fp.alias), reason, value))
         sub = fp.model
         if sub is not None and value is not None:
             child = json_path(path, fp.alias)

@@ -244,13 +244,17 @@ def _fill_kube_controllers(kcc: KubeControllersConfiguration) -> None:
         spec.prometheus_metrics_port = 9094
     if not spec.health_checks:
         spec.health_checks = "Enabled"  # CRD default
-    controllers = spec.controllers
+    # Nested structs are replaced by filled copies, never changed in place (see ``create_view``).
+    controllers = spec.controllers.model_copy()
+    spec.controllers = controllers
     if controllers.node is not None and controllers.node.leak_grace_period is None:
-        controllers.node.leak_grace_period = "15m0s"
+        controllers.node = controllers.node.model_copy(update={"leak_grace_period": "15m0s"})
     if controllers.load_balancer is not None and not controllers.load_balancer.assign_i_ps:
-        controllers.load_balancer.assign_i_ps = "AllServices"
+        controllers.load_balancer = controllers.load_balancer.model_copy(update={"assign_i_ps": "AllServices"})
     if controllers.policy_migration is not None and not controllers.policy_migration.enabled:
-        controllers.policy_migration.enabled = "Enabled"  # CRD default
+        controllers.policy_migration = controllers.policy_migration.model_copy(
+            update={"enabled": "Enabled"}
+        )  # CRD default
 
 
 def _fill_bgp_configuration(bgp: BGPConfiguration) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..meta import Resource
 from ..model import CalicoModel, GoField
-from ..types import Uint64
+from ..types import GoTime, Uint64
 
 
 class AllocationAttribute(CalicoModel):
@@ -28,7 +28,7 @@ class IPAMBlockSpec(CalicoModel):
     affinity: Annotated[str | None, GoField(omit="nil", pattern="^(host|virtual):[a-zA-Z0-9\\.\\-_]+$")] = Field(
         None, alias="affinity", description="Affinity of the block, if this block has one."
     )
-    affinity_claim_time: Annotated[str | None, GoField(omit="nil")] = Field(
+    affinity_claim_time: Annotated[GoTime | None, GoField(omit="nil")] = Field(
         None, alias="affinityClaimTime", description="Time at which affinity was claimed."
     )
     allocations: Annotated[list[int | None] | None, GoField()] = Field(

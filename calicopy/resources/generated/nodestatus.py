@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..meta import Resource
 from ..model import CalicoModel, GoField
-from ..types import Uint32
+from ..types import GoTime, Uint32
 
 
 class CalicoNodeRouteType(StrEnum):
@@ -218,7 +218,7 @@ class CalicoNodeStatusStatus(CalicoModel):
     status since it is updated by Calico.
     """
 
-    last_updated: Annotated[str, GoField()] = Field(
+    last_updated: Annotated[GoTime, GoField()] = Field(
         "",
         alias="lastUpdated",
         description="LastUpdated is a timestamp representing the server time when CalicoNodeStatus object last updated.",
