@@ -309,7 +309,7 @@ class CalicoModel(BaseModel):
             error = errors_from_pydantic(exc)
             if plan is not None:  # pydantic names the attribute; users know the field by its JSON name
                 error = ValidationError(
-                    ErroredField(plan.alias + f.path[len(name) :], f.reason, f.value) for f in error.fields
+                    ErroredField(plan.alias + f.path[len(name) :], f.reason, f.value, f.hint) for f in error.fields
                 )
             raise error from None
 
@@ -541,7 +541,7 @@ def _json_kind(value: Any) -> str:
 
 
 def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> ValidationError:
-    """Turn pydantic's errors into calicopy's: JSON paths and Go-decoder-like reasons."""
+    """Turn pydantic's errors into calicopy's: JSON paths, Go-decoder-like reasons and hints."""
     fields: list[ErroredField] = []
     for err in exc.errors(include_url=False):
         path = prefix
@@ -551,15 +551,20 @@ def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> Val
             path = json_path(path, part)
         expected = _GO_TYPE_WORDS.get(err["type"])
         value = err.get("input")
+        ctx = err.get("ctx") or {}
+        hint = ctx.get("hint")
         if expected is not None:
             reason = f"cannot unmarshal {_json_kind(value)} into a field that expects {expected}"
+        elif err["type"] == "finite_number":
+            # encoding/json refuses to write these at all (sigs.k8s.io/yaml converts YAML to JSON first).
+            reason = f"json: unsupported value: {go_format_g(value)}"
+            hint = "numbers must be finite: JSON has no NaN or infinity"
         elif err["type"] == "value_error":
-            ctx = err.get("ctx") or {}
             reason = str(ctx.get("error", err["msg"]))
         else:
             reason = err["msg"]
         shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-        fields.append(ErroredField(path, reason, shown))
+        fields.append(ErroredField(path, reason, shown, hint if isinstance(hint, str) else None))
     return ValidationError(_dedupe(fields))
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Int32",
     "Int64",
     "IntOrString",
+    "PORT_HINT",
     "Port",
     "Protocol",
     "Uint8",
@@ -41,13 +42,21 @@ _PORT_RANGE = re.compile(r"([0-9]+):([0-9]+)")
 _PORT_NAME = re.compile(r"[a-zA-Z0-9_.-]{1,128}")
 
 
+PORT_HINT = (
+    'a port is a number from 0 to 65535, a range "min:max" (such as "8000:8080") '
+    "or a named port (letters, digits, '-', '_' and '.')"
+)
+
+
 def _bounded(lo: int, hi: int, go_type: str) -> Any:
+    hint = f"{go_type}: a whole number from {lo} to {hi}"
+
     def check(value: int) -> int:
         if not lo <= value <= hi:
             raise PydanticCustomError(
                 "go_number_range",
                 "cannot unmarshal number {value} into a Go value of type {go_type}",
-                {"value": value, "go_type": go_type},
+                {"value": value, "go_type": go_type, "hint": hint},
             )
         return value
 
@@ -127,7 +136,7 @@ class Port:
             try:
                 return cls.parse(value)
             except ValueError as exc:
-                raise PydanticCustomError("go_decode", str(exc)) from None
+                raise PydanticCustomError("go_decode", str(exc), {"hint": PORT_HINT}) from None
 
         return core_schema.no_info_plain_validator_function(
             validate,
