@@ -17,6 +17,7 @@ from .model import StrictDecode, go_float_json
 
 __all__ = [
     "DSCP",
+    "PORT_HINT",
     "ASNumber",
     "Duration",
     "GoFloat",
@@ -25,7 +26,6 @@ __all__ = [
     "Int32",
     "Int64",
     "IntOrString",
-    "PORT_HINT",
     "Port",
     "Protocol",
     "Uint8",

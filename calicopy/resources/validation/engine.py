@@ -234,7 +234,9 @@ class Validator:
                 )
                 return
             if go.maximum is not None and value > go.maximum:
-                report.add(path, f"should be less than or equal to {_num(go.maximum)}", value, field_hint(go, (), value))
+                report.add(
+                    path, f"should be less than or equal to {_num(go.maximum)}", value, field_hint(go, (), value)
+                )
                 return
         if isinstance(value, str):
             if go.max_length is not None and len(value) > go.max_length:
