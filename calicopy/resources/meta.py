@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Self
 
 import pydantic
@@ -11,7 +11,7 @@ from pydantic import Field
 from ..errors import ErroredField, ValidationError
 from .defaults import create_view
 from .k8s import ManagedFieldsEntry, OwnerReference
-from .model import CalicoModel, GoField, errors_from_pydantic, normalise_keys
+from .model import CalicoModel, GoField, errors_from_pydantic, normalise_keys, shallow_copy
 from .types import GoTime, Int64
 from .validation import validate_resource
 
@@ -68,9 +68,15 @@ class Resource(CalicoModel):
     KIND: ClassVar[str] = ""
     API_VERSION: ClassVar[str] = API_VERSION
 
-    kind: Annotated[str, GoField(omit="empty")] = Field("", alias="kind")
-    api_version: Annotated[str, GoField(omit="empty")] = Field("", alias="apiVersion")
-    metadata: Annotated[ObjectMeta, GoField()] = Field(default_factory=ObjectMeta, alias="metadata")
+    kind: Annotated[str, GoField(omit="empty")] = Field(
+        "", alias="kind", description="The kind (the class's own; filled in when not given)."
+    )
+    api_version: Annotated[str, GoField(omit="empty")] = Field(
+        "", alias="apiVersion", description="projectcalico.org/v3 (filled in when not given)."
+    )
+    metadata: Annotated[ObjectMeta, GoField()] = Field(
+        default_factory=ObjectMeta, alias="metadata", description="Name, namespace, labels and annotations."
+    )
 
     def __init__(self, /, **data: Any) -> None:
         normalised, problems = self._normalise_user_input(data, accept_names=True)
@@ -175,6 +181,22 @@ class Resource(CalicoModel):
         return ValidationError(
             problems, resource=self.label, kind=self.KIND, name=meta.name, namespace=meta.namespace or None
         )
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # Who it is first; TypeMeta only when it is not the class's own.
+        meta = self.metadata
+        if meta.name:
+            yield "name", meta.name
+        if meta.namespace:
+            yield "namespace", meta.namespace
+        rest = shallow_copy(meta)
+        rest.__dict__.update(name="", namespace="")
+        if any(True for _ in rest.__repr_args__()):
+            yield "metadata", rest
+        for name, value in super().__repr_args__():
+            if name == "metadata" or (name, value) in (("kind", self.KIND), ("api_version", self.API_VERSION)):
+                continue
+            yield name, value
 
     @property
     def label(self) -> str:

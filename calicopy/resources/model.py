@@ -16,11 +16,12 @@ hot paths need.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import struct
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType, NoneType, UnionType
@@ -30,10 +31,13 @@ import pydantic
 from pydantic import (
     BaseModel,
     ConfigDict,
+    GetJsonSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     model_serializer,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticUndefined, core_schema
 
 from ..errors import ErroredField, ValidationError
 
@@ -81,6 +85,20 @@ class GoField:
     default: Any = None
     list_set: bool = False
 
+    def __repr__(self) -> str:
+        # Only the facts that differ from the defaults, so annotations stay readable.
+        facts = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__slots__
+            if getattr(self, name) != _GO_FIELD_DEFAULTS.get(name)
+        )
+        return f"GoField({facts})"
+
+
+_GO_FIELD_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"go_name": "", "omit": "never", "validate": (), "required": False, "list_set": False}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class StrictDecode:
@@ -115,7 +133,7 @@ class FieldPlan:
     strict_decode: StrictDecode | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ModelPlan:
     fields: tuple[FieldPlan, ...]
     by_alias: Mapping[str, FieldPlan]
@@ -123,6 +141,9 @@ class ModelPlan:
     by_name: Mapping[str, FieldPlan]
     omit: tuple[tuple[str, OmitRule], ...]
     checked: tuple[FieldPlan, ...] = field(default=())
+
+    def __repr__(self) -> str:  # help() lists it; the plan itself is an implementation detail
+        return f"ModelPlan({len(self.fields)} fields)"
 
 
 _ZERO_SCALARS: tuple[object, ...] = (None, False, 0, "")
@@ -283,6 +304,31 @@ class CalicoModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls.__calico_plan__ = _build_plan(cls)
+        # help() and IDEs: the fields' descriptions, and a signature of plain types rather than
+        # pydantic's ``Annotated[..., GoField(...)]`` (built on first look; pydoc reads
+        # ``__doc__`` without descriptors, so that one is built now).
+        cls.__doc__ = _describe_fields(cls, cls.__dict__.get("__doc__") or cls.__name__)
+        cls.__signature__ = _PlainSignature()  # type: ignore[assignment]
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # Only what is set: a model's empty fields would bury the few that matter.
+        fields = type(self).model_fields
+        for name, value in self.__dict__.items():
+            info = fields.get(name)
+            if info is not None and info.repr and (isinstance(value, CalicoModel) or not _is_go_zero(value)):
+                yield name, value
+        if self.__pydantic_extra__:
+            yield from self.__pydantic_extra__.items()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The Go-shape serializer wraps the fields' own; without it a schema of "anything" would
+        # hide every field of the output (FastAPI's response schemas use this mode).
+        if handler.mode == "serialization" and "serialization" in schema:
+            schema = typing.cast(core_schema.CoreSchema, {k: v for k, v in schema.items() if k != "serialization"})
+        return handler(schema)
 
     @model_serializer(mode="wrap")
     def _go_json_shape(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
@@ -362,6 +408,62 @@ def shallow_copy(model: M) -> M:
     object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
     object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
     return new
+
+
+def _describe_fields(cls: type[CalicoModel], text: str) -> str:
+    lines = [inspect.cleandoc(text), "", "Fields (Python name, then Calico's JSON name):"]
+    for name, info in cls.model_fields.items():
+        alias = info.alias or name
+        label = name if alias == name else f"{name} ({alias})"
+        lines.append(f"    {label}: {_type_text(info.annotation)}")
+        if info.description:
+            lines.append(f"        {info.description}")
+    return "\n".join(lines)
+
+
+def _type_text(annotation: Any) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _type_text(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return " | ".join(_type_text(a) for a in get_args(annotation))
+    if origin is not None:
+        return f"{getattr(origin, '__name__', origin)}[{', '.join(_type_text(a) for a in get_args(annotation))}]"
+    return repr(annotation)
+
+
+class _PlainSignature:
+    """``inspect.signature(Model)``: keyword arguments named by Calico's JSON names with plain types."""
+
+    def __init__(self) -> None:
+        self._built: inspect.Signature | None = None
+
+    def __get__(self, obj: object, owner: type[CalicoModel] | None = None) -> inspect.Signature:
+        if self._built is None:
+            assert owner is not None
+            self._built = _plain_signature(owner)
+        return self._built
+
+
+def _plain_signature(cls: type[CalicoModel]) -> inspect.Signature:
+    init = cls.__init__
+    if init is not CalicoModel.__init__ and init.__qualname__.startswith(cls.__name__ + "."):
+        own = inspect.signature(init)
+        return own.replace(parameters=list(own.parameters.values())[1:])
+    params = []
+    for name, info in cls.model_fields.items():
+        default = info.default if info.default_factory is None else inspect.Parameter.empty
+        params.append(
+            inspect.Parameter(
+                info.alias or name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default if default is not PydanticUndefined else inspect.Parameter.empty,
+                annotation=_type_text(info.annotation),
+            )
+        )
+    return inspect.Signature(params, return_annotation=None)
 
 
 def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
