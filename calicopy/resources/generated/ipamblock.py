@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoTime, Uint64
 
@@ -71,3 +72,15 @@ class IPAMBlock(Resource):
 
     KIND: ClassVar[str] = "IPAMBlock"
     spec: Annotated[IPAMBlockSpec, GoField()] = Field(default_factory=IPAMBlockSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: IPAMBlockSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

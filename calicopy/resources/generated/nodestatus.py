@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoTime, Uint32
 
@@ -242,3 +243,16 @@ class CalicoNodeStatus(Resource):
     KIND: ClassVar[str] = "CalicoNodeStatus"
     spec: Annotated[CalicoNodeStatusSpec, GoField()] = Field(default_factory=CalicoNodeStatusSpec, alias="spec")
     status: Annotated[CalicoNodeStatusStatus, GoField()] = Field(default_factory=CalicoNodeStatusStatus, alias="status")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: CalicoNodeStatusSpec | Mapping[str, Any] = ...,
+            status: CalicoNodeStatusStatus | Mapping[str, Any] = ...,
+        ) -> None: ...
