@@ -95,3 +95,13 @@ def test_documented_idioms_and_examples_pass_mypy_strict(tmp_path: Path) -> None
         ]
     )
     assert status == 0, stdout + stderr + "\n" + module.read_text()
+
+
+def test_an_editable_install_is_a_plain_path_entry() -> None:
+    # setuptools writes a static .pth (a directory mypy follows) instead of its import-hook finder,
+    # which type checkers cannot see, when the packages' root is declared as the project root.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"] == {"": "."}
+    assert config["packages"]["find"]["include"] == ["calicopy*"]
