@@ -29,7 +29,7 @@ def one_run() -> tuple[float, float]:
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line or "self [us]" in line:
             continue
-        self_us, cumulative_us, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+        self_us, _cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
         total += int(self_us)
         if name.strip().startswith("calicopy"):
             own += int(self_us)
