@@ -51,8 +51,9 @@ def test_client_create_from_a_dict(spec: dict[str, Any]) -> None:
 
 
 def test_constructor_still_rejects_what_create_rejects() -> None:
-    # Invalid after defaulting too: an explicit IPIP mode on an IPv6 pool.
-    with pytest.raises(ValidationError, match="IPIPMode other than 'Never'"):
+    # Invalid after defaulting too: an explicit IPIP mode on an IPv6 pool (clientv3's own check,
+    # which runs before the validator and is what calicoctl create reports).
+    with pytest.raises(ValidationError, match="IPIP is not supported on an IPv6 IP pool"):
         IPPool(metadata={"name": "p"}, spec={"cidr": "fd00::/64", "ipipMode": "Always"})
     # clientv3 rejects a CIDR with host bits while defaulting.
     with pytest.raises(ValidationError, match="not strictly masked"):
@@ -166,6 +167,15 @@ def test_a_timestamp_must_be_rfc3339(field: str) -> None:
 def test_rfc3339_timestamps_pass(stamp: str) -> None:
     pool = IPPool.from_dict({"metadata": {"name": "a", "creationTimestamp": stamp}, "spec": {"cidr": "10.0.0.0/24"}})
     assert pool.metadata.creation_timestamp == stamp
+
+
+def test_constructor_runs_clientv3s_checks_that_need_no_datastore() -> None:
+    with pytest.raises(ValidationError, match="IP pool size is too small"):
+        IPPool(metadata={"name": "p"}, spec={"cidr": "10.0.0.0/30"})
+    with pytest.raises(ValidationError, match="IPv4 block size must be between 20 and 32"):
+        IPPool(metadata={"name": "p"}, spec={"cidr": "10.0.0.0/16", "blockSize": 19})
+    IPPool(metadata={"name": "p"}, spec={"cidr": "10.0.0.0/30", "blockSize": 30})
+    assert IPPool.from_dict({"metadata": {"name": "p"}, "spec": {"cidr": "10.0.0.0/30"}}, check=False)
 
 
 def test_create_semantics_differ_from_the_validators_both_ways() -> None:

@@ -9,7 +9,7 @@ import pydantic
 from pydantic import Field
 
 from ..errors import ErroredField, ValidationError
-from .defaults import create_view
+from .defaults import create_errors, create_view
 from .k8s import ManagedFieldsEntry, OwnerReference
 from .model import CalicoModel, GoField, errors_from_pydantic, normalise_keys, shallow_copy
 from .types import GoTime, Int64
@@ -157,7 +157,8 @@ class Resource(CalicoModel):
         the object as clientv3 sees it after create-time defaulting (an IPv6 pool without
         ``ipipMode`` passes); ``self`` stays as written."""
         try:
-            problems = validate_resource(create_view(self))
+            view = create_view(self)
+            problems = create_errors(view) or validate_resource(view)
         except ValidationError as exc:  # clientv3's defaulting itself refused (an IPPool's CIDR)
             problems = list(exc.fields)
         if problems:

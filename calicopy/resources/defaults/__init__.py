@@ -17,13 +17,22 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ...errors import ErroredField
 from ..model import CalicoModel, shallow_copy
 from . import infra, policy
 
 if TYPE_CHECKING:
     from ..meta import Resource
 
-__all__ = ["DEFAULTERS", "READ_DEFAULTERS", "apply_read_defaults", "create_view", "default", "default_in_place"]
+__all__ = [
+    "DEFAULTERS",
+    "READ_DEFAULTERS",
+    "apply_read_defaults",
+    "create_errors",
+    "create_view",
+    "default",
+    "default_in_place",
+]
 
 R = TypeVar("R", bound="Resource")
 
@@ -76,6 +85,13 @@ def create_view(resource: R) -> R:
     for fill in fills:
         fill(view)
     return view
+
+
+def create_errors(view: Resource) -> list[ErroredField]:
+    """clientv3's create-time checks that need no datastore, on a :func:`create_view`: they run
+    before (and, when they fail, instead of) the validator."""
+    check = infra.CREATE_CHECKS.get(type(view).__name__)
+    return check(view) if check is not None else []
 
 
 def default_in_place(resource: R) -> R:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..generated.kubecontrollersconfig import KubeControllersConfiguration
 
 __all__ = [
+    "CREATE_CHECKS",
     "DEFAULTERS",
     "check_ippool_create",
     "check_ippool_update",
@@ -210,6 +211,11 @@ def check_ippool_create(new: IPPool, existing_pools: Iterable[IPPool]) -> IPPool
     return pool
 
 
+def _ippool_create_errors(view: IPPool) -> list[ErroredField]:
+    # Everything but the overlap, which needs the other pools (``view`` is defaulted already).
+    return _ippool_errors(view, None, None)
+
+
 def check_ippool_update(old: IPPool, new: IPPool) -> IPPool:
     """clientv3's Update-time IPPool checks (CIDR, blockSize and LoadBalancer immutability included).
 
@@ -270,6 +276,10 @@ def _fill_ipam_configuration(cfg: IPAMConfiguration) -> None:
     # model's own defaults already; nothing is left to fill.
     del cfg
 
+
+# Kind name -> clientv3's create-time checks that need no other object, on the defaulted object
+# (``validateAndSetDefaults`` runs them before the validator, and returns their errors alone).
+CREATE_CHECKS: Mapping[str, Callable[[Any], list[ErroredField]]] = MappingProxyType({"IPPool": _ippool_create_errors})
 
 DEFAULTERS: Mapping[str, Callable[[Any], None]] = MappingProxyType(
     {
