@@ -130,3 +130,11 @@ def test_errored_field_keeps_calicos_text_and_pickles() -> None:
     err = ValidationError([field], resource="IPPool(p)")
     assert pickle.loads(pickle.dumps(err)).fields[0].hint == "try 2"
     assert calicopy.ValidationError([ErroredField("a", "b")]).calico_text() == "error with field a (b)"
+
+
+def test_nested_models_report_every_decoding_problem_too() -> None:
+    from calicopy.resources.meta import ObjectMeta
+
+    with pytest.raises(ValidationError) as info:
+        ObjectMeta.from_dict({"name": "a", "bogus": 1, "generation": "x"})
+    assert [f.path for f in info.value.fields] == ["bogus", "generation"]

@@ -379,12 +379,13 @@ class CalicoModel(BaseModel):
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Strict constructor for user input: keys match case-insensitively, unknown keys are an error."""
         normalised, problems = normalise_keys(cls, data, "")
-        if problems:
-            raise ValidationError(problems)
+        obj = None
         try:
             obj = cls.model_validate(normalised, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
-            raise errors_from_pydantic(exc) from None
+            problems += errors_from_pydantic(exc).fields  # every decoding problem at once
+        if problems or obj is None:
+            raise ValidationError(problems)
         obj._after_user_input()
         return obj
 
