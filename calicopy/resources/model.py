@@ -16,7 +16,6 @@ hot paths need.
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 import struct
@@ -37,9 +36,11 @@ from pydantic import (
     model_serializer,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticUndefined, core_schema
+from pydantic_core import core_schema
 
 from ..errors import ErroredField, ValidationError
+from .decoding import errors_from_pydantic, json_path
+from .presentation import PlainSignature, describe_fields
 
 __all__ = [
     "CalicoModel",
@@ -307,8 +308,8 @@ class CalicoModel(BaseModel):
         # help() and IDEs: the fields' descriptions, and a signature of plain types rather than
         # pydantic's ``Annotated[..., GoField(...)]`` (built on first look; pydoc reads
         # ``__doc__`` without descriptors, so that one is built now).
-        cls.__doc__ = _describe_fields(cls, cls.__dict__.get("__doc__") or cls.__name__)
-        cls.__signature__ = _PlainSignature()  # type: ignore[assignment]
+        cls.__doc__ = describe_fields(cls, cls.__dict__.get("__doc__") or cls.__name__)
+        cls.__signature__ = PlainSignature()  # type: ignore[assignment]
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         # Only what is set: a model's empty fields would bury the few that matter.
@@ -411,62 +412,6 @@ def shallow_copy(model: M) -> M:
     return new
 
 
-def _describe_fields(cls: type[CalicoModel], text: str) -> str:
-    lines = [inspect.cleandoc(text), "", "Fields (Python name, then Calico's JSON name):"]
-    for name, info in cls.model_fields.items():
-        alias = info.alias or name
-        label = name if alias == name else f"{name} ({alias})"
-        lines.append(f"    {label}: {_type_text(info.annotation)}")
-        if info.description:
-            lines.append(f"        {info.description}")
-    return "\n".join(lines)
-
-
-def _type_text(annotation: Any) -> str:
-    if isinstance(annotation, type):
-        return annotation.__name__
-    origin = get_origin(annotation)
-    if origin is typing.Annotated:
-        return _type_text(get_args(annotation)[0])
-    if origin in (Union, UnionType):
-        return " | ".join(_type_text(a) for a in get_args(annotation))
-    if origin is not None:
-        return f"{getattr(origin, '__name__', origin)}[{', '.join(_type_text(a) for a in get_args(annotation))}]"
-    return repr(annotation)
-
-
-class _PlainSignature:
-    """``inspect.signature(Model)``: keyword arguments named by Calico's JSON names with plain types."""
-
-    def __init__(self) -> None:
-        self._built: inspect.Signature | None = None
-
-    def __get__(self, obj: object, owner: type[CalicoModel] | None = None) -> inspect.Signature:
-        if self._built is None:
-            assert owner is not None
-            self._built = _plain_signature(owner)
-        return self._built
-
-
-def _plain_signature(cls: type[CalicoModel]) -> inspect.Signature:
-    init = cls.__init__
-    if init is not CalicoModel.__init__ and init.__qualname__.startswith(cls.__name__ + "."):
-        own = inspect.signature(init)
-        return own.replace(parameters=list(own.parameters.values())[1:])
-    params = []
-    for name, info in cls.model_fields.items():
-        default = info.default if info.default_factory is None else inspect.Parameter.empty
-        params.append(
-            inspect.Parameter(
-                info.alias or name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=default if default is not PydanticUndefined else inspect.Parameter.empty,
-                annotation=_type_text(info.annotation),
-            )
-        )
-    return inspect.Signature(params, return_annotation=None)
-
-
 def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
     plans: list[FieldPlan] = []
     for name, info in cls.model_fields.items():
@@ -542,12 +487,6 @@ def _has_markers(go: GoField) -> bool:
 # -- strict input: case-insensitive keys, unknown keys rejected -------------------------------
 
 
-def json_path(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else key
-
-
 def normalise_keys(
     cls: type[CalicoModel], data: Any, path: str, *, accept_names: bool = False
 ) -> tuple[Any, list[ErroredField]]:
@@ -607,80 +546,6 @@ def _normalise(
             elif fp.container == "":
                 value = _normalise(sub, value, child, problems, accept_names)
         out[fp.alias] = value
-    return out
-
-
-# -- pydantic errors in calicopy's terms -------------------------------------------------------
-
-_GO_TYPE_WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        "bool_type": "a boolean",
-        "int_type": "an integer",
-        "int_from_float": "an integer",
-        "float_type": "a number",
-        "string_type": "a string",
-        "list_type": "a list",
-        "dict_type": "a mapping",
-        "model_type": "a mapping",
-        "model_attributes_type": "a mapping",
-    }
-)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "mapping"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> ValidationError:
-    """Turn pydantic's errors into calicopy's: JSON paths, Go-decoder-like reasons and hints."""
-    fields: list[ErroredField] = []
-    for err in exc.errors(include_url=False):
-        path = prefix
-        for part in err["loc"]:
-            if isinstance(part, str) and (part.startswith("function-") or part in _PYDANTIC_UNION_TAGS):
-                continue
-            path = json_path(path, part)
-        expected = _GO_TYPE_WORDS.get(err["type"])
-        value = err.get("input")
-        ctx = err.get("ctx") or {}
-        hint = ctx.get("hint")
-        if expected is not None:
-            reason = f"cannot unmarshal {_json_kind(value)} into a field that expects {expected}"
-        elif err["type"] == "finite_number":
-            # encoding/json refuses to write these at all (sigs.k8s.io/yaml converts YAML to JSON first).
-            reason = f"json: unsupported value: {go_format_g(value)}"
-            hint = "numbers must be finite: JSON has no NaN or infinity"
-        elif err["type"] == "value_error":
-            reason = str(ctx.get("error", err["msg"]))
-        else:
-            reason = err["msg"]
-        shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-        fields.append(ErroredField(path, reason, shown, hint if isinstance(hint, str) else None))
-    return ValidationError(_dedupe(fields))
-
-
-_PYDANTIC_UNION_TAGS = frozenset({"int", "str", "float", "bool", "list[...]", "dict[...]", "none"})
-
-
-def _dedupe(fields: list[ErroredField]) -> list[ErroredField]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for f in fields:
-        if (f.path, f.reason) not in seen:
-            seen.add((f.path, f.reason))
-            out.append(f)
     return out
 
 
