@@ -75,7 +75,8 @@ def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> Val
             reason = f"cannot unmarshal {_json_kind(value)} into a field that expects {expected}"
         elif err["type"] == "finite_number":
             # encoding/json refuses to write these at all (sigs.k8s.io/yaml converts YAML to JSON first).
-            reason = f"json: unsupported value: {_GO_NON_FINITE.get(repr(value), value)}"
+            value = _GO_NON_FINITE.get(repr(value), value)
+            reason = f"json: unsupported value: {value}"
             hint = "numbers must be finite: JSON has no NaN or infinity"
         elif err["type"] == "value_error":
             reason = str(ctx.get("error", err["msg"]))
