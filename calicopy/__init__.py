@@ -45,6 +45,8 @@ _LAZY: dict[str, str] = {
     "LabelResult": "calicopy.outcomes",
     "CalicoAPIConfig": "calicopy.config",
     "default": "calicopy.resources.defaults",
+    "validate": "calicopy.resources.verdict",
+    "ValidationResult": "calicopy.resources.verdict",
     "load": "calicopy.manifests",
     "loads": "calicopy.manifests",
     "dump": "calicopy.manifests",
@@ -195,3 +197,5 @@ if TYPE_CHECKING:
     )
     from .resources.defaults import default as default
     from .resources.registry import KINDS as KINDS
+    from .resources.verdict import ValidationResult as ValidationResult
+    from .resources.verdict import validate as validate

@@ -145,12 +145,15 @@ class ErroredField:
     """One failing field: its JSON path (``spec.ingress[0].protocol``), the offending value and why.
 
     ``value`` is ``None`` when the failure is about the structure rather than a value
-    (libcalico-go prints such fields without ``= '...'``).
+    (libcalico-go prints such fields without ``= '...'``).  ``reason`` is libcalico-go's text,
+    verbatim; ``hint`` says, for Python users, what would be accepted (the allowed values, the
+    range, a port's forms), or is None.  ``str()`` is libcalico-go's form, without the hint.
     """
 
     path: str
     reason: str
     value: Any = None
+    hint: str | None = None
 
     def __str__(self) -> str:
         text = self.path
@@ -164,10 +167,12 @@ class ErroredField:
 class ValidationError(CalicoError, ValueError):
     """A resource breaks one or more of libcalico-go's validation rules.
 
-    ``fields`` lists every failing field; ``str()`` reads like libcalico-go's
-    ``ErrorValidation``: ``error with field <path> = '<value>' (<reason>)`` for one field and
-    ``error with the following fields:`` followed by one ``-  <field>`` line per failure.
-    ``resource`` is the identifier the message starts with, when known.
+    ``fields`` lists every failing field.  :meth:`calico_text` is libcalico-go's
+    ``ErrorValidation`` text, which calicoctl prints: ``error with field <path> = '<value>'
+    (<reason>)`` for one field and ``error with the following fields:`` followed by one
+    ``-  <field>`` line per failure.  ``str()`` is the same text with each field's ``hint``
+    appended (`` -- hint: ...``), for Python users.  ``resource`` is the identifier the message
+    starts with, when known.
     """
 
     def __init__(
@@ -186,13 +191,20 @@ class ValidationError(CalicoError, ValueError):
         super().__init__(kind=kind, name=name, namespace=namespace, operation=operation, hint=hint)
 
     def render(self) -> str:
+        return self._text(hints=True)
+
+    def calico_text(self) -> str:
+        """libcalico-go's text, exactly (what calicoctl prints): ``str()`` without the hints."""
+        return self._message or self._text(hints=False)
+
+    def _text(self, *, hints: bool) -> str:
         prefix = f"{self.resource}: " if self.resource else ""
         if not self.fields:
             return prefix + "unknown validation error"
-        if len(self.fields) == 1:
-            return f"{prefix}error with field {self.fields[0]}"
-        lines = "".join(f"\n-  {field}" for field in self.fields)
-        return f"{prefix}error with the following fields:{lines}"
+        lines = [f"{field}{_hint_text(field) if hints else ''}" for field in self.fields]
+        if len(lines) == 1:
+            return f"{prefix}error with field {lines[0]}"
+        return f"{prefix}error with the following fields:" + "".join(f"\n-  {line}" for line in lines)
 
     def with_resource(self, resource: str) -> ValidationError:
         """The same failures, with the resource they belong to named in the message."""
@@ -201,7 +213,7 @@ class ValidationError(CalicoError, ValueError):
     def prefixed(self, prefix: str) -> ValidationError:
         """The same failures with every path moved under ``prefix`` (a nested model's parent)."""
         return self._copy(
-            (ErroredField(_join_path(prefix, f.path), f.reason, f.value) for f in self.fields), self.resource
+            (ErroredField(_join_path(prefix, f.path), f.reason, f.value, f.hint) for f in self.fields), self.resource
         )
 
     def _copy(self, fields: Iterable[ErroredField], resource: str | None) -> ValidationError:
@@ -214,6 +226,10 @@ class ValidationError(CalicoError, ValueError):
             operation=self.operation,
             hint=self.hint,
         )
+
+
+def _hint_text(field: ErroredField) -> str:
+    return f" -- hint: {field.hint}" if field.hint else ""
 
 
 def _join_path(prefix: str, path: str) -> str:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import calicopy
-from calicopy import Client, IPPool
+from calicopy import Client, IPPool, WorkloadEndpoint
 
 DEMO_OLD_POOL = "default-ipv4-ippool"
 DEMO_OLD_CIDR = "192.168.0.0/16"
@@ -117,7 +117,7 @@ def workloads_in(client: Client, cidr: str) -> list[Workload]:
     """WorkloadEndpoints (in every namespace) with an address inside ``cidr``."""
     net = ipaddress.ip_network(cidr, strict=False)
     found: list[Workload] = []
-    for wep in client.list("WorkloadEndpoint"):
+    for wep in client.list(WorkloadEndpoint):
         spec: Any = wep.spec
         for text in spec.ip_networks or []:
             try:

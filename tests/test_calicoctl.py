@@ -231,3 +231,11 @@ def test_massage_error() -> None:
 def test_error_list_is_go_percent_v() -> None:
     assert error_list([ValueError("a"), ValueError("b c")]) == "[a b c]"
     assert error_list([]) == "[]"
+
+
+def test_error_list_prints_libcalico_gos_text_without_python_hints() -> None:
+    from calicopy.errors import ErroredField, ValidationError
+
+    err = ValidationError([ErroredField("spec.ipipMode", "why", "X", hint="allowed values: ...")], resource="IPPool(p)")
+    assert "hint" in str(err)
+    assert error_list([err]) == "[IPPool(p): error with field spec.ipipMode = 'X' (why)]"

@@ -88,7 +88,7 @@ def test_models_guide(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     assert run_page("models.md", {}) >= 5
     printed = capsys.readouterr().out
     # The ValidationError example prints what its comment lines show.
-    assert "spec.cidr 10.9.0.0/16 IP pool CIDR is not strictly masked" in printed
+    assert "spec.cidr 10.9.0.0/16 IPPool CIDR is not strictly masked" in printed
 
 
 def test_models_guide_quotes_the_error_texts() -> None:
@@ -104,7 +104,10 @@ def test_models_guide_quotes_the_error_texts() -> None:
     assert str(info.value) == quoted.strip("`").replace("\n  ", " ")
     with pytest.raises(calicopy.ValidationError) as info:
         IPPool(metadata={"name": "p"}, spec={"cidr": "10.9.0.5/16"})
-    assert "spec.cidr = '10.9.0.0/16' (IP pool CIDR is not strictly masked)" in str(info.value)
+    assert str(info.value) == quoted.strip("`").replace("\n  ", " ")  # clientv3 checks before the validator
+    unchecked = IPPool.from_dict({"metadata": {"name": "p"}, "spec": {"cidr": "10.9.0.5/16"}}, check=False)
+    verdict = calicopy.validate([unchecked])
+    assert "spec.cidr = '10.9.0.0/16' (IP pool CIDR is not strictly masked)" in str(verdict.errors[0])
     assert "`spec.cidr = '10.9.0.0/16' (IP pool CIDR is not strictly masked)`" in page
 
 

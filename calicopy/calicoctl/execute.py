@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import ResourceAlreadyExists, ResourceNotFound
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
+from ..resources.verdict import validate
 from .namespace import handle_namespace
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def _patch(client: Client, resource: Resource, patch: Mapping[str, Any] | None) 
 
 
 def _validate(client: Client, resource: Resource, _: Mapping[str, Any] | None) -> Resource:
-    resource.validate_calico()
+    validate(resource).raise_for_errors()
     return resource
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..errors import LabelError, ResourceNotFound
+from ..errors import LabelError, ResourceNotFound, ValidationError
 from ..outcomes import LabelResult
 from .execute import Action, CommandResults
 
@@ -45,7 +45,12 @@ _WORDS: Mapping[Action, _Words] = {
 
 def error_list(errors: Sequence[BaseException]) -> str:
     """Go's ``%v`` of a ``[]error``."""
-    return "[" + " ".join(str(e) for e in errors) + "]"
+    return "[" + " ".join(calico_text(e) for e in errors) + "]"
+
+
+def calico_text(error: BaseException) -> str:
+    """The error as calicoctl prints it: libcalico-go's text, without the hints Python users get."""
+    return error.calico_text() if isinstance(error, ValidationError) else str(error)
 
 
 def file_invalid(error: BaseException) -> str:
@@ -60,9 +65,11 @@ def summary(action: Action, results: CommandResults) -> Summary:
         return special(results)
     words = _WORDS[action]
     failure: object = error_list(results.errors) if words.per_resource else results.error
+    if isinstance(failure, BaseException):
+        failure = calico_text(failure)
     if results.num_resources == 0:
         if results.error is not None:
-            return Summary("", str(results.error))
+            return Summary("", calico_text(results.error))
         return Summary("No resources specified\n", None)
     if results.num_handled == 0:
         if results.num_resources == 1:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .model import CalicoModel, GoField
-from .types import Int64
+from .types import GoTime, Int64
 
 __all__ = ["Condition", "ManagedFieldsEntry", "OwnerReference", "SecretKeySelector"]
 
@@ -39,7 +39,7 @@ class Condition(CalicoModel):
     type: Annotated[str, GoField(max_length=316, pattern=_CONDITION_TYPE)] = Field("", alias="type")
     status: Annotated[str, GoField(enum=("True", "False", "Unknown"))] = Field("", alias="status")
     observed_generation: Annotated[Int64, GoField(omit="empty", minimum=0)] = Field(0, alias="observedGeneration")
-    last_transition_time: Annotated[str | None, GoField()] = Field(None, alias="lastTransitionTime")
+    last_transition_time: Annotated[GoTime | None, GoField()] = Field(None, alias="lastTransitionTime")
     reason: Annotated[str, GoField(min_length=1, max_length=1024, pattern=_CONDITION_REASON)] = Field(
         "", alias="reason"
     )
@@ -59,7 +59,7 @@ class ManagedFieldsEntry(CalicoModel):
     manager: Annotated[str, GoField(omit="empty")] = Field("", alias="manager")
     operation: Annotated[str, GoField(omit="empty")] = Field("", alias="operation")
     api_version: Annotated[str, GoField(omit="empty")] = Field("", alias="apiVersion")
-    time: Annotated[str | None, GoField(omit="nil")] = Field(None, alias="time")
+    time: Annotated[GoTime | None, GoField(omit="nil")] = Field(None, alias="time")
     fields_type: Annotated[str, GoField(omit="empty")] = Field("", alias="fieldsType")
     fields_v1: Annotated[dict[str, Any] | None, GoField(omit="nil")] = Field(None, alias="fieldsV1")
     subresource: Annotated[str, GoField(omit="empty")] = Field("", alias="subresource")

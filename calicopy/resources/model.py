@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -27,13 +27,18 @@ import pydantic
 from pydantic import (
     BaseModel,
     ConfigDict,
+    GetJsonSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     model_serializer,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from .._go.yaml import string_target_text
 from ..errors import ErroredField, ValidationError
+from .decoding import errors_from_pydantic, json_path
+from .presentation import PlainSignature, describe_fields
 
 __all__ = [
     "CalicoModel",
@@ -41,8 +46,10 @@ __all__ = [
     "GoField",
     "ModelPlan",
     "OmitRule",
+    "StrictDecode",
     "errors_from_pydantic",
     "json_path",
+    "shallow_copy",
 ]
 
 OmitRule = Literal["never", "nil", "empty", "zero"]
@@ -78,6 +85,31 @@ class GoField:
     default: Any = None
     list_set: bool = False
 
+    def __repr__(self) -> str:
+        # Only the facts that differ from the defaults, so annotations stay readable.
+        facts = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__slots__
+            if getattr(self, name) != _GO_FIELD_DEFAULTS.get(name)
+        )
+        return f"GoField({facts})"
+
+
+_GO_FIELD_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"go_name": "", "omit": "never", "validate": (), "required": False, "list_set": False}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StrictDecode:
+    """``Annotated`` metadata: a check Go's decoder makes on a string that user input must pass.
+
+    Only the strict paths run it (``from_dict``, constructors, manifests); data a datastore
+    returns is trusted, as ``from_storage`` promises.  ``check`` returns Go's reason, or None.
+    """
+
+    check: Callable[[str], str | None]
+
 
 @dataclass(frozen=True, slots=True)
 class FieldPlan:
@@ -98,9 +130,10 @@ class FieldPlan:
     # Where the Go type is a string (or a list/map of strings): sigs.k8s.io/yaml then turns a
     # YAML/JSON number or boolean into its text before decoding, so calicoctl accepts it.
     string_target: Literal["", "scalar", "list", "map"] = ""
+    strict_decode: StrictDecode | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ModelPlan:
     fields: tuple[FieldPlan, ...]
     by_alias: Mapping[str, FieldPlan]
@@ -108,6 +141,9 @@ class ModelPlan:
     by_name: Mapping[str, FieldPlan]
     omit: tuple[tuple[str, OmitRule], ...]
     checked: tuple[FieldPlan, ...] = field(default=())
+
+    def __repr__(self) -> str:  # help() lists it; the plan itself is an implementation detail
+        return f"ModelPlan({len(self.fields)} fields)"
 
 
 _ZERO_SCALARS: tuple[object, ...] = (None, False, 0, "")
@@ -142,6 +178,21 @@ def _string_target(annotation: Any) -> Literal["", "scalar", "list", "map"]:
     if origin is dict and get_args(tp)[1] is str:
         return "map"
     return ""
+
+
+def _strict_decode(annotation: Any) -> StrictDecode | None:
+    tp = annotation
+    for _ in range(4):
+        origin = get_origin(tp)
+        if origin is typing.Annotated:
+            return next((m for m in get_args(tp)[1:] if isinstance(m, StrictDecode)), None)
+        if origin not in (Union, UnionType):
+            return None
+        args = [a for a in get_args(tp) if a is not NoneType]
+        if len(args) != 1:
+            return None
+        tp = args[0]
+    return None
 
 
 def _strings_like_sigs_yaml(value: Any, target: str) -> Any:
@@ -198,6 +249,11 @@ class CalicoModel(BaseModel):
         serialize_by_alias=True,
         protected_namespaces=(),
         ser_json_inf_nan="strings",
+        # Go's JSON has no NaN or infinities: encoding/json refuses them, so no Calico object holds one.
+        allow_inf_nan=False,
+        # ``pool.spec.block_size = "big"`` fails at once (and ``order = 30`` becomes the float the
+        # field holds) instead of breaking ``to_dict()`` later.
+        validate_assignment=True,
     )
 
     __calico_plan__: ClassVar[ModelPlan]
@@ -206,6 +262,31 @@ class CalicoModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls.__calico_plan__ = _build_plan(cls)
+        # help() and IDEs: the fields' descriptions, and a signature of plain types rather than
+        # pydantic's ``Annotated[..., GoField(...)]`` (built on first look; pydoc reads
+        # ``__doc__`` without descriptors, so that one is built now).
+        cls.__doc__ = describe_fields(cls, cls.__dict__.get("__doc__") or cls.__name__)
+        cls.__signature__ = PlainSignature()  # type: ignore[assignment]
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # Only what is set: a model's empty fields would bury the few that matter.
+        fields = type(self).model_fields
+        for name, value in self.__dict__.items():
+            info = fields.get(name)
+            if info is not None and info.repr and (isinstance(value, CalicoModel) or not _is_go_zero(value)):
+                yield name, value
+        if self.__pydantic_extra__:
+            yield from self.__pydantic_extra__.items()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The Go-shape serializer wraps the fields' own; without it a schema of "anything" would
+        # hide every field of the output (FastAPI's response schemas use this mode).
+        if handler.mode == "serialization" and "serialization" in schema:
+            schema = typing.cast(core_schema.CoreSchema, {k: v for k, v in schema.items() if k != "serialization"})
+        return handler(schema)
 
     @model_serializer(mode="wrap")
     def _go_json_shape(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
@@ -223,6 +304,18 @@ class CalicoModel(BaseModel):
             ):
                 del data[alias]
         return data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except pydantic.ValidationError as exc:
+            plan = type(self).__calico_plan__.by_name.get(name)
+            error = errors_from_pydantic(exc)
+            if plan is not None:  # pydantic names the attribute; users know the field by its JSON name
+                error = ValidationError(
+                    ErroredField(plan.alias + f.path[len(name) :], f.reason, f.value, f.hint) for f in error.fields
+                )
+            raise error from None
 
     # -- conversion helpers shared by every model -------------------------------------------
 
@@ -244,17 +337,36 @@ class CalicoModel(BaseModel):
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Strict constructor for user input: keys match case-insensitively, unknown keys are an error."""
         normalised, problems = normalise_keys(cls, data, "")
-        if problems:
-            raise ValidationError(problems)
+        obj = None
         try:
             obj = cls.model_validate(normalised, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
-            raise errors_from_pydantic(exc) from None
+            problems += errors_from_pydantic(exc).fields  # every decoding problem at once
+        if problems or obj is None:
+            raise ValidationError(problems)
         obj._after_user_input()
         return obj
 
     def _after_user_input(self) -> None:
         """Hook for resources: validation that runs on user input only."""
+
+
+M = typing.TypeVar("M", bound=CalicoModel)
+
+
+def shallow_copy(model: M) -> M:
+    """``model.model_copy()`` for hot paths: a new object whose fields are the same objects.
+
+    pydantic's copy runs ``copy.copy`` on each of its slots; this copies the one dict that
+    assignment rebinds (and the set it records assignments in) and shares the rest.
+    """
+    cls = type(model)
+    new = cls.__new__(cls)
+    object.__setattr__(new, "__dict__", model.__dict__.copy())
+    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
+    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
+    return new
 
 
 def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
@@ -282,6 +394,8 @@ def _build_plan(cls: type[CalicoModel]) -> ModelPlan:
                 _has_markers(go),
                 pattern,
                 _string_target(info.annotation),
+                next((m for m in info.metadata if isinstance(m, StrictDecode)), None)
+                or _strict_decode(info.annotation),
             )
         )
     by_alias = {p.alias: p for p in plans}
@@ -330,12 +444,6 @@ def _has_markers(go: GoField) -> bool:
 # -- strict input: case-insensitive keys, unknown keys rejected -------------------------------
 
 
-def json_path(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else key
-
-
 def normalise_keys(
     cls: type[CalicoModel], data: Any, path: str, *, accept_names: bool = False
 ) -> tuple[Any, list[ErroredField]]:
@@ -379,6 +487,10 @@ def _normalise(
             continue
         if fp.string_target and not isinstance(value, str):
             value = _strings_like_sigs_yaml(value, fp.string_target)
+        if fp.strict_decode is not None and isinstance(value, str) and value:
+            reason = fp.strict_decode.check(value)
+            if reason is not None:
+                problems.append(ErroredField(json_path(path, fp.alias), reason, value))
         sub = fp.model
         if sub is not None and value is not None:
             child = json_path(path, fp.alias)
@@ -391,75 +503,6 @@ def _normalise(
             elif fp.container == "":
                 value = _normalise(sub, value, child, problems, accept_names)
         out[fp.alias] = value
-    return out
-
-
-# -- pydantic errors in calicopy's terms -------------------------------------------------------
-
-_GO_TYPE_WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        "bool_type": "a boolean",
-        "int_type": "an integer",
-        "int_from_float": "an integer",
-        "float_type": "a number",
-        "string_type": "a string",
-        "list_type": "a list",
-        "dict_type": "a mapping",
-        "model_type": "a mapping",
-        "model_attributes_type": "a mapping",
-    }
-)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "mapping"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def errors_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> ValidationError:
-    """Turn pydantic's errors into calicopy's: JSON paths and Go-decoder-like reasons."""
-    fields: list[ErroredField] = []
-    for err in exc.errors(include_url=False):
-        path = prefix
-        for part in err["loc"]:
-            if isinstance(part, str) and (part.startswith("function-") or part in _PYDANTIC_UNION_TAGS):
-                continue
-            path = json_path(path, part)
-        expected = _GO_TYPE_WORDS.get(err["type"])
-        value = err.get("input")
-        if expected is not None:
-            reason = f"cannot unmarshal {_json_kind(value)} into a field that expects {expected}"
-        elif err["type"] == "value_error":
-            ctx = err.get("ctx") or {}
-            reason = str(ctx.get("error", err["msg"]))
-        else:
-            reason = err["msg"]
-        shown = value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-        fields.append(ErroredField(path, reason, shown))
-    return ValidationError(_dedupe(fields))
-
-
-_PYDANTIC_UNION_TAGS = frozenset({"int", "str", "float", "bool", "list[...]", "dict[...]", "none"})
-
-
-def _dedupe(fields: list[ErroredField]) -> list[ErroredField]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for f in fields:
-        if (f.path, f.reason) not in seen:
-            seen.add((f.path, f.reason))
-            out.append(f)
     return out
 
 

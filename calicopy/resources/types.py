@@ -10,16 +10,19 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, PlainSerializer
+from pydantic import AfterValidator, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
 from .._go.json import go_float_json
+from .model import StrictDecode
 
 __all__ = [
     "DSCP",
+    "PORT_HINT",
     "ASNumber",
     "Duration",
     "GoFloat",
+    "GoTime",
     "Int8",
     "Int32",
     "Int64",
@@ -31,6 +34,7 @@ __all__ = [
     "Uint32",
     "Uint64",
     "format_go_duration",
+    "go_time_error",
     "parse_go_duration",
 ]
 
@@ -39,17 +43,23 @@ _PORT_RANGE = re.compile(r"([0-9]+):([0-9]+)")
 _PORT_NAME = re.compile(r"[a-zA-Z0-9_.-]{1,128}")
 
 
+PORT_HINT = (
+    'a port is a number from 0 to 65535, a range "min:max" (such as "8000:8080") '
+    "or a named port (letters, digits, '-', '_' and '.')"
+)
+
+
 def _bounded(lo: int, hi: int, go_type: str) -> Any:
+    hint = f"{go_type}: a whole number from {lo} to {hi}"
+
     def check(value: int) -> int:
         if not lo <= value <= hi:
             raise PydanticCustomError(
                 "go_number_range",
                 "cannot unmarshal number {value} into a Go value of type {go_type}",
-                {"value": value, "go_type": go_type},
+                {"value": value, "go_type": go_type, "hint": hint},
             )
         return value
-
-    from pydantic import AfterValidator
 
     return AfterValidator(check)
 
@@ -127,7 +137,7 @@ class Port:
             try:
                 return cls.parse(value)
             except ValueError as exc:
-                raise PydanticCustomError("go_decode", str(exc)) from None
+                raise PydanticCustomError("go_decode", str(exc), {"hint": PORT_HINT}) from None
 
         return core_schema.no_info_plain_validator_function(
             validate,
@@ -308,3 +318,93 @@ def _duration(value: Any) -> str:
 
 Duration = Annotated[str, *_number_or_string_schema(_duration)]
 """``metav1.Duration``: any Go duration string, normalised to Go's spelling (``120s`` -> ``2m0s``)."""
+
+
+# -- metav1.Time (RFC 3339, as Go's time.Parse reads it) -----------------------------------------
+
+_RFC3339 = "2006-01-02T15:04:05Z07:00"
+# The layout's chunks: literal prefix, element, digits (0: one or two), the name of its range and the range.
+_TIME_CHUNKS = (
+    ("", "2006", 4, "", (0, 9999)),
+    ("-", "01", 2, "month", (1, 12)),
+    ("-", "02", 2, "", (0, 99)),  # the day is checked against the month at the end, as Go does
+    ("T", "15", 0, "hour", (0, 23)),
+    (":", "04", 2, "minute", (0, 59)),
+    (":", "05", 2, "second", (0, 59)),
+)
+_FRACTION = re.compile(r"[.,][0-9]+")
+
+
+def _go_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _time_error(value: str, value_elem: str, layout_elem: str) -> str:
+    return (
+        f"parsing time {_go_quote(value)} as {_go_quote(_RFC3339)}: "
+        f"cannot parse {_go_quote(value_elem)} as {_go_quote(layout_elem)}"
+    )
+
+
+def _leading_number(text: str, digits: int) -> tuple[int, str] | None:
+    """Go's ``getnum`` (``digits`` 2: exactly two; 0: one or two) and the year's four digits."""
+    width = digits or (2 if text[1:2].isdigit() else 1)
+    head = text[:width]
+    if len(head) < width or not (head.isascii() and head.isdigit()):
+        return None
+    return int(head), text[width:]
+
+
+def go_time_error(value: str) -> str | None:
+    """Why ``time.Parse(time.RFC3339, value)`` fails, in Go's words; None when it parses."""
+    rest = value
+    numbers: list[int] = []
+    for prefix, element, digits, name, (low, high) in _TIME_CHUNKS:
+        if not rest.startswith(prefix):
+            return _time_error(value, rest, prefix)
+        rest = rest[len(prefix) :]
+        parsed = _leading_number(rest, digits)
+        if parsed is None:
+            return _time_error(value, rest, element)
+        number, rest = parsed
+        if name and not low <= number <= high:
+            return f"parsing time {_go_quote(value)}: {name} out of range"
+        numbers.append(number)
+    fraction = _FRACTION.match(rest)
+    if fraction:
+        rest = rest[fraction.end() :]
+    zone_error = _zone_error(value, rest)
+    if zone_error is not None:
+        return zone_error
+    rest = rest[1:] if rest.startswith("Z") else rest[6:]
+    if rest:
+        return f"parsing time {_go_quote(value)}: extra text: {_go_quote(rest)}"
+    year, month, day = numbers[:3]
+    if not 1 <= day <= _days_in(month, year):
+        return f"parsing time {_go_quote(value)}: day out of range"
+    return None
+
+
+def _zone_error(value: str, rest: str) -> str | None:
+    if rest.startswith("Z"):
+        return None
+    zone = rest[:6]
+    if len(zone) < 6 or zone[3] != ":" or zone[0] not in "+-" or not (zone[1:3] + zone[4:6]).isdigit():
+        return _time_error(value, rest, "Z07:00")
+    if int(zone[1:3]) > 24:
+        return f"parsing time {_go_quote(value)}: time zone offset hour out of range"
+    if int(zone[4:6]) > 60:
+        return f"parsing time {_go_quote(value)}: time zone offset minute out of range"
+    return None
+
+
+def _days_in(month: int, year: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+# Checked on user input only (``StrictDecode``); "" is the zero time as calicopy holds it.
+GoTime = Annotated[str, StrictDecode(go_time_error)]
+"""``metav1.Time``: an RFC 3339 timestamp, kept as written; on user input anything Go's
+``time.Parse`` rejects is an error."""

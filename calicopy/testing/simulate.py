@@ -191,7 +191,7 @@ class _MemoryWorld:
 
     def set_tunnel_address(self, name: str, address: str) -> None:
         node = self.backend.get("Node", name).model_copy(deep=True)
-        node.spec = Node.model_validate({"spec": {"bgp": {"ipv4IPIPTunnelAddr": address}}}).spec  # type: ignore[attr-defined]
+        node.spec = Node.model_validate({"spec": {"bgp": {"ipv4IPIPTunnelAddr": address}}}).spec
         self.backend.update(node)
 
     def add_pod(self, namespace: str, pod: str, node: str, container: str, addresses: list[str]) -> None:

@@ -4,6 +4,9 @@ Family modules contribute ``DEFAULTERS``: model class name -> function that fill
 place* on a copy; :func:`default` returns that copy and never touches the caller's object.
 :func:`default_in_place` fills an object the caller owns (one it has just copied or built),
 for internal pipelines that would otherwise copy the same resource twice.
+Keyed by name like the validation rules, and importing no model and not the registry, so that
+the models' own strict input path (:class:`~calicopy.resources.meta.Resource`) can default
+before it validates, as clientv3 does.
 Datastore-dependent checks (pool overlap, immutability, tier existence) are pure functions in
 the same family modules, so the Client only has to fetch the objects and call them.
 """
@@ -14,13 +17,22 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..registry import KINDS
+from ...errors import ErroredField
+from ..model import CalicoModel, shallow_copy
 from . import infra, policy
 
 if TYPE_CHECKING:
     from ..meta import Resource
 
-__all__ = ["DEFAULTERS", "READ_DEFAULTERS", "apply_read_defaults", "default", "default_in_place"]
+__all__ = [
+    "DEFAULTERS",
+    "READ_DEFAULTERS",
+    "apply_read_defaults",
+    "create_errors",
+    "create_view",
+    "default",
+    "default_in_place",
+]
 
 R = TypeVar("R", bound="Resource")
 
@@ -38,9 +50,7 @@ DEFAULTERS = _join()
 
 def _read_defaulters() -> Mapping[str, Callable[[Any], None]]:
     fills: dict[str, Callable[[Any], None]] = {"IPPool": infra.ippool_read_defaults}
-    for info in KINDS.values():
-        if info.is_policy:
-            fills[info.kind] = policy.ensure_tier_label
+    fills.update(dict.fromkeys(policy.TIERED_POLICY_KINDS, policy.ensure_tier_label))
     return MappingProxyType(fills)
 
 
@@ -51,6 +61,37 @@ READ_DEFAULTERS = _read_defaulters()
 def default(resource: R) -> R:
     """A deep copy of ``resource`` with libcalico-go's create-time defaults filled in."""
     return default_in_place(resource.model_copy(deep=True))
+
+
+def create_view(resource: R) -> R:
+    """``resource`` as clientv3 validates it on create: defaulted, without touching ``resource``.
+
+    Every model construction runs this, so it copies only what defaulting writes: the resource,
+    its metadata (with fresh ``labels``) and its spec, each shallowly.  That holds because the
+    defaulters rebind attributes and never change a nested object in place (a nested struct they
+    fill is replaced by a filled copy); ``labels`` is the one container they write into.
+    A kind without create-time defaults is its own view.
+    """
+    fills = DEFAULTERS.get(type(resource).__name__)
+    if not fills:
+        return resource
+    view = shallow_copy(resource)
+    meta = shallow_copy(resource.metadata)
+    meta.__dict__["labels"] = dict(meta.labels)
+    view.__dict__["metadata"] = meta
+    spec = getattr(resource, "spec", None)
+    if isinstance(spec, CalicoModel):
+        view.__dict__["spec"] = shallow_copy(spec)
+    for fill in fills:
+        fill(view)
+    return view
+
+
+def create_errors(view: Resource) -> list[ErroredField]:
+    """clientv3's create-time checks that need no datastore, on a :func:`create_view`: they run
+    before (and, when they fail, instead of) the validator."""
+    check = infra.CREATE_CHECKS.get(type(view).__name__)
+    return check(view) if check is not None else []
 
 
 def default_in_place(resource: R) -> R:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..generated.kubecontrollersconfig import KubeControllersConfiguration
 
 __all__ = [
+    "CREATE_CHECKS",
     "DEFAULTERS",
     "check_ippool_create",
     "check_ippool_update",
@@ -210,6 +211,11 @@ def check_ippool_create(new: IPPool, existing_pools: Iterable[IPPool]) -> IPPool
     return pool
 
 
+def _ippool_create_errors(view: IPPool) -> list[ErroredField]:
+    # Everything but the overlap, which needs the other pools (``view`` is defaulted already).
+    return _ippool_errors(view, None, None)
+
+
 def check_ippool_update(old: IPPool, new: IPPool) -> IPPool:
     """clientv3's Update-time IPPool checks (CIDR, blockSize and LoadBalancer immutability included).
 
@@ -244,13 +250,17 @@ def _fill_kube_controllers(kcc: KubeControllersConfiguration) -> None:
         spec.prometheus_metrics_port = 9094
     if not spec.health_checks:
         spec.health_checks = "Enabled"  # CRD default
-    controllers = spec.controllers
+    # Nested structs are replaced by filled copies, never changed in place (see ``create_view``).
+    controllers = spec.controllers.model_copy()
+    spec.controllers = controllers
     if controllers.node is not None and controllers.node.leak_grace_period is None:
-        controllers.node.leak_grace_period = "15m0s"
+        controllers.node = controllers.node.model_copy(update={"leak_grace_period": "15m0s"})
     if controllers.load_balancer is not None and not controllers.load_balancer.assign_i_ps:
-        controllers.load_balancer.assign_i_ps = "AllServices"
+        controllers.load_balancer = controllers.load_balancer.model_copy(update={"assign_i_ps": "AllServices"})
     if controllers.policy_migration is not None and not controllers.policy_migration.enabled:
-        controllers.policy_migration.enabled = "Enabled"  # CRD default
+        controllers.policy_migration = controllers.policy_migration.model_copy(
+            update={"enabled": "Enabled"}
+        )  # CRD default
 
 
 def _fill_bgp_configuration(bgp: BGPConfiguration) -> None:
@@ -266,6 +276,10 @@ def _fill_ipam_configuration(cfg: IPAMConfiguration) -> None:
     # model's own defaults already; nothing is left to fill.
     del cfg
 
+
+# Kind name -> clientv3's create-time checks that need no other object, on the defaulted object
+# (``validateAndSetDefaults`` runs them before the validator, and returns their errors alone).
+CREATE_CHECKS: Mapping[str, Callable[[Any], list[ErroredField]]] = MappingProxyType({"IPPool": _ippool_create_errors})
 
 DEFAULTERS: Mapping[str, Callable[[Any], None]] = MappingProxyType(
     {

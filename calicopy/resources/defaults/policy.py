@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_TIER",
     "DEFAULT_TIER_ORDER",
     "LABEL_TIER",
+    "TIERED_POLICY_KINDS",
     "check_tier_exists",
     "default_policy_types",
     "ensure_tier_label",
@@ -44,6 +45,9 @@ __all__ = [
 LABEL_TIER = "projectcalico.org/tier"
 DEFAULT_TIER = "default"
 DEFAULT_TIER_ORDER = 1_000_000.0
+
+# The kinds that belong to a tier (the kind table's ``is_policy``; a test holds the two together).
+TIERED_POLICY_KINDS = ("NetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy")
 
 _INGRESS = "Ingress"
 _EGRESS = "Egress"

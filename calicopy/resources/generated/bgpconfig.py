@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import ASNumber, Duration, Uint16
 from .bgppeer import BGPPassword
@@ -236,3 +237,15 @@ class BGPConfiguration(Resource):
 
     KIND: ClassVar[str] = "BGPConfiguration"
     spec: Annotated[BGPConfigurationSpec, GoField()] = Field(default_factory=BGPConfigurationSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: BGPConfigurationSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

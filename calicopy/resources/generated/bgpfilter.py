@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import ASNumber, Int32
 
@@ -361,3 +362,15 @@ class BGPFilter(Resource):
 
     KIND: ClassVar[str] = "BGPFilter"
     spec: Annotated[BGPFilterSpec, GoField()] = Field(default_factory=BGPFilterSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: BGPFilterSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from ..k8s import SecretKeySelector
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import ASNumber, Duration, Int32, Uint8
 
@@ -136,3 +137,15 @@ class BGPPeer(Resource):
 
     KIND: ClassVar[str] = "BGPPeer"
     spec: Annotated[BGPPeerSpec, GoField()] = Field(default_factory=BGPPeerSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: BGPPeerSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 
 
@@ -44,3 +45,15 @@ class BlockAffinity(Resource):
 
     KIND: ClassVar[str] = "BlockAffinity"
     spec: Annotated[BlockAffinitySpec, GoField()] = Field(default_factory=BlockAffinitySpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: BlockAffinitySpec | Mapping[str, Any] = ...,
+        ) -> None: ...

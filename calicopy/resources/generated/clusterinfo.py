@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 
 
@@ -37,3 +38,15 @@ class ClusterInformation(Resource):
 
     KIND: ClassVar[str] = "ClusterInformation"
     spec: Annotated[ClusterInformationSpec, GoField()] = Field(default_factory=ClusterInformationSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: ClusterInformationSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import DSCP, Duration, Port, Uint16, Uint32
 
@@ -1405,3 +1406,15 @@ class FelixConfiguration(Resource):
 
     KIND: ClassVar[str] = "FelixConfiguration"
     spec: Annotated[FelixConfigurationSpec, GoField()] = Field(default_factory=FelixConfigurationSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: FelixConfigurationSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoFloat
 from .policy_common import Rule
@@ -97,3 +98,15 @@ class GlobalNetworkPolicy(Resource):
 
     KIND: ClassVar[str] = "GlobalNetworkPolicy"
     spec: Annotated[GlobalNetworkPolicySpec, GoField()] = Field(default_factory=GlobalNetworkPolicySpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: GlobalNetworkPolicySpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import Protocol, Uint16
 
@@ -60,3 +61,15 @@ class HostEndpoint(Resource):
 
     KIND: ClassVar[str] = "HostEndpoint"
     spec: Annotated[HostEndpointSpec, GoField()] = Field(default_factory=HostEndpointSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: HostEndpointSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

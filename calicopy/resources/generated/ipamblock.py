@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
-from ..types import Uint64
+from ..types import GoTime, Uint64
 
 
 class AllocationAttribute(CalicoModel):
@@ -32,7 +33,7 @@ class IPAMBlockSpec(CalicoModel):
     affinity: Annotated[str | None, GoField(omit="nil", pattern="^(host|virtual):[a-zA-Z0-9\\.\\-_]+$")] = Field(
         None, alias="affinity", description="Affinity of the block, if this block has one."
     )
-    affinity_claim_time: Annotated[str | None, GoField(omit="nil")] = Field(
+    affinity_claim_time: Annotated[GoTime | None, GoField(omit="nil")] = Field(
         None, alias="affinityClaimTime", description="Time at which affinity was claimed."
     )
     allocations: Annotated[list[int | None] | None, GoField()] = Field(
@@ -75,3 +76,15 @@ class IPAMBlock(Resource):
 
     KIND: ClassVar[str] = "IPAMBlock"
     spec: Annotated[IPAMBlockSpec, GoField()] = Field(default_factory=IPAMBlockSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: IPAMBlockSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

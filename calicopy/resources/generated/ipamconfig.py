@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import Int32
 
@@ -37,3 +38,15 @@ class IPAMConfiguration(Resource):
 
     KIND: ClassVar[str] = "IPAMConfiguration"
     spec: Annotated[IPAMConfigurationSpec, GoField()] = Field(default_factory=IPAMConfigurationSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: IPAMConfigurationSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

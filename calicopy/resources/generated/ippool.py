@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from ..k8s import Condition
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 
 
@@ -136,6 +137,19 @@ class IPPool(Resource):
     KIND: ClassVar[str] = "IPPool"
     spec: Annotated[IPPoolSpec, GoField()] = Field(default_factory=IPPoolSpec, alias="spec")
     status: Annotated[IPPoolStatus | None, GoField(omit="nil")] = Field(None, alias="status")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: IPPoolSpec | Mapping[str, Any] = ...,
+            status: IPPoolStatus | Mapping[str, Any] | None = ...,
+        ) -> None: ...
 
 
 class IPIPConfiguration(CalicoModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 
 
@@ -33,3 +34,15 @@ class IPReservation(Resource):
 
     KIND: ClassVar[str] = "IPReservation"
     spec: Annotated[IPReservationSpec, GoField()] = Field(default_factory=IPReservationSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: IPReservationSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import Duration, Int32
 
@@ -332,3 +333,16 @@ class KubeControllersConfiguration(Resource):
     status: Annotated[KubeControllersConfigurationStatus, GoField()] = Field(
         default_factory=KubeControllersConfigurationStatus, alias="status"
     )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: KubeControllersConfigurationSpec | Mapping[str, Any] = ...,
+            status: KubeControllersConfigurationStatus | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoFloat
 from .policy_common import Rule
@@ -84,3 +85,15 @@ class NetworkPolicy(Resource):
 
     KIND: ClassVar[str] = "NetworkPolicy"
     spec: Annotated[NetworkPolicySpec, GoField()] = Field(default_factory=NetworkPolicySpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: NetworkPolicySpec | Mapping[str, Any] = ...,
+        ) -> None: ...

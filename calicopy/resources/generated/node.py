@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import ASNumber
 
@@ -167,3 +168,16 @@ class Node(Resource):
     status: Annotated[NodeStatus, GoField()] = Field(
         default_factory=NodeStatus, alias="status", description="Status of the Node."
     )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: NodeSpec | Mapping[str, Any] = ...,
+            status: NodeStatus | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
-from ..types import Uint32
+from ..types import GoTime, Uint32
 
 
 class CalicoNodeRouteType(StrEnum):
@@ -218,7 +219,7 @@ class CalicoNodeStatusStatus(CalicoModel):
     status since it is updated by Calico.
     """
 
-    last_updated: Annotated[str, GoField()] = Field(
+    last_updated: Annotated[GoTime, GoField()] = Field(
         "",
         alias="lastUpdated",
         description="LastUpdated is a timestamp representing the server time when CalicoNodeStatus object last updated.",
@@ -242,3 +243,16 @@ class CalicoNodeStatus(Resource):
     KIND: ClassVar[str] = "CalicoNodeStatus"
     spec: Annotated[CalicoNodeStatusSpec, GoField()] = Field(default_factory=CalicoNodeStatusSpec, alias="spec")
     status: Annotated[CalicoNodeStatusStatus, GoField()] = Field(default_factory=CalicoNodeStatusStatus, alias="status")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: CalicoNodeStatusSpec | Mapping[str, Any] = ...,
+            status: CalicoNodeStatusStatus | Mapping[str, Any] = ...,
+        ) -> None: ...

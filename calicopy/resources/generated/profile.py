@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from .policy_common import Rule
 
@@ -34,3 +35,15 @@ class Profile(Resource):
 
     KIND: ClassVar[str] = "Profile"
     spec: Annotated[ProfileSpec, GoField()] = Field(default_factory=ProfileSpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: ProfileSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from ..k8s_networking import LabelSelector, NetworkPolicyEgressRule, NetworkPolicyIngressRule
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 
 
@@ -47,3 +48,15 @@ class StagedKubernetesNetworkPolicy(Resource):
     spec: Annotated[StagedKubernetesNetworkPolicySpec, GoField()] = Field(
         default_factory=StagedKubernetesNetworkPolicySpec, alias="spec"
     )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: StagedKubernetesNetworkPolicySpec | Mapping[str, Any] = ...,
+        ) -> None: ...

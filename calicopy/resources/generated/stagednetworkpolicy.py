@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoFloat
 from .policy_common import Rule
@@ -89,3 +90,15 @@ class StagedNetworkPolicy(Resource):
 
     KIND: ClassVar[str] = "StagedNetworkPolicy"
     spec: Annotated[StagedNetworkPolicySpec, GoField()] = Field(default_factory=StagedNetworkPolicySpec, alias="spec")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: StagedNetworkPolicySpec | Mapping[str, Any] = ...,
+        ) -> None: ...

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from ..k8s import Condition
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import GoFloat
 
@@ -55,3 +56,16 @@ class Tier(Resource):
     KIND: ClassVar[str] = "Tier"
     spec: Annotated[TierSpec, GoField()] = Field(default_factory=TierSpec, alias="spec")
     status: Annotated[TierStatus, GoField()] = Field(default_factory=TierStatus, alias="status")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: TierSpec | Mapping[str, Any] = ...,
+            status: TierStatus | Mapping[str, Any] = ...,
+        ) -> None: ...

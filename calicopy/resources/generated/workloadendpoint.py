@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ..meta import Resource
+from ..meta import ObjectMeta, Resource
 from ..model import CalicoModel, GoField
 from ..types import DSCP, Int64, Protocol, Uint16
 
@@ -179,3 +180,15 @@ class WorkloadEndpoint(Resource):
     spec: Annotated[WorkloadEndpointSpec, GoField()] = Field(
         default_factory=WorkloadEndpointSpec, alias="spec", description="Specification of the WorkloadEndpoint."
     )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            /,
+            *,
+            kind: str = ...,
+            apiVersion: str = ...,
+            metadata: ObjectMeta | Mapping[str, Any] = ...,
+            spec: WorkloadEndpointSpec | Mapping[str, Any] = ...,
+        ) -> None: ...

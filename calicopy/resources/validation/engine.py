@@ -22,8 +22,9 @@ from typing import Any
 
 from ...errors import ErroredField
 from ..model import CalicoModel, FieldPlan, GoField, json_path
+from ..types import PORT_HINT, Port
 
-__all__ = ["FieldCheck", "Report", "StructCheck", "Validator", "is_go_zero"]
+__all__ = ["FieldCheck", "Report", "StructCheck", "Validator", "field_hint", "is_go_zero"]
 
 
 class Report:
@@ -34,8 +35,8 @@ class Report:
     def __init__(self) -> None:
         self.fields: list[ErroredField] = []
 
-    def add(self, path: str, reason: str, value: Any = None) -> None:
-        self.fields.append(ErroredField(path, reason, value))
+    def add(self, path: str, reason: str, value: Any = None, hint: str | None = None) -> None:
+        self.fields.append(ErroredField(path, reason, value, hint))
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -188,7 +189,10 @@ class Validator:
                     valid = builtin
             if not valid:
                 report.add(
-                    path, f"Reason: failed to validate Field: {go.go_name} because of Tag: {tag} ", _shown(value)
+                    path,
+                    f"Reason: failed to validate Field: {go.go_name} because of Tag: {tag} ",
+                    _shown(value),
+                    field_hint(go, tags, value),
                 )
                 return False
         return True
@@ -207,6 +211,7 @@ class Validator:
                 path,
                 f"Unsupported value: {_quoted(value)}: supported values: {_supported(go.enum)}",
                 _shown(value),
+                field_hint(go, (), value),
             )
             return
         if go.item_enum is not None and isinstance(value, list):
@@ -216,6 +221,7 @@ class Validator:
                         json_path(path, i),
                         f"Unsupported value: {_quoted(item)}: supported values: {_supported(go.item_enum)}",
                         _shown(item),
+                        field_hint(go, (), item),
                     )
                     return
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -224,10 +230,13 @@ class Validator:
                     path,
                     f"should be greater than or equal to {_num(go.minimum)}",
                     value,
+                    field_hint(go, (), value),
                 )
                 return
             if go.maximum is not None and value > go.maximum:
-                report.add(path, f"should be less than or equal to {_num(go.maximum)}", value)
+                report.add(
+                    path, f"should be less than or equal to {_num(go.maximum)}", value, field_hint(go, (), value)
+                )
                 return
         if isinstance(value, str):
             if go.max_length is not None and len(value) > go.max_length:
@@ -258,6 +267,30 @@ class Validator:
                         )
                         return
                     seen.add(key)
+
+
+def field_hint(go: GoField, tags: Sequence[tuple[str, str]], value: Any) -> str | None:
+    """What a Python user needs to fix a failing field: the allowed values of an enum, the range
+    of a number (from the CRD's limits, else the ``gte``/``lte`` tags), the forms of a port."""
+    allowed = go.item_enum if go.item_enum is not None and not isinstance(value, list) else go.enum
+    if allowed is not None:
+        return f"allowed values: {_supported(allowed)}"
+    if isinstance(value, Port):
+        return PORT_HINT
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = go.minimum, go.maximum
+        for tag, param in tags:
+            if tag in ("gte", "min"):
+                low = float(param) if low is None else max(low, float(param))
+            elif tag in ("lte", "max"):
+                high = float(param) if high is None else min(high, float(param))
+        if low is not None and high is not None:
+            return f"the range is {_num(low)} to {_num(high)}"
+        if low is not None:
+            return f"the smallest allowed value is {_num(low)}"
+        if high is not None:
+            return f"the largest allowed value is {_num(high)}"
+    return None
 
 
 def _shown(value: Any) -> Any:
