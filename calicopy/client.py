@@ -155,9 +155,12 @@ class Client(KindAccessors):
         context: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> Client:
-        """calicoctl's rules: ``path`` (default ``/etc/calico/calicoctl.cfg``), else the environment."""
+        """The configuration :func:`calicopy.config.load_config` reads: ``path`` if given, else ``env``
+        if given (the default file is then not read), else calicoctl's rules
+        (``/etc/calico/calicoctl.cfg``, else ``os.environ``).  ``env`` also replaces ``os.environ``
+        for the Kubernetes connection (``KUBERNETES_SERVICE_HOST`` of the in-cluster fallback)."""
         config = load_config(path, env=env)
-        return cls(config, backend=_backend_for(config, context=context), sleep=sleep)
+        return cls(config, backend=_backend_for(config, context=context, env=env), sleep=sleep)
 
     @classmethod
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
@@ -582,10 +585,10 @@ def _patch_document(patch: Mapping[str, Any] | str, kind: str, name: str) -> Map
     return decoded
 
 
-def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:
+def _backend_for(config: CalicoAPIConfig, *, context: str | None, env: Mapping[str, str] | None = None) -> Backend:
     datastore = config.spec.datastore_type or "etcdv3"
     if datastore == "kubernetes":
-        backend: Backend = KubernetesBackend.from_config(config, context=context)
+        backend: Backend = KubernetesBackend.from_config(config, context=context, env=env)
         return backend
     if datastore == "etcdv3":
         raise ConfigError("etcdv3 datastore is not supported yet")
