@@ -640,3 +640,24 @@ def test_importing_calicopy_does_not_import_kubernetes() -> None:
     code = "import sys, calicopy, calicopy.kdd, calicopy.backends; print('kubernetes' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_disabled_tls_verification_is_never_silent(
+    fake_kube: FakeKubeAPIServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    insecure = KubeConnection(server=fake_kube.url, insecure_skip_tls_verify=True)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            with KubernetesBackend.from_connection(insecure, api_group=GROUP_V1, sleep=Sleeps()) as backend:
+                backend.list("IPPool")
+                backend.list("IPPool")
+    warnings = [r for r in caplog.records if "verification" in r.getMessage()]
+    assert len(warnings) == 2  # once per backend (per Client), not per request
+    assert all(r.levelno == logging.WARNING for r in warnings)
+    assert fake_kube.url.split("//")[1] in warnings[0].getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), KubernetesBackend.from_connection(
+        KubeConnection(server=fake_kube.url), api_group=GROUP_V1
+    ) as backend:
+        backend.list("IPPool")
+    assert not [r for r in caplog.records if "verification" in r.getMessage()]

@@ -12,6 +12,7 @@ go to private temporary files that the returned cleanup function removes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import tempfile
@@ -20,8 +21,11 @@ from typing import Any
 
 from ..errors import ConfigError
 from .kubeconfig import KubeConnection
+from .requests import redact_url
 
 __all__ = ["api_client", "read_token"]
+
+_log = logging.getLogger(__name__)
 
 
 class _PrivateFiles:
@@ -55,6 +59,12 @@ def api_client(connection: KubeConnection) -> tuple[Any, Callable[[], None]]:
     configuration.retries = False
     configuration.client_go_retries = False
     configuration.verify_ssl = not connection.insecure_skip_tls_verify
+    if connection.insecure_skip_tls_verify:
+        # Said once per client built (one per Client), never per request.
+        _log.warning(
+            "TLS verification of %s is disabled (insecure-skip-tls-verify): the server's identity is not checked",
+            redact_url(connection.server),
+        )
     if connection.ca_file:
         configuration.ssl_ca_cert = connection.ca_file
     if connection.ca_data:
