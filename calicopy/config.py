@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
+from ._go.url import redacted
 from .errors import ConfigError
 from .resources.meta import ObjectMeta
 from .resources.model import CalicoModel, GoField, go_format_g
@@ -303,7 +304,7 @@ def _apply_config_defaults(config: CalicoAPIConfig, env: Mapping[str, str]) -> C
         if spec.kubeconfig != "":
             _log.debug("kubeconfig provided: %s", spec.kubeconfig)
         elif spec.k8s_api_endpoint != "":
-            _log.debug("API endpoint provided: %s", spec.k8s_api_endpoint)
+            _log.debug("API endpoint provided: %s", redacted(spec.k8s_api_endpoint))
         elif home == "":
             _log.debug("No home directory, default path doesn't apply.")
         else:

@@ -70,7 +70,6 @@ class KubernetesBackend:
         page_size: int = DEFAULT_PAGE_SIZE,
         request_timeout: float = 60.0,
         owns_client: bool = False,
-        cleanup: Callable[[], None] | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
@@ -83,7 +82,6 @@ class KubernetesBackend:
             random=random,
             request_timeout=request_timeout,
             owns_client=owns_client,
-            cleanup=cleanup,
         )
         self._context = Context(self._transport, lambda: self.api_group, page_size, use_pod_cidr)
         self._clients: dict[str, ResourceClient] = {}
@@ -135,7 +133,7 @@ class KubernetesBackend:
         clock: Callable[[], float] = time.monotonic,
     ) -> KubernetesBackend:
         """A backend for resolved connection settings (builds and owns the ``ApiClient``)."""
-        client, cleanup = api_client(connection)
+        client = api_client(connection)
         limiter = RateLimiter(connection.qps, connection.burst, clock=clock, sleep=sleep)
         return cls(
             client,
@@ -146,7 +144,6 @@ class KubernetesBackend:
             random=random,
             use_pod_cidr=use_pod_cidr,
             owns_client=True,
-            cleanup=cleanup,
         )
 
     def __repr__(self) -> str:
@@ -159,7 +156,7 @@ class KubernetesBackend:
         self.close()
 
     def close(self) -> None:
-        """Release connections (and, for a client this backend built, its temporary credential files)."""
+        """Release connections (and close the ``ApiClient`` this backend built)."""
         self._transport.close()
 
     # -- API group --------------------------------------------------------------------------------

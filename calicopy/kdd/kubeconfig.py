@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
 from ..config import DEFAULT_K8S_BURST, DEFAULT_K8S_QPS, CalicoAPIConfig, _go_errno_text
+from .._go.url import redacted
 from ..errors import ConfigError
 from .kubeconfig_files import Kubeconfig, load_kubeconfig_files, parse_kubeconfig
 
@@ -30,9 +31,10 @@ _EMPTY_CONFIG = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class KubeConnection:
-    """How to reach the Kubernetes API server; the bearer token and client key stay out of ``repr()``."""
+    """How to reach the Kubernetes API server; the bearer token, the client key and the password of
+    a server URL (``https://user:pw@host``, redacted as Go's ``url.URL.Redacted``) stay out of ``repr()``."""
 
     server: str
     ca_file: str = ""
@@ -49,6 +51,14 @@ class KubeConnection:
     burst: int = DEFAULT_K8S_BURST
     context: str = ""  # the kubeconfig context used ("" for in-cluster or override-only settings)
     in_cluster: bool = False
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={redacted(self.server) if f.name == 'server' else getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        )
+        return f"KubeConnection({shown})"
 
 
 def kube_connection(

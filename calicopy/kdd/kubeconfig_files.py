@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from .._go.base64 import std_decode
+
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
 from ..config import _go_errno_text
 from ..errors import ConfigError
@@ -115,59 +117,6 @@ def _type_error(value: Any, struct: str, path: str, go_type: str) -> _TypeError:
     return _TypeError(f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}")
 
 
-def go_base64_decode(text: str) -> bytes:
-    """Go's ``base64.StdEncoding.DecodeString`` as encoding/json applies it to ``[]byte`` fields:
-    padding required, ``\\r``/``\\n`` skipped anywhere; ``ValueError`` says ``illegal base64 data
-    at input byte N`` with Go's N."""
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    values: list[int] = []
-    quantum = 0  # characters of the current 4-character group
-    i, n = 0, len(text)
-
-    def corrupt(at: int) -> ValueError:
-        return ValueError(f"illegal base64 data at input byte {at}")
-
-    while i < n:
-        char = text[i]
-        i += 1
-        if char in "\r\n":
-            continue
-        if char != "=":
-            index = alphabet.find(char)
-            if index < 0:
-                raise corrupt(i - 1)
-            values.append(index)
-            quantum = (quantum + 1) % 4
-            continue
-        if quantum in (0, 1):  # padding where a data character must be
-            raise corrupt(i - 1)
-        if quantum == 2:  # "==" is needed: the second "=" after any line breaks
-            while i < n and text[i] in "\r\n":
-                i += 1
-            if i == n:
-                raise corrupt(n)
-            if text[i] != "=":
-                raise corrupt(i - 1)
-            i += 1
-        while i < n and text[i] in "\r\n":
-            i += 1
-        if i < n:  # data after the padding
-            raise corrupt(i)
-        quantum = 0
-        break
-    if quantum:  # the input ended inside a group: StdEncoding requires padding
-        raise corrupt(n - quantum)
-    out = bytearray()
-    for start in range(0, len(values), 4):
-        group = values[start : start + 4]
-        bits = 0
-        for v in group:
-            bits = (bits << 6) | v
-        bits <<= 6 * (4 - len(group))
-        out.extend(bits.to_bytes(3, "big")[: len(group) * 6 // 8])
-    return bytes(out)
-
-
 def _typed(value: Any, go_type: str, struct: str, path: str) -> Any:
     """``value`` as client-go's field of ``go_type`` holds it (``None``: the zero value)."""
     if value is None:
@@ -186,7 +135,7 @@ def _typed(value: Any, go_type: str, struct: str, path: str) -> Any:
         if not isinstance(value, str):
             raise _type_error(value, struct, path, go_type)
         try:
-            return go_base64_decode(value)
+            return std_decode(value)
         except ValueError as exc:
             raise _TypeError(f"{path.rpartition('.')[2]}: {exc}") from None
     if go_type == _STRINGS:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode
 
 from ..errors import (
     ConnectionUnauthorized,
@@ -58,7 +58,6 @@ __all__ = [
     "list_request",
     "metadata_of",
     "parse_retry_after",
-    "redact_url",
     "resource_target",
     "update_request",
     "watch_request",
@@ -103,17 +102,6 @@ class Collection:
         out.setdefault("apiVersion", self.api_version)
         out.setdefault("kind", self.kind)
         return out
-
-
-def redact_url(url: str) -> str:
-    """``url`` with the password of its userinfo replaced by ``xxxxx``, as Go's ``url.URL.Redacted``
-    (the user name stays; a URL without a password is returned unchanged)."""
-    parts = urlsplit(url)
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:xxxxx@{hostport}"))
 
 
 # -- requests --------------------------------------------------------------------------------------
