@@ -8,7 +8,9 @@ import pytest
 
 from calicopy import config as cfgmod
 from calicopy.client import Client
+from calicopy.config import load_config
 from calicopy.kdd.backend import KubernetesBackend
+from calicopy.retry import RetryPolicy
 from calicopy.testing import FakeKubeAPIServer
 
 HEAD = "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\n"
@@ -39,3 +41,19 @@ def test_from_config_explicit_env_wins_over_default_file(
 def test_from_config_without_env_reads_the_default_file(real_cluster_file: Path) -> None:
     with Client.from_config() as client:
         assert client.config is not None and client.config.spec.k8s_api_endpoint == "https://127.0.0.1:9"
+
+
+def test_client_retry_policy_and_deadline(fake_kube: FakeKubeAPIServer) -> None:
+    env = {"DATASTORE_TYPE": "kubernetes", "K8S_API_ENDPOINT": fake_kube.url, "CALICO_API_GROUP": "crd.projectcalico.org/v1"}
+    with Client.from_config(env=env) as client:
+        assert isinstance(client.backend, KubernetesBackend)
+        assert client.backend._transport.policy == RetryPolicy()  # the default: 5 attempts within 30 s
+        assert client.backend._transport.policy.deadline == 30.0
+    policy = RetryPolicy(max_attempts=3, deadline=5.0)
+    with Client.from_config(env=env, retry_policy=policy) as client:
+        assert isinstance(client.backend, KubernetesBackend)
+        assert client.backend._transport.policy is policy
+    config = load_config(env=env)
+    with Client(config, retry_policy=policy) as client:
+        assert isinstance(client.backend, KubernetesBackend)
+        assert client.backend._transport.policy is policy

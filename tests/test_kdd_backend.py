@@ -661,3 +661,74 @@ def test_disabled_tls_verification_is_never_silent(
     ) as backend:
         backend.list("IPPool")
     assert not [r for r in caplog.records if "verification" in r.getMessage()]
+
+
+# -- deadlines and watch backoff (injected clock: nothing waits) -------------------------------------
+
+
+class Clock:
+    """A clock that moves only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def clocked_backend(server: FakeKubeAPIServer, **kwargs: Any) -> tuple[KubernetesBackend, Clock]:
+    clock = Clock()
+    conn = KubeConnection(server=server.url)
+    kwargs.setdefault("api_group", GROUP_V1)
+    backend = KubernetesBackend.from_connection(conn, sleep=clock.sleep, random=lambda: 0.5, clock=clock, **kwargs)
+    return backend, clock
+
+
+def test_retry_after_3600_fails_the_call_at_once(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools/p1", retry_after=3600, times=None)
+    with pytest.raises(DatastoreError) as info:
+        backend.get("IPPool", "p1")
+    assert info.value.code == 503  # type: ignore[attr-defined]
+    assert fault.hits == 1 and clock.sleeps == []
+
+
+def test_retries_stop_at_the_policy_deadline(fake_kube: FakeKubeAPIServer) -> None:
+    policy = RetryPolicy(max_attempts=50, base_delay=1.0, max_delay=4.0, deadline=10.0)
+    backend, clock = clocked_backend(fake_kube, retry_policy=policy)
+    fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools", times=None)
+    with pytest.raises(DatastoreError):
+        backend.list("IPPool")
+    # random() is 0.5: 0.5, 1, 2, 2, 2, 2 (capped at 4 * 0.5): 9.5 s; 2 more would pass 10 s
+    assert clock.sleeps == pytest.approx([0.5, 1.0, 2.0, 2.0, 2.0, 2.0])
+    assert fault.hits == 7
+
+
+def test_watch_streams_that_end_at_once_back_off(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    fake_kube.faults.end_watch(after_events=0, times=None)  # every stream ends before any event
+    start = backend.list("IPPool").resource_version
+    events = list(backend.watch("IPPool", resource_version=start, timeout=20))
+    assert events == []
+    watches = [t for _, t in fake_kube.requests if "watch=true" in t]
+    # Exponential backoff (0.1, 0.2, ... capped at 5 s) instead of ~80 re-opens a second.
+    assert 5 <= len(watches) <= 12
+    assert clock.sleeps[:4] == pytest.approx([0.1, 0.2, 0.4, 0.8])
+    assert all(f"resourceVersion={start}" in t for t in watches)
+
+
+def test_watch_backoff_resets_after_events(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    backend.create(pool("p0", "10.0.0.0/24"))
+    start = backend.list("IPPool").resource_version
+    backend.create(pool("p1", "10.1.0.0/24"))
+    backend.create(pool("p2", "10.2.0.0/24"))
+    fake_kube.faults.end_watch(after_events=1, times=2)  # two streams with one event each
+    events = collect(backend.watch("IPPool", resource_version=start, timeout=20), 2)
+    assert [e.object.metadata.name for e in events if e.object] == ["p1", "p2"]
+    assert clock.sleeps == []  # a stream that delivered something is re-opened at once

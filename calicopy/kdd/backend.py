@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import random as _random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..backends.base import ListResult, WatchEvent
@@ -53,7 +53,7 @@ class KubernetesBackend:
     connection pool are used).  ``api_group``: ``"crd.projectcalico.org/v1"``,
     ``"projectcalico.org/v3"`` (any other non-empty value means v1, as libcalico-go's
     ``calicoAPIGroup``), or ``None`` to discover it on first use.  ``retry_policy``,
-    ``rate_limiter``, ``sleep`` and ``random`` make retries and throttling testable;
+    ``rate_limiter``, ``sleep``, ``random`` and ``clock`` make retries, deadlines and throttling testable;
     ``request_timeout`` is the (connect, read) timeout of ordinary requests in seconds.
     """
 
@@ -66,6 +66,7 @@ class KubernetesBackend:
         rate_limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
         use_pod_cidr: bool = False,
         page_size: int = DEFAULT_PAGE_SIZE,
         request_timeout: float = 60.0,
@@ -76,10 +77,11 @@ class KubernetesBackend:
         self._api_group = api_group_from_setting(api_group) if api_group else None
         self._transport = Transport(
             api_client,
-            limiter=rate_limiter if rate_limiter is not None else RateLimiter(50.0, 100, sleep=sleep),
+            limiter=rate_limiter if rate_limiter is not None else RateLimiter(50.0, 100, clock=clock, sleep=sleep),
             policy=retry_policy if retry_policy is not None else RetryPolicy(),
             sleep=sleep,
             random=random,
+            clock=clock,
             request_timeout=request_timeout,
             owns_client=owns_client,
         )
@@ -142,6 +144,7 @@ class KubernetesBackend:
             rate_limiter=limiter,
             sleep=sleep,
             random=random,
+            clock=clock,
             use_pod_cidr=use_pod_cidr,
             owns_client=True,
         )
@@ -247,17 +250,21 @@ class KubernetesBackend:
         resource_version: str = "",
         label_selector: str | None = None,
         timeout: float | None = None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         """Changes to ``kind`` as :class:`WatchEvent` objects, until ``timeout`` seconds have passed
-        (``None``: until the caller stops iterating).
+        (``None``: until the caller stops iterating).  The contract every backend keeps is
+        :meth:`calicopy.backends.base.Backend.watch`'s; here:
 
-        * Without ``resource_version`` the current objects are listed first and yielded as ADDED.
-        * A stream that ends or drops is re-opened from the last resourceVersion seen (events or
-          BOOKMARKs), so nothing is missed or repeated.
-        * When that version is too old (410 Gone) the kind is listed again and the differences from
-          what this watch has yielded are emitted (ADDED / MODIFIED / DELETED); objects it never
-          yielded are ADDED, so consumers should treat ADDED as "upsert".
-        * An object that fails conversion yields an ERROR event and the watch goes on; any other
+        * the list that starts the consumer's view (the current objects, yielded as ADDED, without
+          ``resource_version``; else ``known`` or the list exactly at ``resource_version``) is made
+          when ``watch`` is called; the stream opens on iteration;
+        * a stream that ends or drops is re-opened from the last resourceVersion seen (events or
+          BOOKMARKs), so nothing is missed or repeated; one that dropped or ended at once without
+          an event only after a backoff;
+        * on 410 Gone the kind is listed again and the differences from the consumer's view are
+          yielded: ADDED, MODIFIED, and DELETED for what vanished in the gap;
+        * an object that fails conversion yields an ERROR event and the watch goes on; any other
           ERROR from the server is yielded and ends the watch.
         """
         client = self._client(kind)
@@ -267,6 +274,7 @@ class KubernetesBackend:
             selector=_parse_selector(label_selector),
             label_selector=label_selector,
             timeout=timeout,
+            known=known,
         )
 
 

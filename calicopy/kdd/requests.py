@@ -163,8 +163,10 @@ def list_request(
     label_selector: str | None = None,
     limit: int | None = None,
     continue_token: str = "",
+    resource_version: str = "",
 ) -> Request:
-    """One page (``limit`` + ``continue``), or the whole list when ``limit`` is None."""
+    """One page (``limit`` + ``continue``), or the whole list when ``limit`` is None;
+    ``resource_version``: the list exactly at that version."""
     query: dict[str, str] = {}
     if label_selector:
         query["labelSelector"] = label_selector
@@ -172,6 +174,9 @@ def list_request(
         query["limit"] = str(limit)
     if continue_token:
         query["continue"] = continue_token
+    if resource_version:
+        query["resourceVersion"] = resource_version
+        query["resourceVersionMatch"] = "Exact"
     return Request("LIST", "GET", collection.path(namespace), query)
 
 

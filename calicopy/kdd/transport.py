@@ -68,7 +68,8 @@ class Transport:
     """HTTP for the Kubernetes datastore over ``api_client`` (its configuration, auth and pool).
 
     ``request_timeout`` is the read timeout of ordinary requests in seconds (watches pass their
-    own).  ``owns_client``: :meth:`close` closes ``api_client``.
+    own).  ``clock`` measures the retry policy's deadline and watch streams.  ``owns_client``:
+    :meth:`close` closes ``api_client``.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class Transport:
         policy: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
         request_timeout: float = 60.0,
         owns_client: bool = False,
     ) -> None:
@@ -87,6 +89,7 @@ class Transport:
         self.policy = policy
         self.sleep = sleep
         self.random = random
+        self.clock = clock
         self._timeout = request_timeout
         self._owns_client = owns_client
         self._closed = False
@@ -198,6 +201,7 @@ class Transport:
             reconcile=reconcile,
             sleep=self.sleep,
             random=self.random,
+            clock=self.clock,
         )
 
     def json(self, request: Request) -> JSONDict:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -80,6 +80,7 @@ class ResourceClient(Protocol):
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]: ...
 
 
@@ -123,12 +124,13 @@ def convert_item(source: Source, raw: Mapping[str, Any]) -> Resource | None:
 
 
 def list_source(
-    context: Context, source: Source, namespace: str | None, label_selector: str | None
+    context: Context, source: Source, namespace: str | None, label_selector: str | None, resource_version: str = ""
 ) -> tuple[list[Resource], str]:
-    """Every convertible object of ``source`` (paged) and the list's revision."""
+    """Every convertible object of ``source`` (paged) and the list's revision; ``resource_version``:
+    as they were at exactly that version."""
     try:
         raw_items, revision = list_all(
-            context.transport, source.collection, namespace, label_selector, context.page_size
+            context.transport, source.collection, namespace, label_selector, context.page_size, resource_version
         )
     except (ApiError, ConnectionFailure) as exc:
         raise calico_error(exc, collection_target(source.kind, namespace)) from None

@@ -10,7 +10,7 @@ carries a UID precondition, so it is safe to repeat.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...backends.base import ListResult, WatchEvent
@@ -228,6 +228,7 @@ class CustomResourceClient:
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         source, group = self._resolved()
         server_selector = label_selector if _server_side(selector, group) else None
@@ -237,11 +238,11 @@ class CustomResourceClient:
             source.convert,
             namespace,
             kind=source.kind,
-            relist=lambda: list_source(self._context, source, namespace, server_selector),
+            relist=lambda at: list_source(self._context, source, namespace, server_selector, at),
             selector=selector,
             server_selector=server_selector,
         )
-        return watcher.events(resource_version, timeout)
+        return watcher.start(resource_version, timeout, known)
 
 
 def _server_side(selector: LabelSelector, group: str) -> bool:

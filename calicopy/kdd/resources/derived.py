@@ -9,7 +9,7 @@ description; every write raises libcalico-go's ``ErrorOperationNotSupported``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -121,6 +121,7 @@ class DerivedClient:
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         if len(self._sources) != 1:
             raise unsupported("Watch", self._kind, "", namespace, "watching a kind derived from two collections")
@@ -131,8 +132,8 @@ class DerivedClient:
             source.convert,
             namespace,
             kind=self._kind,
-            relist=lambda: list_source(self._context, source, namespace, None),
+            relist=lambda at: list_source(self._context, source, namespace, None, at),
             selector=selector,
             server_selector=None,
         )
-        return watcher.events(resource_version, timeout)
+        return watcher.start(resource_version, timeout, known)

@@ -18,10 +18,17 @@ _log = logging.getLogger(__name__)
 
 
 def list_all(
-    transport: Transport, collection: Collection, namespace: str | None, label_selector: str | None, page_size: int
+    transport: Transport,
+    collection: Collection,
+    namespace: str | None,
+    label_selector: str | None,
+    page_size: int,
+    resource_version: str = "",
 ) -> tuple[list[JSONDict], str]:
     """Every object of ``collection`` (with ``apiVersion``/``kind`` filled in) and the list's revision.
 
+    ``resource_version``: the list as it was at exactly that version (``resourceVersionMatch=Exact``;
+    410 once it is compacted), instead of the current one.
     Raises :class:`~calicopy.kdd.requests.ApiError` / ``ConnectionFailure`` for other failures.
     """
     items: list[JSONDict] = []
@@ -30,7 +37,12 @@ def list_all(
     first = True
     while True:
         request = list_request(
-            collection, namespace, label_selector=label_selector, limit=page_size, continue_token=token
+            collection,
+            namespace,
+            label_selector=label_selector,
+            limit=page_size,
+            continue_token=token,
+            resource_version=resource_version if first else "",
         )
         try:
             page = transport.json(request)
@@ -38,7 +50,7 @@ def list_all(
             if is_not_found(exc):
                 _log.debug("list %s: not found, treated as empty", collection.qualified)
                 return items, revision
-            if token and is_expired(exc):
+            if token and is_expired(exc) and not resource_version:
                 _log.debug("list %s: continue token expired, falling back to a full list", collection.qualified)
                 page = transport.json(list_request(collection, namespace, label_selector=label_selector))
                 full = [collection.with_type(i) for i in page.get("items") or []]
