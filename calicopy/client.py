@@ -284,9 +284,7 @@ class Client(KindAccessors):
         ``resource_version`` (a ``list_result()``'s items); after a 410 re-list the watch reports
         every one of them that vanished as DELETED (see ``docs/client.md``, "Watch")."""
         info = self.kind_info(kind)
-        return self.v3.watch(
-            info.kind, self._scope(info, namespace), resource_version, label_selector, timeout, known
-        )
+        return self.v3.watch(info.kind, self._scope(info, namespace), resource_version, label_selector, timeout, known)
 
     # -- EnsureInitialized and the version check ---------------------------------------------------
 

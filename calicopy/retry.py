@@ -225,7 +225,10 @@ def call_with_retry(
         if policy.deadline is None or clock() - start + state.upcoming_sleep <= policy.deadline:
             return False
         _log.debug(
-            "%s: a retry in %.3fs would pass the %.3gs deadline; giving up", verb.upper(), state.upcoming_sleep, policy.deadline
+            "%s: a retry in %.3fs would pass the %.3gs deadline; giving up",
+            verb.upper(),
+            state.upcoming_sleep,
+            policy.deadline,
         )
         return True
 

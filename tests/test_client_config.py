@@ -30,7 +30,11 @@ def test_from_config_explicit_env_wins_over_default_file(
 ) -> None:
     # The in-cluster fallback must read env= too, never os.environ.
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
-    env = {"DATASTORE_TYPE": "kubernetes", "K8S_API_ENDPOINT": fake_kube.url, "CALICO_API_GROUP": "crd.projectcalico.org/v1"}
+    env = {
+        "DATASTORE_TYPE": "kubernetes",
+        "K8S_API_ENDPOINT": fake_kube.url,
+        "CALICO_API_GROUP": "crd.projectcalico.org/v1",
+    }
     with Client.from_config(env=env) as client:
         assert isinstance(client.backend, KubernetesBackend)
         assert client.config is not None and client.config.spec.k8s_api_endpoint == fake_kube.url
@@ -44,7 +48,11 @@ def test_from_config_without_env_reads_the_default_file(real_cluster_file: Path)
 
 
 def test_client_retry_policy_and_deadline(fake_kube: FakeKubeAPIServer) -> None:
-    env = {"DATASTORE_TYPE": "kubernetes", "K8S_API_ENDPOINT": fake_kube.url, "CALICO_API_GROUP": "crd.projectcalico.org/v1"}
+    env = {
+        "DATASTORE_TYPE": "kubernetes",
+        "K8S_API_ENDPOINT": fake_kube.url,
+        "CALICO_API_GROUP": "crd.projectcalico.org/v1",
+    }
     with Client.from_config(env=env) as client:
         assert isinstance(client.backend, KubernetesBackend)
         assert client.backend._transport.policy == RetryPolicy()  # the default: 5 attempts within 30 s

@@ -179,10 +179,41 @@ def test_api_group_explicit_setting_skips_discovery(fake_kube: FakeKubeAPIServer
     backend, _ = backend_for(fake_kube, api_group="projectcalico.org/V3")
     assert backend.api_group == GROUP_V3
     assert ("GET", "/apis") not in fake_kube.requests
-    # The v3 CRDs are not installed here: lists are empty and gets are not found, as libcalico-go.
+    # The server does not serve projectcalico.org/v3 at all: that is an error, never an empty
+    # list or "not found" (libcalico-go would say both, hiding a wrong calicoAPIGroup).
+    for call in (lambda: backend.list("IPPool"), lambda: backend.get("IPPool", "p1")):
+        with pytest.raises(DatastoreError, match=r"does not serve projectcalico\.org/v3") as info:
+            call()
+        assert type(info.value) is DatastoreError and info.value.code == 404
+
+
+def test_failed_discovery_is_not_cached() -> None:
+    # A burst of 503s on /apis must not pin the backend to the wrong group for its lifetime.
+    with FakeKubeAPIServer(groups=[GROUP_V3]) as server:
+        server.add(
+            {"apiVersion": GROUP_V3, "kind": "IPPool", "metadata": {"name": "p1"}, "spec": {"cidr": "10.1.0.0/24"}}
+        )
+        backend, _ = backend_for(server, retry_policy=RetryPolicy(max_attempts=2))
+        server.faults.fail(503, path=r"^/apis$", times=2)
+        with pytest.raises(DatastoreError, match=r"does not serve crd\.projectcalico\.org/v1"):
+            backend.list("IPPool")  # this call fell back to v1, which is not served: an error, not []
+        assert [p.metadata.name for p in backend.list("IPPool").items] == ["p1"]  # discovered again
+        assert backend.get("IPPool", "p1").metadata.name == "p1"
+        assert backend.api_group == GROUP_V3
+        assert sum(1 for _, t in server.requests if t == "/apis") == 3  # then cached
+
+
+def test_missing_crd_in_a_served_group_lists_empty(fake_kube: FakeKubeAPIServer) -> None:
+    # libcalico-go: a kind whose CRD is not installed (the group is served) lists empty.
+    backend, _ = backend_for(fake_kube, api_group=GROUP_V1)
+    fake_kube.faults.fail(
+        404, method="GET", path=r"/ippools", message="the server could not find the requested resource", times=None
+    )
     assert backend.list("IPPool").items == []
     with pytest.raises(ResourceNotFound):
         backend.get("IPPool", "p1")
+    checks = [t for _, t in fake_kube.requests if t == "/apis/crd.projectcalico.org/v1"]
+    assert len(checks) == 1  # a served group is remembered
 
 
 def test_api_group_rules() -> None:
@@ -656,9 +687,10 @@ def test_disabled_tls_verification_is_never_silent(
     assert all(r.levelno == logging.WARNING for r in warnings)
     assert fake_kube.url.split("//")[1] in warnings[0].getMessage()
     caplog.clear()
-    with caplog.at_level(logging.WARNING), KubernetesBackend.from_connection(
-        KubeConnection(server=fake_kube.url), api_group=GROUP_V1
-    ) as backend:
+    with (
+        caplog.at_level(logging.WARNING),
+        KubernetesBackend.from_connection(KubeConnection(server=fake_kube.url), api_group=GROUP_V1) as backend,
+    ):
         backend.list("IPPool")
     assert not [r for r in caplog.records if "verification" in r.getMessage()]
 

@@ -129,11 +129,13 @@ def test_password_in_server_url_never_shown(fake_kube: FakeKubeAPIServer, caplog
     assert "admin:xxxxx@" in shown[1]
     conn = KubeConnection(server=f"http://admin:{PASSWORD}@127.0.0.1:9")
     shown.append(repr(conn))
-    with KubernetesBackend.from_connection(
-        conn, api_group=GROUP_V1, retry_policy=RetryPolicy(max_attempts=1), sleep=lambda s: None
-    ) as backend:
-        with pytest.raises(DatastoreError) as info:
-            backend.get("IPPool", "p1")
+    with (
+        KubernetesBackend.from_connection(
+            conn, api_group=GROUP_V1, retry_policy=RetryPolicy(max_attempts=1), sleep=lambda s: None
+        ) as backend,
+        pytest.raises(DatastoreError) as info,
+    ):
+        backend.get("IPPool", "p1")
     shown += [str(info.value), str(info.value.cause), repr(info.value)]
     assert "admin:xxxxx@127.0.0.1:9" in str(info.value)
     shown += [r.getMessage() for r in caplog.records]

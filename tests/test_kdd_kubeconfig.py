@@ -229,7 +229,11 @@ def test_insecure_flag_bools(tmp_path: Path, value: str, expected: bool) -> None
             "{as-groups: admin}",
             "cannot unmarshal string into Go struct field AuthInfo.users.user.as-groups of type []string",
         ),
-        ("[https://s]", "{token: t}", "cannot unmarshal array into Go struct field NamedCluster.clusters.cluster of type v1.Cluster"),
+        (
+            "[https://s]",
+            "{token: t}",
+            "cannot unmarshal array into Go struct field NamedCluster.clusters.cluster of type v1.Cluster",
+        ),
     ],
 )
 def test_kubeconfig_field_types(tmp_path: Path, cluster: str, user: str, message: str) -> None:
@@ -244,10 +248,19 @@ def test_kubeconfig_field_types(tmp_path: Path, cluster: str, user: str, message
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("clusters: {dev: {server: x}}\n", "cannot unmarshal object into Go struct field Config.clusters of type []v1.NamedCluster"),
+        (
+            "clusters: {dev: {server: x}}\n",
+            "cannot unmarshal object into Go struct field Config.clusters of type []v1.NamedCluster",
+        ),
         ("current-context: 5\n", "cannot unmarshal number into Go struct field Config.current-context of type string"),
-        ("contexts: [{name: 7, context: {}}]\n", 'context "7": json: cannot unmarshal number into Go struct field NamedContext.contexts.name of type string'),
-        ("contexts: [{name: a, context: {cluster: [c]}}]\n", 'context "a": json: cannot unmarshal array into Go struct field Context.contexts.context.cluster of type string'),
+        (
+            "contexts: [{name: 7, context: {}}]\n",
+            'context "7": json: cannot unmarshal number into Go struct field NamedContext.contexts.name of type string',
+        ),
+        (
+            "contexts: [{name: a, context: {cluster: [c]}}]\n",
+            'context "a": json: cannot unmarshal array into Go struct field Context.contexts.context.cluster of type string',
+        ),
         ("users: [x]\n", "cannot unmarshal string into Go struct field Config.users of type v1.NamedAuthInfo"),
     ],
 )

@@ -34,7 +34,7 @@ from .convert import GROUP_V1
 from .credentials import api_client
 from .discovery import api_group_from_setting, choose_api_group, group_names
 from .kubeconfig import KubeConnection, kube_connection
-from .requests import ApiError, ConnectionFailure, Request
+from .requests import ApiError, ConnectionFailure, Request, is_not_found
 from .resources import CLIENTS, Context, ResourceClient
 from .transport import Transport
 
@@ -85,8 +85,9 @@ class KubernetesBackend:
             request_timeout=request_timeout,
             owns_client=owns_client,
         )
-        self._context = Context(self._transport, lambda: self.api_group, page_size, use_pod_cidr)
+        self._context = Context(self._transport, lambda: self.api_group, page_size, use_pod_cidr, self._serves)
         self._clients: dict[str, ResourceClient] = {}
+        self._served: set[str] = set()  # API paths the server answered for (a group-version is not withdrawn)
 
     # -- construction from configuration ----------------------------------------------------------
 
@@ -167,12 +168,23 @@ class KubernetesBackend:
     @property
     def api_group(self) -> str:
         """``crd.projectcalico.org/v1`` or ``projectcalico.org/v3``; discovered (``GET /api``,
-        ``GET /apis``) on first use when not configured, as libcalico-go's ``UsingV3CRDs``."""
-        if self._api_group is None:
-            self._api_group = self._discover_api_group()
-        return self._api_group
+        ``GET /apis``) on first use when not configured, as libcalico-go's ``UsingV3CRDs``.
 
-    def _discover_api_group(self) -> str:
+        A discovery that fails (the server is unreachable, or answers 5xx after the retries) falls
+        back to v1 for this use, with libcalico-go's warning, and is **not** remembered: the next
+        use asks again.  v1 is the only group a failed discovery can pick, and it is v3 only where
+        v1 is not served, so the fallback never writes to the wrong group; a read there finds the
+        group unserved and fails (see :meth:`_serves`) instead of answering empty.
+        """
+        group = self._api_group
+        if group is None:
+            group, settled = self._discover_api_group()
+            if settled:
+                self._api_group = group
+        return group
+
+    def _discover_api_group(self) -> tuple[str, bool]:
+        """The group, and whether the server's answer decided it (False: the fallback after a failure)."""
         try:
             for path in ("/api", "/apis"):
                 try:
@@ -183,7 +195,7 @@ class KubernetesBackend:
                     else:
                         raise
                 if path == "/apis":
-                    return choose_api_group(group_names(document))
+                    return choose_api_group(group_names(document)), True
         except (ApiError, ConnectionFailure) as exc:
             _log.warning(
                 "Failed to query API server for supported API groups, cannot autodiscover API group, "
@@ -191,7 +203,24 @@ class KubernetesBackend:
                 GROUP_V1,
                 exc,
             )
-        return GROUP_V1
+        return GROUP_V1, False
+
+    def _serves(self, prefix: str) -> bool:
+        """Whether the server serves the API path ``prefix`` (``/apis/crd.projectcalico.org/v1``,
+        ``/api/v1``): asked when a request there met 404, remembered once it answered.
+
+        Raises ``ApiError``/``ConnectionFailure`` when the server cannot tell.
+        """
+        if prefix in self._served:
+            return True
+        try:
+            self._transport.json(Request("GET", "GET", prefix))
+        except ApiError as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        self._served.add(prefix)
+        return True
 
     # -- dispatch ---------------------------------------------------------------------------------
 

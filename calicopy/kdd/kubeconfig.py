@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .._go.url import redacted
+
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
 from ..config import DEFAULT_K8S_BURST, DEFAULT_K8S_QPS, CalicoAPIConfig, _go_errno_text
-from .._go.url import redacted
 from ..errors import ConfigError
 from .kubeconfig_files import Kubeconfig, load_kubeconfig_files, parse_kubeconfig
 

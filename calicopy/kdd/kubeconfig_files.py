@@ -90,7 +90,13 @@ class _Section:
 _SECTIONS = (
     _Section("clusters", "cluster", "cluster", "NamedCluster", "Cluster", _CLUSTER_FIELDS, ("certificate-authority",)),
     _Section(
-        "users", "user", "user", "NamedAuthInfo", "AuthInfo", _USER_FIELDS, ("client-certificate", "client-key", "tokenFile")
+        "users",
+        "user",
+        "user",
+        "NamedAuthInfo",
+        "AuthInfo",
+        _USER_FIELDS,
+        ("client-certificate", "client-key", "tokenFile"),
     ),
     _Section("contexts", "context", "context", "NamedContext", "Context", _CONTEXT_FIELDS, ()),
 )
@@ -114,7 +120,9 @@ def _json_kind(value: Any) -> str:
 
 
 def _type_error(value: Any, struct: str, path: str, go_type: str) -> _TypeError:
-    return _TypeError(f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}")
+    return _TypeError(
+        f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}"
+    )
 
 
 def _typed(value: Any, go_type: str, struct: str, path: str) -> Any:

@@ -57,6 +57,7 @@ __all__ = [
     "is_not_found",
     "list_request",
     "metadata_of",
+    "not_served",
     "parse_retry_after",
     "resource_target",
     "update_request",
@@ -420,6 +421,20 @@ def calico_error(exc: ApiError | ConnectionFailure, target: Target) -> Datastore
     if exc.code in (400, 422):
         return InvalidRequest(cause=message, **server, **about)
     return DatastoreError(cause=message, **server, **about)
+
+
+def not_served(exc: ApiError, target: Target, collection: Collection) -> DatastoreError:
+    """A 404 from a group-version the server does not serve at all (not "does not exist": the
+    Calico API group in use is wrong, or Calico is not installed)."""
+    return DatastoreError(
+        cause=f"the API server does not serve {collection.api_version}: {exc.message}",
+        hint="check calicoAPIGroup (empty: discovered) and that Calico's CRDs are installed",
+        code=exc.code,
+        reason=exc.reason,
+        server_message=exc.message,
+        causes=exc.causes(),
+        **target.fields(),
+    )
 
 
 # -- reconciling a write whose answer was lost -----------------------------------------------------

@@ -22,8 +22,8 @@ from typing import Any
 
 import urllib3
 
-from ..retry import Done, RateLimiter, Resolution, RetryPolicy
 from .._go.url import redacted
+from ..retry import Done, RateLimiter, Resolution, RetryPolicy
 from .requests import ConnectionFailure, JSONDict, Request, classify, decode_response
 
 __all__ = ["StreamResponse", "Transport"]

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..backends.base import WatchEvent
 from ..backends.watchview import WatchView
-from ..errors import ResourceExpired
+from ..errors import DatastoreError, ResourceExpired
 from ..labelselector import LabelSelector
 from ..resources.meta import Resource
 from .convert import CONVERSION_ERRORS
@@ -59,7 +59,8 @@ class Watcher:
     """Watches of ``collection`` (objects converted by ``convert``), started with :meth:`start`.
 
     ``relist`` lists the same objects (the initial list, the seed, the re-list after a 410);
-    ``server_selector`` is sent to the server, ``selector`` filters the converted objects.
+    ``server_selector`` is sent to the server, ``selector`` filters the converted objects;
+    ``error`` maps a failure to open a stream to the error raised (default: ``calico_error``).
     """
 
     def __init__(
@@ -73,8 +74,10 @@ class Watcher:
         relist: Relist,
         selector: LabelSelector,
         server_selector: str | None,
+        error: Callable[[ApiError | ConnectionFailure], DatastoreError] | None = None,
     ) -> None:
         self._transport = transport
+        self._error = error or (lambda exc: calico_error(exc, collection_target(kind, namespace)))
         self._collection = collection
         self._convert = convert
         self._namespace = namespace
@@ -142,9 +145,9 @@ class Watcher:
                 if exc.code == 410:
                     revision = yield from self._resync(view)
                     continue
-                raise calico_error(exc, collection_target(self._kind, self._namespace)) from None
+                raise self._error(exc) from None
             except ConnectionFailure as exc:
-                raise calico_error(exc, collection_target(self._kind, self._namespace)) from None
+                raise self._error(exc) from None
             opened = transport.clock()
             received = 0
             try:

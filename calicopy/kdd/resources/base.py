@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...backends.base import ListResult, WatchEvent
-from ...errors import OperationNotSupported, ResourceNotFound
+from ...errors import DatastoreError, OperationNotSupported, ResourceNotFound
 from ...labelselector import LabelSelector
 from ...resources.meta import Resource
 from ..convert import CONVERSION_ERRORS
@@ -27,7 +27,9 @@ from ..requests import (
     Target,
     calico_error,
     collection_target,
+    is_not_found,
     metadata_of,
+    not_served,
     resource_target,
 )
 from ..transport import Transport
@@ -40,12 +42,27 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a resource client works with.  ``api_group`` discovers the group on its first call."""
+    """What a resource client works with.  ``api_group`` discovers the group on its first call;
+    ``serves`` tells whether the server serves an API path (``/apis/<group>/<version>``)."""
 
     transport: Transport
     api_group: Callable[[], str]
     page_size: int
     use_pod_cidr: bool
+    serves: Callable[[str], bool]
+
+    def error(self, exc: ApiError | ConnectionFailure, target: Target, collection: Collection) -> DatastoreError:
+        """The calicopy error for a failed request to ``collection`` about ``target``
+        (:func:`~calicopy.kdd.requests.calico_error`), except that a 404 from a group-version the
+        server does not serve at all says so, rather than "does not exist"."""
+        if isinstance(exc, ApiError) and is_not_found(exc):
+            try:
+                served = self.serves(collection.prefix)
+            except (ApiError, ConnectionFailure) as failed:
+                return calico_error(failed, target)
+            if not served:
+                return not_served(exc, target, collection)
+        return calico_error(exc, target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +145,19 @@ def list_source(
 ) -> tuple[list[Resource], str]:
     """Every convertible object of ``source`` (paged) and the list's revision; ``resource_version``:
     as they were at exactly that version."""
+    collection = source.collection
     try:
         raw_items, revision = list_all(
-            context.transport, source.collection, namespace, label_selector, context.page_size, resource_version
+            context.transport, collection, namespace, label_selector, context.page_size, resource_version
         )
-    except (ApiError, ConnectionFailure) as exc:
+    except ApiError as exc:
+        # libcalico-go lists a kind whose CRD is not installed as empty; calicopy does so only
+        # where the group-version is served (else the API group is wrong, or Calico is absent).
+        if is_not_found(exc) and context.serves(collection.prefix):
+            _log.debug("list %s: not found, treated as empty", collection.qualified)
+            return [], ""
+        raise context.error(exc, collection_target(source.kind, namespace), collection) from None
+    except ConnectionFailure as exc:
         raise calico_error(exc, collection_target(source.kind, namespace)) from None
     out: list[Resource] = []
     for raw in raw_items:

@@ -2,14 +2,14 @@
 
 Pages of ``limit`` objects follow each other with the ``continue`` token; the list's revision is
 the first page's.  A 410 on a later page (the token expired) falls back to one full list
-(``FullListIfExpired``); NotFound (the CRD is not installed) is an empty list.
+(``FullListIfExpired``).  Other failures (NotFound included) are the caller's to judge.
 """
 
 from __future__ import annotations
 
 import logging
 
-from ..requests import ApiError, Collection, JSONDict, is_expired, is_not_found, list_request, metadata_of
+from ..requests import ApiError, Collection, JSONDict, is_expired, list_request, metadata_of
 from ..transport import Transport
 
 __all__ = ["list_all"]
@@ -47,9 +47,6 @@ def list_all(
         try:
             page = transport.json(request)
         except ApiError as exc:
-            if is_not_found(exc):
-                _log.debug("list %s: not found, treated as empty", collection.qualified)
-                return items, revision
             if token and is_expired(exc) and not resource_version:
                 _log.debug("list %s: continue token expired, falling back to a full list", collection.qualified)
                 page = transport.json(list_request(collection, namespace, label_selector=label_selector))
