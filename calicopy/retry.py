@@ -219,6 +219,7 @@ def call_with_retry(
         )
 
     start = clock()
+    attempts_used = tenacity.stop_after_attempt(policy.max_attempts)
 
     def out_of_time(state: tenacity.RetryCallState) -> bool:
         # tenacity computes the wait (upcoming_sleep) before it asks whether to stop.
@@ -233,7 +234,7 @@ def call_with_retry(
         return True
 
     retrying = tenacity.Retrying(
-        stop=tenacity.stop_any(tenacity.stop_after_attempt(policy.max_attempts), out_of_time),
+        stop=lambda state: attempts_used(state) or out_of_time(state),
         wait=wait,
         retry=tenacity.retry_if_exception_type(_Retry),
         sleep=sleep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from calicopy.kdd.backend import KubernetesBackend
 from calicopy.kdd.convert import GROUP_V1, GROUP_V3, to_crd
 from calicopy.kdd.discovery import api_group_from_setting, choose_api_group
 from calicopy.kdd.kubeconfig import KubeConnection
+from calicopy.kdd.resources import base as base_module
 from calicopy.resources.generated.globalnetworkset import GlobalNetworkSet
 from calicopy.resources.generated.ippool import IPPool
 from calicopy.resources.generated.networkpolicy import NetworkPolicy
@@ -764,3 +766,30 @@ def test_watch_backoff_resets_after_events(fake_kube: FakeKubeAPIServer) -> None
     events = collect(backend.watch("IPPool", resource_version=start, timeout=20), 2)
     assert [e.object.metadata.name for e in events if e.object] == ["p1", "p2"]
     assert clock.sleeps == []  # a stream that delivered something is re-opened at once
+
+
+def test_lists_pause_the_cyclic_collector(kdd: KubernetesBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    kdd.create(pool("p1", "10.1.0.0/24"))
+    states: list[bool] = []
+    real_convert = base_module.convert_item
+
+    def convert(source: Any, raw: Any) -> Any:
+        states.append(gc.isenabled())
+        return real_convert(source, raw)
+
+    monkeypatch.setattr(base_module, "convert_item", convert)
+    assert gc.isenabled()
+    assert [p.metadata.name for p in kdd.list("IPPool").items] == ["p1"]
+    assert states == [False] and gc.isenabled()  # off while converting, back on after
+    with base_module.gc_paused():
+        with base_module.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # nested: the outer pause still holds
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with base_module.gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector the caller switched off stays off
+    finally:
+        gc.enable()

@@ -266,7 +266,7 @@ def test_kubeconfig_field_types(tmp_path: Path, cluster: str, user: str, message
 )
 def test_kubeconfig_structure_types(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text, "kc")
-    with pytest.raises(ConfigError, match="^error loading config file ") as info:
+    with pytest.raises(ConfigError, match=r"^error loading config file ") as info:
         kube_connection(k8s_config(kubeconfig=str(path)), env={})
     assert message in str(info.value)
 
@@ -289,5 +289,5 @@ def test_base64_data_as_go_reads_it(tmp_path: Path) -> None:
 
 def test_inline_kubeconfig_field_types() -> None:
     inline = one_cluster("{server: 'https://s', insecure-skip-tls-verify: 'false'}")
-    with pytest.raises(ConfigError, match='^error loading config file kubeconfigInline: cluster "dev": json: '):
+    with pytest.raises(ConfigError, match=r'^error loading config file kubeconfigInline: cluster "dev": json: '):
         kube_connection(k8s_config(kubeconfigInline=inline), env={})

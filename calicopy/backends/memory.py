@@ -19,6 +19,7 @@ always present: a Get returns it and a Profile list ends with it.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -287,7 +288,7 @@ class MemoryBackend:
 
     def _list_at(
         self, info: KindInfo, namespace: str | None, selector: LabelSelector, revision: str
-    ) -> tuple[list[Resource], str]:
+    ) -> tuple[builtins.list[Resource], str]:
         """The objects (as the store holds them: no static profile) now, or exactly at ``revision``."""
         result = self.store.list(
             info.plural,

@@ -99,10 +99,13 @@ class Collection:
 
     def with_type(self, obj: Mapping[str, Any]) -> JSONDict:
         """``obj`` with ``apiVersion``/``kind`` filled in where missing (list items lack them)."""
-        out = dict(obj)
-        out.setdefault("apiVersion", self.api_version)
-        out.setdefault("kind", self.kind)
-        return out
+        return self.fill_type(dict(obj))
+
+    def fill_type(self, obj: JSONDict) -> JSONDict:
+        """:meth:`with_type` in place, for an object the caller owns (a list item just decoded)."""
+        obj.setdefault("apiVersion", self.api_version)
+        obj.setdefault("kind", self.kind)
+        return obj
 
 
 # -- requests --------------------------------------------------------------------------------------

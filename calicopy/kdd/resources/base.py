@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -38,6 +41,42 @@ from .list_pager import list_all
 __all__ = ["Context", "ResourceClient", "Source", "convert_one", "list_source", "target_of", "unsupported"]
 
 _log = logging.getLogger(__name__)
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a list is decoded and converted.
+
+    A list of 10,000 policies builds a few million objects, none of them garbage; with the
+    collector on, every full collection walks all of them again, which made such a list ~3x
+    slower (``benchmarks/bench_list.py``).  The pause is process-wide but short, nests across
+    threads (the collector comes back when the last pause ends, if it was on before the first),
+    and reference counting frees ordinary garbage meanwhile.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                # Everything allocated meanwhile is in the youngest generation, whose next
+                # collection would walk it all once more; freeze + unfreeze moves every object to
+                # the oldest generation instead (a list splice, no walk), where the results of a
+                # list belong: they are kept, and a full collection still finds any cycle.
+                gc.freeze()
+                gc.unfreeze()
+                gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +185,18 @@ def list_source(
     """Every convertible object of ``source`` (paged) and the list's revision; ``resource_version``:
     as they were at exactly that version."""
     collection = source.collection
+    with gc_paused():
+        return _list_converted(context, source, collection, namespace, label_selector, resource_version)
+
+
+def _list_converted(
+    context: Context,
+    source: Source,
+    collection: Collection,
+    namespace: str | None,
+    label_selector: str | None,
+    resource_version: str,
+) -> tuple[list[Resource], str]:
     try:
         raw_items, revision = list_all(
             context.transport, collection, namespace, label_selector, context.page_size, resource_version

@@ -222,7 +222,9 @@ class CustomResourceClient:
         source, group = self._resolved()
         server_selector = label_selector if _server_side(selector, group) else None
         items, revision = list_source(self._context, source, namespace, server_selector)
-        return ListResult([r for r in items if selector.matches(r.metadata.labels)], revision)
+        if not selector.empty:
+            items = [r for r in items if selector.matches(r.metadata.labels)]
+        return ListResult(items, revision)
 
     def watch(
         self,

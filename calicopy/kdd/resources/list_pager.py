@@ -50,13 +50,13 @@ def list_all(
             if token and is_expired(exc) and not resource_version:
                 _log.debug("list %s: continue token expired, falling back to a full list", collection.qualified)
                 page = transport.json(list_request(collection, namespace, label_selector=label_selector))
-                full = [collection.with_type(i) for i in page.get("items") or []]
+                full = [collection.fill_type(i) for i in page.get("items") or []]
                 return full, str(metadata_of(page).get("resourceVersion", ""))
             raise
         if first:
             revision = str(metadata_of(page).get("resourceVersion", ""))
             first = False
-        items.extend(collection.with_type(i) for i in page.get("items") or [])
+        items.extend(collection.fill_type(i) for i in page.get("items") or [])
         token = str(metadata_of(page).get("continue") or "")
         if not token:
             return items, revision
