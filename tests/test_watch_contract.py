@@ -93,6 +93,13 @@ def test_view_of_a_watch_that_listed_first(client: Client) -> None:
     assert seen(events, 11) == expected
 
 
+def test_version_zero_means_from_now(client: Client) -> None:
+    client.create(pool("old", "10.200.0.0/24"))
+    events = client.watch("IPPool", resource_version="0", timeout=10)
+    client.create(pool("new", "10.201.0.0/24"))
+    assert seen(events, 2) == [("ADDED", "new"), ("ADDED", "old")]
+
+
 def test_version_too_old_to_list_warns(client: Client, caplog: pytest.LogCaptureFixture) -> None:
     listed = client.list_result("IPPool")
     churn(client)

@@ -269,7 +269,7 @@ class MemoryBackend:
         deadline = None if timeout is None else time.monotonic() + timeout
         initial: Iterator[WatchEvent] = iter(())
         revision = resource_version
-        if not revision:
+        if revision in ("", "0"):  # "0": any version, so the current one (Kubernetes' meaning)
             items, revision = self._list_at(info, ns, selector, "")
             initial = view.listed(items, revision)
         elif known is not None:

@@ -4,8 +4,9 @@ A thin facade, as libcalico-go v3.32.1's ``libcalico-go/lib/backend/k8s/client.g
 transport, finds the API group (``discovery.go``) and hands each operation to the client of the
 kind (:data:`calicopy.kdd.resources.CLIENTS`).  The parts:
 
-* :mod:`calicopy.kdd.kubeconfig` and :mod:`calicopy.kdd.credentials`: connection settings and the
-  ``kubernetes.client.ApiClient`` built from them;
+* :mod:`calicopy.kdd.kubeconfig` (with :mod:`calicopy.kdd.kubeconfig_files`) and
+  :mod:`calicopy.kdd.credentials`: connection settings and the ``kubernetes.client.ApiClient``
+  built from them;
 * :mod:`calicopy.kdd.requests` (pure): request building, response decoding, error mapping;
 * :mod:`calicopy.kdd.transport`: HTTP, rate limiting and retries;
 * :mod:`calicopy.kdd.resources`: one client per kind (custom resources; Node, Profile,

@@ -99,7 +99,7 @@ class Watcher:
         view = WatchView(self._selector)
         initial: Iterator[WatchEvent] = iter(())
         revision = resource_version
-        if not revision:
+        if revision in ("", "0"):  # "0": any version, so the current one (Kubernetes' meaning)
             items, revision = self._relist("")
             initial = view.listed(items, revision)
         elif known is not None:
