@@ -73,9 +73,11 @@ def gc_paused() -> Iterator[None]:
                 # Everything allocated meanwhile is in the youngest generation, whose next
                 # collection would walk it all once more; freeze + unfreeze moves every object to
                 # the oldest generation instead (a list splice, no walk), where the results of a
-                # list belong: they are kept, and a full collection still finds any cycle.
-                gc.freeze()
-                gc.unfreeze()
+                # list belong: they are kept, and a full collection still finds any cycle.  Not
+                # when the program froze objects itself (before a fork): unfreeze would undo that.
+                if gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 
