@@ -51,7 +51,7 @@ from .outcomes import ApplyOutcome, LabelResult
 from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
-from .retry import retry_on_conflict
+from .retry import RetryPolicy, retry_on_conflict
 from .selector import parse_cached
 
 __all__ = [
@@ -103,7 +103,8 @@ class Client(KindAccessors):
     ``Client(config)`` connects to the datastore ``config`` names; ``Client(backend=...)`` uses a
     ready backend; ``Client()`` loads calicoctl's configuration (``/etc/calico/calicoctl.cfg``,
     then the environment).  ``sleep`` is what waits (IPPool delete pause, replace retries): tests
-    inject a fake.  The Client is thread-safe when its backend is.
+    inject a fake.  ``retry_policy`` (for a backend the Client builds) sets the retries and the
+    per-call deadline of every datastore request.  The Client is thread-safe when its backend is.
     """
 
     #: calicoctl sleeps 1 s between replace attempts.
@@ -124,11 +125,12 @@ class Client(KindAccessors):
         backend: Backend | None = None,
         sleep: Callable[[float], None] = time.sleep,
         context: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         if backend is None:
             if config is None:
                 config = load_config()
-            backend = _backend_for(config, context=context)
+            backend = _backend_for(config, context=context, retry_policy=retry_policy)
         self.config = config
         self.backend: Backend = backend
         self._sleep = sleep
@@ -147,10 +149,17 @@ class Client(KindAccessors):
         env: Mapping[str, str] | None = None,
         context: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        retry_policy: RetryPolicy | None = None,
     ) -> Client:
-        """calicoctl's rules: ``path`` (default ``/etc/calico/calicoctl.cfg``), else the environment."""
+        """The configuration :func:`calicopy.config.load_config` reads: ``path`` if given, else ``env``
+        if given (the default file is then not read), else calicoctl's rules
+        (``/etc/calico/calicoctl.cfg``, else ``os.environ``).  ``env`` also replaces ``os.environ``
+        for the Kubernetes connection (``KUBERNETES_SERVICE_HOST`` of the in-cluster fallback).
+        ``retry_policy``: retries and the per-call deadline of every datastore request (default
+        :class:`~calicopy.retry.RetryPolicy()`: 5 attempts within 30 s)."""
         config = load_config(path, env=env)
-        return cls(config, backend=_backend_for(config, context=context), sleep=sleep)
+        backend = _backend_for(config, context=context, env=env, retry_policy=retry_policy)
+        return cls(config, backend=backend, sleep=sleep)
 
     @classmethod
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
@@ -266,10 +275,14 @@ class Client(KindAccessors):
         *,
         label_selector: str | None = None,
         timeout: float | None = None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
-        """Changes of ``kind`` from ``resource_version`` (empty: ADDED for each current object first)."""
+        """Changes of ``kind`` from ``resource_version`` (empty: ADDED for each current object first)
+        until ``timeout`` seconds have passed.  ``known``: the objects the caller holds at
+        ``resource_version`` (a ``list_result()``'s items); after a 410 re-list the watch reports
+        every one of them that vanished as DELETED (see ``docs/client.md``, "Watch")."""
         info = self.kind_info(kind)
-        return self.v3.watch(info.kind, self._scope(info, namespace), resource_version, label_selector, timeout)
+        return self.v3.watch(info.kind, self._scope(info, namespace), resource_version, label_selector, timeout, known)
 
     # -- EnsureInitialized and the version check ---------------------------------------------------
 
@@ -580,10 +593,16 @@ def _patch_document(patch: Mapping[str, Any] | str, kind: str, name: str) -> Map
     return decoded
 
 
-def _backend_for(config: CalicoAPIConfig, *, context: str | None) -> Backend:
+def _backend_for(
+    config: CalicoAPIConfig,
+    *,
+    context: str | None,
+    env: Mapping[str, str] | None = None,
+    retry_policy: RetryPolicy | None = None,
+) -> Backend:
     datastore = config.spec.datastore_type or "etcdv3"
     if datastore == "kubernetes":
-        backend: Backend = KubernetesBackend.from_config(config, context=context)
+        backend: Backend = KubernetesBackend.from_config(config, context=context, env=env, retry_policy=retry_policy)
         return backend
     if datastore == "etcdv3":
         return EtcdBackend.from_config(config)

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from ._go import json as go_json
 from ._go.strconv import NumError, parse_bool, parse_float, parse_int, quote, to_float32
+from ._go.url import redacted
 from ._go.yaml import TAG_PREFIX, TagError, key_text, resolve_plain, resolve_tagged, string_target_text
 from .errors import ConfigError
 from .resources.meta import ObjectMeta
@@ -185,16 +186,25 @@ ENV_VARS: Mapping[str, tuple[str, ...]] = {
 def load_config(path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
     """Load calicoctl's client configuration the way ``calicoctl -c <path>`` does.
 
-    * ``path`` ``None`` means calicoctl's default, :data:`DEFAULT_CONFIG_PATH`.  If that path
-      cannot be ``stat``-ed, the configuration comes from the environment instead (``env``,
-      default ``os.environ``).  Any other path that cannot be ``stat``-ed is an error
-      (``Error reading config file: <path>``).
-    * A file and the environment are never merged: with a file, only ``HOME`` is consulted
-      (for the ``$HOME/.kube/config`` default, as libcalico-go's ``applyConfigDefaults`` does).
-    * Errors are :class:`~calicopy.errors.ConfigError`; their text follows libcalico-go and never
-      contains the value of a secret setting.
+    What is read, first match wins (an explicit argument always beats a default):
+
+    1. ``path`` given: that file.  If it is :data:`DEFAULT_CONFIG_PATH` itself and cannot be
+       ``stat``-ed, the environment instead (calicoctl's rule); any other path that cannot be
+       ``stat``-ed is an error (``Error reading config file: <path>``).
+    2. ``env`` given (even empty): that environment only; the default file is not consulted, so
+       a test or tool that passes its own settings never picks up the machine's cluster.
+    3. Neither: calicoctl's rule, :data:`DEFAULT_CONFIG_PATH` if it can be ``stat``-ed, else
+       ``os.environ``.
+
+    A file and the environment are never merged: with a file, only ``HOME`` is consulted (for
+    the ``$HOME/.kube/config`` default, as libcalico-go's ``applyConfigDefaults`` does).
+    Errors are :class:`~calicopy.errors.ConfigError`; their text follows libcalico-go and never
+    contains the value of a secret setting.
     """
     environ: Mapping[str, str] = os.environ if env is None else env
+    if path is None and env is not None:
+        _log.debug("Environment given explicitly: the default config file is not read")
+        return load_config_from_environment(environ)
     default_path = DEFAULT_CONFIG_PATH
     filename = default_path if path is None else os.fspath(path)
     try:
@@ -293,7 +303,7 @@ def _apply_config_defaults(config: CalicoAPIConfig, env: Mapping[str, str]) -> C
         if spec.kubeconfig != "":
             _log.debug("kubeconfig provided: %s", spec.kubeconfig)
         elif spec.k8s_api_endpoint != "":
-            _log.debug("API endpoint provided: %s", spec.k8s_api_endpoint)
+            _log.debug("API endpoint provided: %s", redacted(spec.k8s_api_endpoint))
         elif home == "":
             _log.debug("No home directory, default path doesn't apply.")
         else:

@@ -79,18 +79,26 @@ class RetryPolicy:
     ``max_attempts`` counts the first attempt.  The n-th retry waits a uniformly random time in
     ``[0, min(max_delay, base_delay * 2**(n-1))]`` (full jitter); a ``Retry-After`` longer than
     that is honoured, up to ``max_retry_after``.
+
+    ``deadline`` is the budget of one call in seconds, attempts and waits included (``None``: only
+    ``max_attempts`` bounds it): a retry whose wait would end past it is not made, and the last
+    error is raised at once, so a server's ``Retry-After: 3600`` fails the call instead of
+    blocking it.
     """
 
     max_attempts: int = 5
     base_delay: float = 0.2
     max_delay: float = 10.0
     max_retry_after: float = 60.0
+    deadline: float | None = 30.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if self.base_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
             raise ValueError("delays must not be negative")
+        if self.deadline is not None and not self.deadline > 0:
+            raise ValueError("deadline must be positive (or None)")
 
     def backoff(self, retry_number: int, rand: float, retry_after: float | None = None) -> float:
         """The wait before retry ``retry_number`` (1-based) given a uniform ``rand`` in [0, 1)."""
@@ -110,6 +118,7 @@ class RetryPolicy:
         reconcile: Callable[[BaseException], Done[T] | Resolution] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
     ) -> T:
         """:func:`call_with_retry` with this policy."""
         return call_with_retry(
@@ -121,6 +130,7 @@ class RetryPolicy:
             reconcile=reconcile,
             sleep=sleep,
             random=random,
+            clock=clock,
         )
 
 
@@ -157,8 +167,12 @@ def call_with_retry(
     reconcile: Callable[[BaseException], Done[T] | Resolution] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     random: Callable[[], float] = _random.random,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Call ``fn`` and retry it according to ``policy``; the last error is re-raised unchanged.
+
+    No retry is made whose wait would end after ``policy.deadline`` seconds (by ``clock``) from the
+    start of the call.
 
     A 5xx or connection error on a request that is not safe to repeat (see :func:`is_retryable`) is
     passed to ``reconcile`` when given: the hook reads the datastore and returns
@@ -204,8 +218,23 @@ def call_with_retry(
             delay,
         )
 
+    start = clock()
+    attempts_used = tenacity.stop_after_attempt(policy.max_attempts)
+
+    def out_of_time(state: tenacity.RetryCallState) -> bool:
+        # tenacity computes the wait (upcoming_sleep) before it asks whether to stop.
+        if policy.deadline is None or clock() - start + state.upcoming_sleep <= policy.deadline:
+            return False
+        _log.debug(
+            "%s: a retry in %.3fs would pass the %.3gs deadline; giving up",
+            verb.upper(),
+            state.upcoming_sleep,
+            policy.deadline,
+        )
+        return True
+
     retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(policy.max_attempts),
+        stop=lambda state: attempts_used(state) or out_of_time(state),
         wait=wait,
         retry=tenacity.retry_if_exception_type(_Retry),
         sleep=sleep,

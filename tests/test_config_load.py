@@ -147,7 +147,20 @@ def test_missing_explicit_file_vs_default(tmp_path: Path) -> None:
 def test_default_file_used_when_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, HEAD + "spec: {datastoreType: etcdv3, etcdEndpoints: 'http://a:2379'}\n")
     monkeypatch.setattr(cfgmod, "DEFAULT_CONFIG_PATH", str(path))
-    assert load_config(env={"DATASTORE_TYPE": "kubernetes"}).spec.etcd_endpoints == "http://a:2379"
+    monkeypatch.setenv("DATASTORE_TYPE", "kubernetes")
+    assert load_config().spec.etcd_endpoints == "http://a:2379"  # calicoctl: the file, not os.environ
+
+
+def test_explicit_env_wins_over_default_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test that points a Client at a fake server through env= must never reach the real
+    # cluster of /etc/calico/calicoctl.cfg.
+    path = write(tmp_path, HEAD + "spec: {datastoreType: kubernetes, k8sAPIEndpoint: 'https://real:6443'}\n")
+    monkeypatch.setattr(cfgmod, "DEFAULT_CONFIG_PATH", str(path))
+    env = {"DATASTORE_TYPE": "kubernetes", "K8S_API_ENDPOINT": "https://fake:6443"}
+    assert load_config(env=env).spec.k8s_api_endpoint == "https://fake:6443"
+    assert load_config(env={}).spec.k8s_api_endpoint == ""  # an empty environment is still explicit
+    # An explicit path wins over both; env= then only supplies HOME.
+    assert load_config(path, env=env).spec.k8s_api_endpoint == "https://real:6443"
 
 
 def test_directory_is_read_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from calicopy.kdd.backend import KubernetesBackend
 from calicopy.kdd.convert import GROUP_V1, GROUP_V3, to_crd
 from calicopy.kdd.discovery import api_group_from_setting, choose_api_group
 from calicopy.kdd.kubeconfig import KubeConnection
+from calicopy.kdd.resources import base as base_module
 from calicopy.resources.generated.globalnetworkset import GlobalNetworkSet
 from calicopy.resources.generated.ippool import IPPool
 from calicopy.resources.generated.networkpolicy import NetworkPolicy
@@ -179,10 +181,41 @@ def test_api_group_explicit_setting_skips_discovery(fake_kube: FakeKubeAPIServer
     backend, _ = backend_for(fake_kube, api_group="projectcalico.org/V3")
     assert backend.api_group == GROUP_V3
     assert ("GET", "/apis") not in fake_kube.requests
-    # The v3 CRDs are not installed here: lists are empty and gets are not found, as libcalico-go.
+    # The server does not serve projectcalico.org/v3 at all: that is an error, never an empty
+    # list or "not found" (libcalico-go would say both, hiding a wrong calicoAPIGroup).
+    for call in (lambda: backend.list("IPPool"), lambda: backend.get("IPPool", "p1")):
+        with pytest.raises(DatastoreError, match=r"does not serve projectcalico\.org/v3") as info:
+            call()
+        assert type(info.value) is DatastoreError and info.value.code == 404
+
+
+def test_failed_discovery_is_not_cached() -> None:
+    # A burst of 503s on /apis must not pin the backend to the wrong group for its lifetime.
+    with FakeKubeAPIServer(groups=[GROUP_V3]) as server:
+        server.add(
+            {"apiVersion": GROUP_V3, "kind": "IPPool", "metadata": {"name": "p1"}, "spec": {"cidr": "10.1.0.0/24"}}
+        )
+        backend, _ = backend_for(server, retry_policy=RetryPolicy(max_attempts=2))
+        server.faults.fail(503, path=r"^/apis$", times=2)
+        with pytest.raises(DatastoreError, match=r"does not serve crd\.projectcalico\.org/v1"):
+            backend.list("IPPool")  # this call fell back to v1, which is not served: an error, not []
+        assert [p.metadata.name for p in backend.list("IPPool").items] == ["p1"]  # discovered again
+        assert backend.get("IPPool", "p1").metadata.name == "p1"
+        assert backend.api_group == GROUP_V3
+        assert sum(1 for _, t in server.requests if t == "/apis") == 3  # then cached
+
+
+def test_missing_crd_in_a_served_group_lists_empty(fake_kube: FakeKubeAPIServer) -> None:
+    # libcalico-go: a kind whose CRD is not installed (the group is served) lists empty.
+    backend, _ = backend_for(fake_kube, api_group=GROUP_V1)
+    fake_kube.faults.fail(
+        404, method="GET", path=r"/ippools", message="the server could not find the requested resource", times=None
+    )
     assert backend.list("IPPool").items == []
     with pytest.raises(ResourceNotFound):
         backend.get("IPPool", "p1")
+    checks = [t for _, t in fake_kube.requests if t == "/apis/crd.projectcalico.org/v1"]
+    assert len(checks) == 1  # a served group is remembered
 
 
 def test_api_group_rules() -> None:
@@ -640,3 +673,123 @@ def test_importing_calicopy_does_not_import_kubernetes() -> None:
     code = "import sys, calicopy, calicopy.kdd, calicopy.backends; print('kubernetes' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_disabled_tls_verification_is_never_silent(
+    fake_kube: FakeKubeAPIServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    insecure = KubeConnection(server=fake_kube.url, insecure_skip_tls_verify=True)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            with KubernetesBackend.from_connection(insecure, api_group=GROUP_V1, sleep=Sleeps()) as backend:
+                backend.list("IPPool")
+                backend.list("IPPool")
+    warnings = [r for r in caplog.records if "verification" in r.getMessage()]
+    assert len(warnings) == 2  # once per backend (per Client), not per request
+    assert all(r.levelno == logging.WARNING for r in warnings)
+    assert fake_kube.url.split("//")[1] in warnings[0].getMessage()
+    caplog.clear()
+    with (
+        caplog.at_level(logging.WARNING),
+        KubernetesBackend.from_connection(KubeConnection(server=fake_kube.url), api_group=GROUP_V1) as backend,
+    ):
+        backend.list("IPPool")
+    assert not [r for r in caplog.records if "verification" in r.getMessage()]
+
+
+# -- deadlines and watch backoff (injected clock: nothing waits) -------------------------------------
+
+
+class Clock:
+    """A clock that moves only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def clocked_backend(server: FakeKubeAPIServer, **kwargs: Any) -> tuple[KubernetesBackend, Clock]:
+    clock = Clock()
+    conn = KubeConnection(server=server.url)
+    kwargs.setdefault("api_group", GROUP_V1)
+    backend = KubernetesBackend.from_connection(conn, sleep=clock.sleep, random=lambda: 0.5, clock=clock, **kwargs)
+    return backend, clock
+
+
+def test_retry_after_3600_fails_the_call_at_once(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools/p1", retry_after=3600, times=None)
+    with pytest.raises(DatastoreError) as info:
+        backend.get("IPPool", "p1")
+    assert info.value.code == 503  # type: ignore[attr-defined]
+    assert fault.hits == 1 and clock.sleeps == []
+
+
+def test_retries_stop_at_the_policy_deadline(fake_kube: FakeKubeAPIServer) -> None:
+    policy = RetryPolicy(max_attempts=50, base_delay=1.0, max_delay=4.0, deadline=10.0)
+    backend, clock = clocked_backend(fake_kube, retry_policy=policy)
+    fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools", times=None)
+    with pytest.raises(DatastoreError):
+        backend.list("IPPool")
+    # random() is 0.5: 0.5, 1, 2, 2, 2, 2 (capped at 4 * 0.5): 9.5 s; 2 more would pass 10 s
+    assert clock.sleeps == pytest.approx([0.5, 1.0, 2.0, 2.0, 2.0, 2.0])
+    assert fault.hits == 7
+
+
+def test_watch_streams_that_end_at_once_back_off(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    fake_kube.faults.end_watch(after_events=0, times=None)  # every stream ends before any event
+    start = backend.list("IPPool").resource_version
+    events = list(backend.watch("IPPool", resource_version=start, timeout=20))
+    assert events == []
+    watches = [t for _, t in fake_kube.requests if "watch=true" in t]
+    # Exponential backoff (0.1, 0.2, ... capped at 5 s) instead of ~80 re-opens a second.
+    assert 5 <= len(watches) <= 12
+    assert clock.sleeps[:4] == pytest.approx([0.1, 0.2, 0.4, 0.8])
+    assert all(f"resourceVersion={start}" in t for t in watches)
+
+
+def test_watch_backoff_resets_after_events(fake_kube: FakeKubeAPIServer) -> None:
+    backend, clock = clocked_backend(fake_kube)
+    backend.create(pool("p0", "10.0.0.0/24"))
+    start = backend.list("IPPool").resource_version
+    backend.create(pool("p1", "10.1.0.0/24"))
+    backend.create(pool("p2", "10.2.0.0/24"))
+    fake_kube.faults.end_watch(after_events=1, times=2)  # two streams with one event each
+    events = collect(backend.watch("IPPool", resource_version=start, timeout=20), 2)
+    assert [e.object.metadata.name for e in events if e.object] == ["p1", "p2"]
+    assert clock.sleeps == []  # a stream that delivered something is re-opened at once
+
+
+def test_lists_pause_the_cyclic_collector(kdd: KubernetesBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    kdd.create(pool("p1", "10.1.0.0/24"))
+    states: list[bool] = []
+    real_convert = base_module.convert_item
+
+    def convert(source: Any, raw: Any) -> Any:
+        states.append(gc.isenabled())
+        return real_convert(source, raw)
+
+    monkeypatch.setattr(base_module, "convert_item", convert)
+    assert gc.isenabled()
+    assert [p.metadata.name for p in kdd.list("IPPool").items] == ["p1"]
+    assert states == [False] and gc.isenabled()  # off while converting, back on after
+    with base_module.gc_paused():
+        with base_module.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # nested: the outer pause still holds
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with base_module.gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector the caller switched off stays off
+    finally:
+        gc.enable()

@@ -157,3 +157,137 @@ def test_unsupported_credentials(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="exec credentials"):
         kube_connection(k8s_config(kubeconfig=str(path)), env={})
+
+
+# -- client-go's field types: a value of the wrong type is an error, never a guess --------------------
+
+
+def one_cluster(cluster: str, user: str = "{token: t}") -> str:
+    return (
+        "current-context: a\ncontexts: [{name: a, context: {cluster: dev, user: me}}]\n"
+        f"clusters: [{{name: dev, cluster: {cluster}}}]\nusers: [{{name: me, user: {user}}}]\n"
+    )
+
+
+@pytest.mark.parametrize("value", ['"false"', '"true"', '""', "1", "0", "[true]", "{a: b}"])
+def test_insecure_flag_must_be_a_bool(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, one_cluster(f"{{server: 'https://s', insecure-skip-tls-verify: {value}}}"), "kc")
+    with pytest.raises(ConfigError) as info:
+        kube_connection(k8s_config(kubeconfig=str(path)), env={})
+    text = str(info.value)
+    assert text.startswith(f'error loading config file "{path}": cluster "dev": ')
+    assert "Go struct field Cluster.clusters.cluster.insecure-skip-tls-verify of type bool" in text
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ("null", False), ("yes", True)])
+def test_insecure_flag_bools(tmp_path: Path, value: str, expected: bool) -> None:
+    # YAML 1.1 (go-yaml v2, as sigs.k8s.io/yaml reads kubeconfigs): yes/no are booleans.
+    path = write(tmp_path, one_cluster(f"{{server: 'https://s', insecure-skip-tls-verify: {value}}}"), "kc")
+    assert kube_connection(k8s_config(kubeconfig=str(path)), env={}).insecure_skip_tls_verify is expected
+
+
+@pytest.mark.parametrize(
+    ("cluster", "user", "message"),
+    [
+        (
+            "{server: 6443}",
+            "{token: t}",
+            'cluster "dev": json: cannot unmarshal number into Go struct field Cluster.clusters.cluster.server of type string',
+        ),
+        (
+            "{server: 'https://s', tls-server-name: [x]}",
+            "{token: t}",
+            "cannot unmarshal array into Go struct field Cluster.clusters.cluster.tls-server-name of type string",
+        ),
+        (
+            "{server: 'https://s', certificate-authority-data: 'not base64!'}",
+            "{token: t}",
+            'cluster "dev": certificate-authority-data: illegal base64 data at input byte 3',
+        ),
+        (
+            "{server: 'https://s', certificate-authority-data: 12}",
+            "{token: t}",
+            "cannot unmarshal number into Go struct field Cluster.clusters.cluster.certificate-authority-data of type []uint8",
+        ),
+        (
+            "{server: 'https://s'}",
+            "{token: [s3cr3t-token]}",
+            'user "me": json: cannot unmarshal array into Go struct field AuthInfo.users.user.token of type string',
+        ),
+        (
+            "{server: 'https://s'}",
+            "{client-key-data: true}",
+            'user "me": json: cannot unmarshal bool into Go struct field AuthInfo.users.user.client-key-data of type []uint8',
+        ),
+        (
+            "{server: 'https://s'}",
+            "{exec: some-command}",
+            "cannot unmarshal string into Go struct field AuthInfo.users.user.exec of type v1.ExecConfig",
+        ),
+        (
+            "{server: 'https://s'}",
+            "{as-groups: admin}",
+            "cannot unmarshal string into Go struct field AuthInfo.users.user.as-groups of type []string",
+        ),
+        (
+            "[https://s]",
+            "{token: t}",
+            "cannot unmarshal array into Go struct field NamedCluster.clusters.cluster of type v1.Cluster",
+        ),
+    ],
+)
+def test_kubeconfig_field_types(tmp_path: Path, cluster: str, user: str, message: str) -> None:
+    path = write(tmp_path, one_cluster(cluster, user), "kc")
+    with pytest.raises(ConfigError) as info:
+        kube_connection(k8s_config(kubeconfig=str(path)), env={})
+    assert str(info.value).startswith(f'error loading config file "{path}": ')
+    assert message in str(info.value)
+    assert_no_secret(str(info.value))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "clusters: {dev: {server: x}}\n",
+            "cannot unmarshal object into Go struct field Config.clusters of type []v1.NamedCluster",
+        ),
+        ("current-context: 5\n", "cannot unmarshal number into Go struct field Config.current-context of type string"),
+        (
+            "contexts: [{name: 7, context: {}}]\n",
+            'context "7": json: cannot unmarshal number into Go struct field NamedContext.contexts.name of type string',
+        ),
+        (
+            "contexts: [{name: a, context: {cluster: [c]}}]\n",
+            'context "a": json: cannot unmarshal array into Go struct field Context.contexts.context.cluster of type string',
+        ),
+        ("users: [x]\n", "cannot unmarshal string into Go struct field Config.users of type v1.NamedAuthInfo"),
+    ],
+)
+def test_kubeconfig_structure_types(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text, "kc")
+    with pytest.raises(ConfigError, match=r"^error loading config file ") as info:
+        kube_connection(k8s_config(kubeconfig=str(path)), env={})
+    assert message in str(info.value)
+
+
+def test_base64_data_as_go_reads_it(tmp_path: Path) -> None:
+    # Go's base64 decoder skips line breaks (a wrapped PEM blob is fine).
+    data = base64.b64encode(b"CA-BYTES-" * 10).decode()
+    wrapped = data[:20] + "\\n" + data[20:]
+    path = write(tmp_path, one_cluster(f'{{server: "https://s", certificate-authority-data: "{wrapped}"}}'), "kc")
+    assert kube_connection(k8s_config(kubeconfig=str(path)), env={}).ca_data == b"CA-BYTES-" * 10
+    # Every entry is decoded, used or not (client-go decodes the whole file).
+    unused = (
+        "current-context: a\ncontexts: [{name: a, context: {cluster: dev}}]\n"
+        "clusters:\n- {name: dev, cluster: {server: 'https://s'}}\n"
+        "- {name: other, cluster: {server: 'https://o', insecure-skip-tls-verify: 'no'}}\n"
+    )
+    with pytest.raises(ConfigError, match='cluster "other": json: cannot unmarshal string'):
+        kube_connection(k8s_config(kubeconfig=str(write(tmp_path, unused, "kc2"))), env={})
+
+
+def test_inline_kubeconfig_field_types() -> None:
+    inline = one_cluster("{server: 'https://s', insecure-skip-tls-verify: 'false'}")
+    with pytest.raises(ConfigError, match=r'^error loading config file kubeconfigInline: cluster "dev": json: '):
+        kube_connection(k8s_config(kubeconfigInline=inline), env={})

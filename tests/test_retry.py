@@ -104,8 +104,8 @@ def test_retry_after_honoured_when_longer() -> None:
 
 def test_retry_after_capped() -> None:
     fn = Script(ApiError(429, retry_after=3600))
-    _, sleeps = run(fn, policy=RetryPolicy(base_delay=1.0, max_retry_after=30.0))
-    assert sleeps == [30.0]
+    _, sleeps = run(fn, policy=RetryPolicy(base_delay=1.0, max_retry_after=30.0, deadline=None))
+    assert sleeps == [30.0]  # (with the default 30 s deadline the call fails at once instead)
 
 
 def test_non_idempotent_not_retried_on_5xx_or_connection_error() -> None:
@@ -265,3 +265,66 @@ def test_retry_on_conflict() -> None:
         sleep=sleeps.append,
     )
     assert result == "ok" and sleeps == pytest.approx([0.01, 0.02])
+
+
+# -- the deadline: a total-time budget per call ------------------------------------------------------
+
+
+class Forever:
+    """Fails with ``error`` on every call; each call takes ``seconds`` on ``clock``."""
+
+    def __init__(self, error: BaseException, clock: FakeClock, seconds: float = 0.0) -> None:
+        self.error, self.clock, self.seconds = error, clock, seconds
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        self.clock.now += self.seconds
+        raise self.error
+
+
+def run_clocked(fn: Forever, policy: RetryPolicy, verb: str = "GET") -> None:
+    call_with_retry(
+        fn, policy=policy, verb=verb, classify=classify, sleep=fn.clock.sleep, random=lambda: 1.0, clock=fn.clock
+    )
+
+
+def test_deadline_stops_before_a_wait_that_would_pass_it() -> None:
+    clock = FakeClock()
+    fn = Forever(ApiError(503), clock)
+    with pytest.raises(ApiError):
+        run_clocked(fn, RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=8.0, deadline=5.0))
+    assert clock.sleeps == [1.0, 2.0]  # a third wait (4 s) would end at 7 s > 5 s
+    assert fn.calls == 3
+
+
+def test_deadline_counts_the_time_of_the_attempts() -> None:
+    clock = FakeClock()
+    fn = Forever(ApiError(None), clock, seconds=20.0)
+    with pytest.raises(ApiError):
+        run_clocked(fn, RetryPolicy(max_attempts=10, base_delay=1.0, deadline=30.0))
+    assert fn.calls == 2 and clock.sleeps == [1.0]  # 20 + 1 + 20 s, then another wait would pass 30 s
+
+
+def test_retry_after_beyond_the_deadline_fails_at_once() -> None:
+    # Retry-After: 3600 used to block one call for 4 x max_retry_after.
+    clock = FakeClock()
+    fn = Forever(ApiError(429, retry_after=3600), clock)
+    with pytest.raises(ApiError) as info:
+        run_clocked(fn, RetryPolicy(), verb="POST")
+    assert info.value is fn.error and fn.calls == 1 and clock.sleeps == []
+    fits = Forever(ApiError(429, retry_after=4.0), FakeClock())
+    with pytest.raises(ApiError):
+        run_clocked(fits, RetryPolicy(max_attempts=3, deadline=10.0), verb="POST")
+    assert fits.clock.sleeps == [4.0, 4.0]
+
+
+def test_deadline_default_and_none() -> None:
+    assert RetryPolicy().deadline == 30.0
+    clock = FakeClock()
+    fn = Forever(ApiError(503), clock)
+    with pytest.raises(ApiError):
+        run_clocked(fn, RetryPolicy(max_attempts=4, base_delay=100.0, max_delay=100.0, deadline=None))
+    assert clock.sleeps == [100.0, 100.0, 100.0]  # only max_attempts bounds it
+    with pytest.raises(ValueError, match="deadline"):
+        RetryPolicy(deadline=0)

@@ -13,11 +13,12 @@ it.  Semantics every backend keeps:
   from which ``watch`` can continue; a kind the datastore does not hold lists empty.
 * Kinds a backend derives from other objects (Kubernetes Nodes, Profiles...) raise
   :class:`~calicopy.errors.OperationNotSupported` on writes.
+* ``watch`` keeps the consumer's view right, as an informer does (see :meth:`Backend.watch`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -74,6 +75,23 @@ class Backend(Protocol):
         resource_version: str = "",
         label_selector: str | None = None,
         timeout: float | None = None,
-    ) -> Iterator[WatchEvent]: ...
+        known: Iterable[Resource] | None = None,
+    ) -> Iterator[WatchEvent]:
+        """Changes of ``kind`` until ``timeout`` seconds have passed (``None``: until the caller stops).
+
+        The watch keeps the consumer's *view*, the objects it holds, as client-go's informers do:
+
+        * without ``resource_version`` the current objects are listed and yielded as ADDED first:
+          the view is that list;
+        * from a ``resource_version`` (a list's) the view is ``known`` (the objects the caller
+          holds, e.g. that list's items) or, when ``known`` is None, the objects listed at exactly
+          that version (one more list; if the version is already too old for that, the view starts
+          empty, with a warning);
+        * every event changes the view; when the watch's resourceVersion expires (410 Gone) the kind
+          is listed again and the differences are yielded: ADDED (new to the view), MODIFIED (a new
+          resourceVersion) and DELETED for every object the view holds that vanished in the gap.
+          ADDED may therefore name an object the caller already had (treat it as an upsert).
+        """
+        ...
 
     def close(self) -> None: ...

@@ -19,10 +19,14 @@ always present: a Get returns it and a Profile list ends with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+import logging
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .._store import Store, Watch, clone_dict
+from .._store import Store, clone_dict
+from .._store import parse_label_selector as parse_store_selector
 from ..errors import (
     DatastoreError,
     ErroredField,
@@ -35,12 +39,15 @@ from ..errors import (
     SelectorError,
     ValidationError,
 )
-from ..labelselector import parse_label_selector
+from ..labelselector import LabelSelector, parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
 from .base import ListResult, WatchEvent
+from .watchview import WatchView
 
 __all__ = ["DEFAULT_ALLOW_PROFILE", "MemoryBackend"]
+
+_log = logging.getLogger(__name__)
 
 #: libcalico-go's static profile (``lib/resources/static.go``), revision "1".
 DEFAULT_ALLOW_PROFILE = "projectcalico-default-allow"
@@ -243,40 +250,89 @@ class MemoryBackend:
         resource_version: str = "",
         label_selector: str | None = None,
         timeout: float | None = None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
-        """Events from ``resource_version`` on (empty: ADDED for every current object first).
+        """Events until ``timeout`` seconds have passed (``None``: until the backend closes), with
+        the contract of :meth:`calicopy.backends.base.Backend.watch`: the consumer's view starts
+        as the list the watch began from and, when the store's history no longer reaches the
+        watch's revision, a re-list yields the differences (DELETED included).
 
-        ``timeout``: stop once no event arrived for that many seconds (``None``: until the
-        backend closes).  An expired resourceVersion gives one ERROR event and ends the watch.
+        The list that starts the view is made now; the store watch opens on iteration.
         """
         info = _info(kind)
         ns = self._namespace(info, namespace) if info.namespaced and namespace else None
         try:
-            watch = self.store.watch(
-                info.plural, ns, resource_version=resource_version or None, label_selector=label_selector
-            )
+            selector = parse_store_selector(label_selector)
         except InvalidRequest as exc:
             raise SelectorError(label_selector or "", exc.server_message) from None
-        return self._events(info, watch, timeout)
+        view = WatchView(selector)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        initial: Iterator[WatchEvent] = iter(())
+        revision = resource_version
+        if revision in ("", "0"):  # "0": any version, so the current one (Kubernetes' meaning)
+            items, revision = self._list_at(info, ns, selector, "")
+            initial = view.listed(items, revision)
+        elif known is not None:
+            view.seed(known)
+        else:
+            try:
+                view.seed(self._list_at(info, ns, selector, resource_version)[0])
+            except ResourceExpired:
+                _log.warning(
+                    "watch %s from resourceVersion %s: that version is too old to list, so objects deleted "
+                    "before the next re-list cannot be reported (pass known= with the objects held)",
+                    info.kind,
+                    resource_version,
+                )
+        return self._events(info, ns, selector, view, initial, revision, deadline)
 
-    def _events(self, info: KindInfo, watch: Watch, timeout: float | None) -> Iterator[WatchEvent]:
-        try:
-            while True:
-                try:
-                    event = watch.next(timeout)
-                except ResourceExpired as exc:
-                    yield WatchEvent("ERROR", None, watch.resource_version, error=exc.server_message)
-                    return
-                if event is None:
-                    return
-                rv = str(event.revision)
-                if event.type == "DELETED":
-                    obj = event.previous if event.previous is not None else event.object
-                    yield WatchEvent("DELETED", self._load(info, clone_dict(obj)), rv)
-                else:
-                    yield WatchEvent(event.type, self._load(info, clone_dict(event.object)), rv)
-        finally:
-            watch.close()
+    def _list_at(
+        self, info: KindInfo, namespace: str | None, selector: LabelSelector, revision: str
+    ) -> tuple[builtins.list[Resource], str]:
+        """The objects (as the store holds them: no static profile) now, or exactly at ``revision``."""
+        result = self.store.list(
+            info.plural,
+            namespace,
+            label_selector=selector,
+            resource_version=revision or None,
+            resource_version_match="Exact" if revision else None,
+        )
+        return [self._load(info, d) for d in result.items], result.resource_version
+
+    def _events(
+        self,
+        info: KindInfo,
+        namespace: str | None,
+        selector: LabelSelector,
+        view: WatchView,
+        initial: Iterator[WatchEvent],
+        revision: str,
+        deadline: float | None,
+    ) -> Iterator[WatchEvent]:
+        yield from initial
+        while True:
+            watch = self.store.watch(info.plural, namespace, resource_version=revision, label_selector=selector)
+            try:
+                while True:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return
+                    try:
+                        event = watch.next(remaining)
+                    except ResourceExpired:
+                        # The history no longer reaches the watch's revision: list again (as after a 410).
+                        items, revision = self._list_at(info, namespace, selector, "")
+                        yield from view.replace(items, revision)
+                        break
+                    if event is None:
+                        return
+                    revision = str(event.revision)
+                    obj = event.previous if event.type == "DELETED" and event.previous is not None else event.object
+                    change = view.change(event.type, self._load(info, clone_dict(obj)), revision)
+                    if change is not None:
+                        yield change
+            finally:
+                watch.close()
 
     def close(self) -> None:
         if self._owns_store:

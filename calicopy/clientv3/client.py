@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -93,10 +93,16 @@ class ClientV3:
         resource_version: str,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         check_namespace(kind, namespace)
         events = self.backend.watch(
-            kind, namespace or None, resource_version=resource_version, label_selector=label_selector, timeout=timeout
+            kind,
+            namespace or None,
+            resource_version=resource_version,
+            label_selector=label_selector,
+            timeout=timeout,
+            known=known,
         )
         return self._read_events(events)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
@@ -277,11 +277,11 @@ class EtcdBackend:
                 _log.debug("etcd list of %s: revision compacted between pages, listing again", codec.info.kind)
 
     def _list_at_one_revision(
-        self, codec: Codec, namespace: str | None, about: dict[str, Any]
+        self, codec: Codec, namespace: str | None, about: dict[str, Any], revision: int = 0
     ) -> tuple[list[tuple[Resource, KV]], int]:
-        """One list; the next page is fetched while this one is decoded (etcd works meanwhile)."""
+        """One list (at ``revision``, or the current one); the next page is fetched while this one
+        is decoded (etcd works meanwhile)."""
         items: list[tuple[Resource, KV]] = []
-        revision = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calicopy-etcd-list") as prefetch:
             for start, end in codec.ranges(namespace):
                 response = self._call(
@@ -390,24 +390,40 @@ class EtcdBackend:
         resource_version: str = "",
         label_selector: str | None = None,
         timeout: float | None = None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
-        """Events from ``resource_version`` on (empty: ADDED for every current object first).
+        """Events from ``resource_version`` on (empty: ADDED for every current object first), with
+        the contract of :meth:`calicopy.backends.base.Backend.watch`: from a revision, the consumer
+        holds ``known`` (by default the list at that revision, read now); a compacted revision (at
+        the start or during the watch) or a dropped connection is not an error: the watch lists
+        again and yields what changed, DELETED included (see :mod:`calicopy.etcd.watcher`).
 
-        ``timeout``: stop once no event arrived for that many seconds (``None``: never).  A
-        compacted revision (at the start or during the watch) or a dropped connection is not an
-        error: the watch lists again and yields what changed (see :mod:`calicopy.etcd.watcher`).
+        ``timeout``: stop once no event arrived for that many seconds (``None``: never).
         """
         codec = codec_for(kind)
         ns = namespace if codec.info.namespaced and namespace else None
         selector = self._selector(label_selector)
-        start = _revision(resource_version, None) if resource_version else 0
+        start = _revision(resource_version, None) if resource_version not in ("", "0") else 0
         about: dict[str, Any] = {"kind": codec.info.kind, "namespace": ns}
 
         def relist() -> tuple[list[Resource], int]:
             pairs, revision = self._list_kvs(codec, ns, about)
             return [resource for resource, _ in pairs], revision
 
-        watcher = Watcher(self.transport, codec, ns, relist=relist, selector=selector, sleep=self._sleep)
+        held: Iterable[Resource] = ()
+        if start and known is not None:
+            held = known
+        elif start:
+            try:
+                held = [resource for resource, _ in self._list_at_one_revision(codec, ns, about, start)[0]]
+            except ResourceExpired:
+                _log.warning(
+                    "watch %s from revision %s: that revision is compacted, so objects deleted before the "
+                    "next re-list cannot be reported (pass known= with the objects held)",
+                    codec.info.kind,
+                    start,
+                )
+        watcher = Watcher(self.transport, codec, ns, relist=relist, selector=selector, sleep=self._sleep, held=held)
         return watcher.events(start, timeout)
 
     def close(self) -> None:

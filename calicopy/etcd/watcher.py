@@ -16,19 +16,21 @@ the re-list its callers (the watcher-syncer) do when a watch fails:
 * a value that cannot be parsed yields an ERROR event and the watch goes on; a watch etcd cancels
   for another reason yields ERROR and ends.
 
-``timeout`` ends the watch once no event has come for that many seconds.  etcd sends the history
-of a watch that starts in the past from a background loop (every 100 ms), so until the watch has
-caught up with the revision current when it was created the wait is at least ``CATCH_UP`` seconds.
+``timeout`` is the watch's duration, as on every backend: it ends that many seconds after it
+started, however busy the kind is; but a watch that starts in the past first delivers the history
+up to the revision current when it was created, which etcd sends from a background loop (every
+100 ms), waiting up to ``CATCH_UP`` seconds past the deadline for it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from ..backends.base import WatchEvent
+from ..backends.watchview import WatchView
 from ..errors import ConversionError, DatastoreError, ResourceExpired
 from ..labelselector import LabelSelector
 from ..resources.meta import Resource
@@ -39,18 +41,14 @@ __all__ = ["CATCH_UP", "Watcher"]
 
 _log = logging.getLogger(__name__)
 
-#: Seconds to wait for a watch's history before treating the silence as idle.
+#: How long past its deadline a watch waits for the history it asked for.
 CATCH_UP = 1.0
+
 #: How long a watch keeps re-opening a stream to an etcd that does not answer.
 REOPEN_WINDOW = 10.0
 _REOPEN_PAUSE = 0.2
 
-_Key = tuple[str, str]
 Relist = Callable[[], tuple[list[Resource], int]]
-
-
-def _key(resource: Resource) -> _Key:
-    return (resource.metadata.namespace or "", resource.metadata.name)
 
 
 class _Dropped(Exception):
@@ -75,31 +73,31 @@ class Watcher:
         relist: Relist,
         selector: LabelSelector,
         sleep: Callable[[float], None] = time.sleep,
+        held: Iterable[Resource] = (),
     ) -> None:
         self._transport = transport
         self._codec = codec
         self._namespace = namespace
         self._relist = relist
-        self._selector = selector
         self._sleep = sleep
-        # What this watch has shown, by (namespace, name): the base of the differences after a re-list.
-        self._known: dict[_Key, Resource] = {}
+        # What the consumer holds (the base of the differences after a re-list): ``held`` when the
+        # watch starts from a revision, else the list it starts from.
+        self._view = WatchView(selector)
+        self._view.seed(held)
 
     def events(self, start_revision: int = 0, timeout: float | None = None) -> Iterator[WatchEvent]:
         """Events after ``start_revision`` (0: list first); see the module docstring."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         if start_revision:
             next_revision = start_revision + 1
         else:
             items, revision = self._relist()
-            for item in items:
-                if self._selector.matches(item.metadata.labels):
-                    self._known[_key(item)] = item
-                    yield WatchEvent("ADDED", item, item.metadata.resource_version)
+            yield from self._view.listed(items, str(revision))
             next_revision = revision + 1
         failures = 0
         while True:
             try:
-                yield from self._follow(next_revision, timeout)
+                yield from self._follow(next_revision, deadline)
                 return
             except ResourceExpired as expired:
                 next_revision = (yield from self._resync(expired)) + 1
@@ -112,8 +110,8 @@ class Watcher:
                 _log.debug("etcd watch of %s dropped (%s); re-opening", self._codec.info.kind, dropped.cause)
                 self._sleep(_REOPEN_PAUSE)
 
-    def _follow(self, revision: int, timeout: float | None) -> Iterator[WatchEvent]:
-        """Yield events until ``timeout`` of silence; raises ResourceExpired (compacted) or :class:`_Dropped`."""
+    def _follow(self, revision: int, deadline: float | None) -> Iterator[WatchEvent]:
+        """Yield events until ``deadline``; raises ResourceExpired (compacted) or :class:`_Dropped`."""
         start, end = self._codec.watch_range(self._namespace)
         try:
             stream = self._transport.watch(start, end, revision)
@@ -125,15 +123,17 @@ class Watcher:
             current = 0  # the revision when the watch was created: its history ends there
             caught_up = False
             while True:
-                wait = timeout if caught_up or timeout is None else max(timeout, CATCH_UP)
+                wait = None
+                if deadline is not None:
+                    wait = (deadline if caught_up else deadline + CATCH_UP) - time.monotonic()
+                    if wait <= 0:
+                        return
                 try:
                     result = stream.next(wait)
                 except EtcdUnavailable as exc:
                     raise _Dropped(revision, exc, opened=True) from None
                 if result is None:
-                    if caught_up or timeout is not None:
-                        return
-                    continue
+                    continue  # nothing within the wait: the deadline check above decides
                 if result.get("created"):
                     current = int(result.get("header", {}).get("revision", 0) or 0)
                     caught_up = revision > current
@@ -172,32 +172,18 @@ class Watcher:
             return
         if new is None and old is None:
             return  # not one of this kind's keys, or a delete without its previous value
-        key = _key(new if new is not None else old)  # type: ignore[arg-type]
-        shown = key in self._known
-        old_matches = shown or (old is not None and self._selector.matches(old.metadata.labels))
-        new_matches = new is not None and self._selector.matches(new.metadata.labels)
-        if new_matches:
-            assert new is not None
-            self._known[key] = new
+        if new is None:
+            assert old is not None
+            shown = self._view.change("DELETED", old, rv)
+        else:
             created = kv.create_revision == kv.mod_revision
-            yield WatchEvent("ADDED" if created or not old_matches else "MODIFIED", new, rv)
-        elif old_matches:
-            gone = self._known.pop(key, None) or old
-            if gone is not None:
-                yield WatchEvent("DELETED", gone if new is None else (old or gone), rv)
+            shown = self._view.change("ADDED" if created else "MODIFIED", new, rv)
+        if shown is not None:
+            yield shown
 
     def _resync(self, expired: ResourceExpired) -> Generator[WatchEvent, None, int]:
         """List again after a compaction; yield the differences from what was shown; return the list revision."""
         _log.debug("etcd watch of %s: revision compacted, listing again (%s)", self._codec.info.kind, expired)
         items, revision = self._relist()
-        current = {_key(r): r for r in items if self._selector.matches(r.metadata.labels)}
-        for key, resource in current.items():
-            previous = self._known.get(key)
-            if previous is None:
-                yield WatchEvent("ADDED", resource, resource.metadata.resource_version)
-            elif previous.metadata.resource_version != resource.metadata.resource_version:
-                yield WatchEvent("MODIFIED", resource, resource.metadata.resource_version)
-        for key in [k for k in self._known if k not in current]:
-            yield WatchEvent("DELETED", self._known.pop(key), str(revision))
-        self._known = current
+        yield from self._view.replace(items, str(revision))
         return revision

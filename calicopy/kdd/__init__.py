@@ -2,8 +2,8 @@
 
 This package's names are the pure mapping (no I/O; see ``docs/kdd-mapping.md``).  The backend
 that talks to an API server, :class:`calicopy.kdd.backend.KubernetesBackend`, and its parts
-(``requests``, ``transport``, ``kubeconfig``, ``credentials``, ``resources``, ``watcher``; see
-``docs/kdd-backend.md``) are imported only when used.
+(``requests``, ``transport``, ``kubeconfig``, ``kubeconfig_files``, ``credentials``, ``resources``,
+``watcher``; see ``docs/kdd-backend.md``) are imported only when used.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ A thin facade, as libcalico-go v3.32.1's ``libcalico-go/lib/backend/k8s/client.g
 transport, finds the API group (``discovery.go``) and hands each operation to the client of the
 kind (:data:`calicopy.kdd.resources.CLIENTS`).  The parts:
 
-* :mod:`calicopy.kdd.kubeconfig` and :mod:`calicopy.kdd.credentials`: connection settings and the
-  ``kubernetes.client.ApiClient`` built from them;
+* :mod:`calicopy.kdd.kubeconfig` (with :mod:`calicopy.kdd.kubeconfig_files`) and
+  :mod:`calicopy.kdd.credentials`: connection settings and the ``kubernetes.client.ApiClient``
+  built from them;
 * :mod:`calicopy.kdd.requests` (pure): request building, response decoding, error mapping;
 * :mod:`calicopy.kdd.transport`: HTTP, rate limiting and retries;
 * :mod:`calicopy.kdd.resources`: one client per kind (custom resources; Node, Profile,
@@ -21,7 +22,7 @@ from __future__ import annotations
 import logging
 import random as _random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..backends.base import ListResult, WatchEvent
@@ -34,7 +35,7 @@ from .convert import GROUP_V1
 from .credentials import api_client
 from .discovery import api_group_from_setting, choose_api_group, group_names
 from .kubeconfig import KubeConnection, kube_connection
-from .requests import ApiError, ConnectionFailure, Request
+from .requests import ApiError, ConnectionFailure, Request, is_not_found
 from .resources import CLIENTS, Context, ResourceClient
 from .transport import Transport
 
@@ -53,7 +54,7 @@ class KubernetesBackend:
     connection pool are used).  ``api_group``: ``"crd.projectcalico.org/v1"``,
     ``"projectcalico.org/v3"`` (any other non-empty value means v1, as libcalico-go's
     ``calicoAPIGroup``), or ``None`` to discover it on first use.  ``retry_policy``,
-    ``rate_limiter``, ``sleep`` and ``random`` make retries and throttling testable;
+    ``rate_limiter``, ``sleep``, ``random`` and ``clock`` make retries, deadlines and throttling testable;
     ``request_timeout`` is the (connect, read) timeout of ordinary requests in seconds.
     """
 
@@ -66,27 +67,28 @@ class KubernetesBackend:
         rate_limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
         use_pod_cidr: bool = False,
         page_size: int = DEFAULT_PAGE_SIZE,
         request_timeout: float = 60.0,
         owns_client: bool = False,
-        cleanup: Callable[[], None] | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         self._api_group = api_group_from_setting(api_group) if api_group else None
         self._transport = Transport(
             api_client,
-            limiter=rate_limiter if rate_limiter is not None else RateLimiter(50.0, 100, sleep=sleep),
+            limiter=rate_limiter if rate_limiter is not None else RateLimiter(50.0, 100, clock=clock, sleep=sleep),
             policy=retry_policy if retry_policy is not None else RetryPolicy(),
             sleep=sleep,
             random=random,
+            clock=clock,
             request_timeout=request_timeout,
             owns_client=owns_client,
-            cleanup=cleanup,
         )
-        self._context = Context(self._transport, lambda: self.api_group, page_size, use_pod_cidr)
+        self._context = Context(self._transport, lambda: self.api_group, page_size, use_pod_cidr, self._serves)
         self._clients: dict[str, ResourceClient] = {}
+        self._served: set[str] = set()  # API paths the server answered for (a group-version is not withdrawn)
 
     # -- construction from configuration ----------------------------------------------------------
 
@@ -135,7 +137,7 @@ class KubernetesBackend:
         clock: Callable[[], float] = time.monotonic,
     ) -> KubernetesBackend:
         """A backend for resolved connection settings (builds and owns the ``ApiClient``)."""
-        client, cleanup = api_client(connection)
+        client = api_client(connection)
         limiter = RateLimiter(connection.qps, connection.burst, clock=clock, sleep=sleep)
         return cls(
             client,
@@ -144,9 +146,9 @@ class KubernetesBackend:
             rate_limiter=limiter,
             sleep=sleep,
             random=random,
+            clock=clock,
             use_pod_cidr=use_pod_cidr,
             owns_client=True,
-            cleanup=cleanup,
         )
 
     def __repr__(self) -> str:
@@ -159,7 +161,7 @@ class KubernetesBackend:
         self.close()
 
     def close(self) -> None:
-        """Release connections (and, for a client this backend built, its temporary credential files)."""
+        """Release connections (and close the ``ApiClient`` this backend built)."""
         self._transport.close()
 
     # -- API group --------------------------------------------------------------------------------
@@ -167,12 +169,23 @@ class KubernetesBackend:
     @property
     def api_group(self) -> str:
         """``crd.projectcalico.org/v1`` or ``projectcalico.org/v3``; discovered (``GET /api``,
-        ``GET /apis``) on first use when not configured, as libcalico-go's ``UsingV3CRDs``."""
-        if self._api_group is None:
-            self._api_group = self._discover_api_group()
-        return self._api_group
+        ``GET /apis``) on first use when not configured, as libcalico-go's ``UsingV3CRDs``.
 
-    def _discover_api_group(self) -> str:
+        A discovery that fails (the server is unreachable, or answers 5xx after the retries) falls
+        back to v1 for this use, with libcalico-go's warning, and is **not** remembered: the next
+        use asks again.  v1 is the only group a failed discovery can pick, and it is v3 only where
+        v1 is not served, so the fallback never writes to the wrong group; a read there finds the
+        group unserved and fails (see :meth:`_serves`) instead of answering empty.
+        """
+        group = self._api_group
+        if group is None:
+            group, settled = self._discover_api_group()
+            if settled:
+                self._api_group = group
+        return group
+
+    def _discover_api_group(self) -> tuple[str, bool]:
+        """The group, and whether the server's answer decided it (False: the fallback after a failure)."""
         try:
             for path in ("/api", "/apis"):
                 try:
@@ -183,7 +196,7 @@ class KubernetesBackend:
                     else:
                         raise
                 if path == "/apis":
-                    return choose_api_group(group_names(document))
+                    return choose_api_group(group_names(document)), True
         except (ApiError, ConnectionFailure) as exc:
             _log.warning(
                 "Failed to query API server for supported API groups, cannot autodiscover API group, "
@@ -191,7 +204,24 @@ class KubernetesBackend:
                 GROUP_V1,
                 exc,
             )
-        return GROUP_V1
+        return GROUP_V1, False
+
+    def _serves(self, prefix: str) -> bool:
+        """Whether the server serves the API path ``prefix`` (``/apis/crd.projectcalico.org/v1``,
+        ``/api/v1``): asked when a request there met 404, remembered once it answered.
+
+        Raises ``ApiError``/``ConnectionFailure`` when the server cannot tell.
+        """
+        if prefix in self._served:
+            return True
+        try:
+            self._transport.json(Request("GET", "GET", prefix))
+        except ApiError as exc:
+            if is_not_found(exc):
+                return False
+            raise
+        self._served.add(prefix)
+        return True
 
     # -- dispatch ---------------------------------------------------------------------------------
 
@@ -250,17 +280,21 @@ class KubernetesBackend:
         resource_version: str = "",
         label_selector: str | None = None,
         timeout: float | None = None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         """Changes to ``kind`` as :class:`WatchEvent` objects, until ``timeout`` seconds have passed
-        (``None``: until the caller stops iterating).
+        (``None``: until the caller stops iterating).  The contract every backend keeps is
+        :meth:`calicopy.backends.base.Backend.watch`'s; here:
 
-        * Without ``resource_version`` the current objects are listed first and yielded as ADDED.
-        * A stream that ends or drops is re-opened from the last resourceVersion seen (events or
-          BOOKMARKs), so nothing is missed or repeated.
-        * When that version is too old (410 Gone) the kind is listed again and the differences from
-          what this watch has yielded are emitted (ADDED / MODIFIED / DELETED); objects it never
-          yielded are ADDED, so consumers should treat ADDED as "upsert".
-        * An object that fails conversion yields an ERROR event and the watch goes on; any other
+        * the list that starts the consumer's view (the current objects, yielded as ADDED, without
+          ``resource_version``; else ``known`` or the list exactly at ``resource_version``) is made
+          when ``watch`` is called; the stream opens on iteration;
+        * a stream that ends or drops is re-opened from the last resourceVersion seen (events or
+          BOOKMARKs), so nothing is missed or repeated; one that dropped or ended at once without
+          an event only after a backoff;
+        * on 410 Gone the kind is listed again and the differences from the consumer's view are
+          yielded: ADDED, MODIFIED, and DELETED for what vanished in the gap;
+        * an object that fails conversion yields an ERROR event and the watch goes on; any other
           ERROR from the server is yielded and ends the watch.
         """
         client = self._client(kind)
@@ -270,6 +304,7 @@ class KubernetesBackend:
             selector=_parse_selector(label_selector),
             label_selector=label_selector,
             timeout=timeout,
+            known=known,
         )
 
 

@@ -256,20 +256,23 @@ def _determine_policy_name(name: str, tier: str) -> str:
 
 
 def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
-    # Only top-level keys of ``rom`` are changed, so a shallow copy leaves ``cr`` untouched; nested
-    # values may be shared with ``cr`` (from_crd deep-copies its input first, the backend's
-    # freshly decoded responses are referenced by nothing else).
-    rom: dict[str, Any] = dict(cr.get("metadata") or {})
+    # ``cr`` is only read; the result may share nested values with it (from_crd deep-copies its
+    # input first, the backend's freshly decoded responses are referenced by nothing else).
+    rom: Mapping[str, Any] = cr.get("metadata") or {}
     uid = rom.get("uid") or ""
-    if uid:
-        rom["uid"] = convert_uid(uid)
-    annotations: dict[str, str] = dict(rom.get("annotations") or {})
-    if METADATA_ANNOTATION not in annotations:
-        return rom  # kubectl-written (or annotation-less) CR: its own metadata, UID converted
+    stored_annotations: Mapping[str, str] = rom.get("annotations") or {}
+    stored = stored_annotations.get(METADATA_ANNOTATION)
+    if stored is None:
+        # kubectl-written (or annotation-less) CR: its own metadata, UID converted
+        own = dict(rom)
+        if uid:
+            own["uid"] = convert_uid(uid)
+        return own
     try:
-        meta = json.loads(annotations.pop(METADATA_ANNOTATION))
+        meta = json.loads(stored)
     except ValueError as exc:
         raise ConversionError(f"invalid {METADATA_ANNOTATION} annotation: {exc}") from None
+    annotations = {k: v for k, v in stored_annotations.items() if k != METADATA_ANNOTATION}
     if not isinstance(meta, dict):
         meta = {}
     meta = {k: meta[k] for k in _META_FIELDS if k in meta}  # Go drops unknown keys
@@ -286,7 +289,7 @@ def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
         meta["name"] = name
     meta["namespace"] = rom.get("namespace", "")
     meta["resourceVersion"] = rom.get("resourceVersion", "")
-    meta["uid"] = rom.get("uid", "")
+    meta["uid"] = convert_uid(uid) if uid else rom.get("uid", "")
     meta["labels"] = labels
     meta["annotations"] = merged_annotations
     if not meta.get("creationTimestamp"):

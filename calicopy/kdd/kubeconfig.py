@@ -9,18 +9,18 @@ reimplemented without client-go and without importing ``kubernetes``: the result
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-import yaml
+from .._go.url import redacted
 
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
 from ..config import DEFAULT_K8S_BURST, DEFAULT_K8S_QPS, CalicoAPIConfig, _go_errno_text
 from ..errors import ConfigError
+from .kubeconfig_files import Kubeconfig, load_kubeconfig_files, parse_kubeconfig
 
 __all__ = ["SERVICE_ACCOUNT_DIR", "KubeConnection", "kube_connection"]
 
@@ -32,9 +32,10 @@ _EMPTY_CONFIG = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class KubeConnection:
-    """How to reach the Kubernetes API server; the bearer token and client key stay out of ``repr()``."""
+    """How to reach the Kubernetes API server; the bearer token, the client key and the password of
+    a server URL (``https://user:pw@host``, redacted as Go's ``url.URL.Redacted``) stay out of ``repr()``."""
 
     server: str
     ca_file: str = ""
@@ -52,113 +53,13 @@ class KubeConnection:
     context: str = ""  # the kubeconfig context used ("" for in-cluster or override-only settings)
     in_cluster: bool = False
 
-
-@dataclass(slots=True)
-class _Kubeconfig:
-    clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    current_context: str = ""
-
-
-_PATH_KEYS = {"cluster": ("certificate-authority",), "user": ("client-certificate", "client-key", "tokenFile")}
-
-
-def _parse_kubeconfig(data: bytes | str, origin: str, base_dir: str | None) -> _Kubeconfig:
-    """One kubeconfig document; later duplicates of a name do not replace earlier ones here."""
-    try:
-        raw = yaml.safe_load(data)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ConfigError(f"error loading config file {origin}: yaml: {line}{exc.problem or exc.context}") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"error loading config file {origin}: invalid YAML") from None
-    config = _Kubeconfig()
-    if raw is None:
-        return config
-    if not isinstance(raw, dict):
-        raise ConfigError(f"error loading config file {origin}: not a kubeconfig mapping")
-    for section, attr, inner in (
-        ("clusters", "clusters", "cluster"),
-        ("users", "users", "user"),
-        ("contexts", "contexts", "context"),
-    ):
-        entries = raw.get(section) or []
-        if not isinstance(entries, list):
-            raise ConfigError(f"error loading config file {origin}: {section} must be a list")
-        target: dict[str, dict[str, Any]] = getattr(config, attr)
-        for entry in entries:
-            if not isinstance(entry, dict) or not isinstance(entry.get("name", ""), str):
-                raise ConfigError(f"error loading config file {origin}: malformed entry in {section}")
-            body = entry.get(inner) or {}
-            if not isinstance(body, dict):
-                raise ConfigError(
-                    f"error loading config file {origin}: {section} entry {entry.get('name', '')!r} is malformed"
-                )
-            body = dict(body)
-            if base_dir is not None:
-                for key in _PATH_KEYS.get(inner, ()):
-                    value = body.get(key)
-                    if isinstance(value, str) and value and not os.path.isabs(value):
-                        body[key] = os.path.join(base_dir, value)
-            target.setdefault(str(entry.get("name", "")), body)
-    current = raw.get("current-context") or ""
-    config.current_context = current if isinstance(current, str) else ""
-    return config
-
-
-def _merge_kubeconfigs(configs: Iterable[_Kubeconfig]) -> _Kubeconfig:
-    """client-go's merge: the first file to define a name (or the current-context) wins."""
-    merged = _Kubeconfig()
-    for config in configs:
-        for attr in ("clusters", "users", "contexts"):
-            target: dict[str, dict[str, Any]] = getattr(merged, attr)
-            for name, body in getattr(config, attr).items():
-                target.setdefault(name, body)
-        if not merged.current_context:
-            merged.current_context = config.current_context
-    return merged
-
-
-def _load_kubeconfig_files(kubeconfig: str) -> _Kubeconfig:
-    """``fillLoadingRulesFromKubeConfigSpec``: a path list becomes a precedence list, else an explicit path."""
-    paths = kubeconfig.split(os.pathsep) if kubeconfig else []
-    if len(paths) > 1:
-        unique = list(dict.fromkeys(p for p in paths if p))
-        configs = []
-        for p in unique:
-            try:
-                with open(p, "rb") as fh:
-                    data = fh.read()
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                raise ConfigError(f'error loading config file "{p}": {_go_errno_text(exc)}') from None
-            configs.append(_parse_kubeconfig(data, f'"{p}"', os.path.dirname(os.path.abspath(p))))
-        if not configs:
-            _log.warning("Config not found: %s", ", ".join(unique))
-        return _merge_kubeconfigs(configs)
-    if not paths:
-        return _Kubeconfig()
-    path = paths[0]
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise ConfigError(f"stat {path}: no such file or directory") from None
-    except OSError as exc:
-        raise ConfigError(f'error loading config file "{path}": {_go_errno_text(exc)}') from None
-    return _parse_kubeconfig(data, f'"{path}"', os.path.dirname(os.path.abspath(path)))
-
-
-def _b64(value: Any, what: str, origin: str) -> bytes:
-    if not value:
-        return b""
-    try:
-        return base64.b64decode(str(value), validate=True)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{origin}: {what} is not valid base64") from None
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={redacted(self.server) if f.name == 'server' else getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        )
+        return f"KubeConnection({shown})"
 
 
 def kube_connection(
@@ -188,13 +89,13 @@ def kube_connection(
     if spec.kubeconfig_inline:
         if context:
             _log.debug("kubeconfigInline is set: the context override is not applied (as in libcalico-go)")
-        inline = _parse_kubeconfig(spec.kubeconfig_inline, "kubeconfigInline", None)
+        inline = parse_kubeconfig(spec.kubeconfig_inline, "kubeconfigInline", None)
         try:
-            return _direct(inline, "", {}, {}, qps, burst, origin="kubeconfigInline")
+            return _direct(inline, "", {}, {}, qps, burst)
         except _EmptyConfig:
             raise ConfigError(_EMPTY_CONFIG) from None
 
-    merged = _load_kubeconfig_files(spec.kubeconfig)
+    merged = load_kubeconfig_files(spec.kubeconfig)
     cluster_overrides: dict[str, Any] = {}
     user_overrides: dict[str, Any] = {}
     if spec.k8s_api_endpoint:
@@ -211,7 +112,7 @@ def kube_connection(
         user_overrides["token"] = spec.k8s_api_token
     context_override = context or spec.k8s_current_context
     try:
-        return _direct(merged, context_override, cluster_overrides, user_overrides, qps, burst, origin="kubeconfig")
+        return _direct(merged, context_override, cluster_overrides, user_overrides, qps, burst)
     except _EmptyConfig:
         pass
     host, port = environ.get("KUBERNETES_SERVICE_HOST", ""), environ.get("KUBERNETES_SERVICE_PORT", "")
@@ -227,14 +128,12 @@ class _EmptyConfig(Exception):
 
 
 def _direct(
-    kc: _Kubeconfig,
+    kc: Kubeconfig,
     context_override: str,
     cluster_overrides: Mapping[str, Any],
     user_overrides: Mapping[str, Any],
     qps: float,
     burst: int,
-    *,
-    origin: str,
 ) -> KubeConnection:
     """client-go's DirectClientConfig.ClientConfig (the checks and merges calicopy needs)."""
     errors: list[str] = []
@@ -298,19 +197,14 @@ def _direct(
                 token = fh.read()
         except OSError as exc:
             raise ConfigError(f"open {token_file}: {_go_errno_text(exc)}") from None
-    where = f"{origin} user {user_name!r}"
     return KubeConnection(
         server=str(cluster.get("server") or ""),
         ca_file=str(cluster.get("certificate-authority") or ""),
-        ca_data=_b64(
-            cluster.get("certificate-authority-data"),
-            "certificate-authority-data",
-            f"{origin} cluster {cluster_name!r}",
-        ),
+        ca_data=cluster.get("certificate-authority-data") or b"",
         cert_file=str(user.get("client-certificate") or ""),
-        cert_data=_b64(user.get("client-certificate-data"), "client-certificate-data", where),
+        cert_data=user.get("client-certificate-data") or b"",
         key_file=str(user.get("client-key") or ""),
-        key_data=_b64(user.get("client-key-data"), "client-key-data", where),
+        key_data=user.get("client-key-data") or b"",
         bearer_token=token,
         bearer_token_file=token_file,
         insecure_skip_tls_verify=bool(cluster.get("insecure-skip-tls-verify")),

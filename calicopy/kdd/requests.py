@@ -57,6 +57,7 @@ __all__ = [
     "is_not_found",
     "list_request",
     "metadata_of",
+    "not_served",
     "parse_retry_after",
     "resource_target",
     "update_request",
@@ -98,10 +99,13 @@ class Collection:
 
     def with_type(self, obj: Mapping[str, Any]) -> JSONDict:
         """``obj`` with ``apiVersion``/``kind`` filled in where missing (list items lack them)."""
-        out = dict(obj)
-        out.setdefault("apiVersion", self.api_version)
-        out.setdefault("kind", self.kind)
-        return out
+        return self.fill_type(dict(obj))
+
+    def fill_type(self, obj: JSONDict) -> JSONDict:
+        """:meth:`with_type` in place, for an object the caller owns (a list item just decoded)."""
+        obj.setdefault("apiVersion", self.api_version)
+        obj.setdefault("kind", self.kind)
+        return obj
 
 
 # -- requests --------------------------------------------------------------------------------------
@@ -163,8 +167,10 @@ def list_request(
     label_selector: str | None = None,
     limit: int | None = None,
     continue_token: str = "",
+    resource_version: str = "",
 ) -> Request:
-    """One page (``limit`` + ``continue``), or the whole list when ``limit`` is None."""
+    """One page (``limit`` + ``continue``), or the whole list when ``limit`` is None;
+    ``resource_version``: the list exactly at that version."""
     query: dict[str, str] = {}
     if label_selector:
         query["labelSelector"] = label_selector
@@ -172,6 +178,9 @@ def list_request(
         query["limit"] = str(limit)
     if continue_token:
         query["continue"] = continue_token
+    if resource_version:
+        query["resourceVersion"] = resource_version
+        query["resourceVersionMatch"] = "Exact"
     return Request("LIST", "GET", collection.path(namespace), query)
 
 
@@ -415,6 +424,20 @@ def calico_error(exc: ApiError | ConnectionFailure, target: Target) -> Datastore
     if exc.code in (400, 422):
         return InvalidRequest(cause=message, **server, **about)
     return DatastoreError(cause=message, **server, **about)
+
+
+def not_served(exc: ApiError, target: Target, collection: Collection) -> DatastoreError:
+    """A 404 from a group-version the server does not serve at all (not "does not exist": the
+    Calico API group in use is wrong, or Calico is not installed)."""
+    return DatastoreError(
+        cause=f"the API server does not serve {collection.api_version}: {exc.message}",
+        hint="check calicoAPIGroup (empty: discovered) and that Calico's CRDs are installed",
+        code=exc.code,
+        reason=exc.reason,
+        server_message=exc.message,
+        causes=exc.causes(),
+        **target.fields(),
+    )
 
 
 # -- reconciling a write whose answer was lost -----------------------------------------------------

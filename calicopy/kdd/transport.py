@@ -22,6 +22,7 @@ from typing import Any
 
 import urllib3
 
+from .._go.url import redacted
 from ..retry import Done, RateLimiter, Resolution, RetryPolicy
 from .requests import ConnectionFailure, JSONDict, Request, classify, decode_response
 
@@ -67,8 +68,8 @@ class Transport:
     """HTTP for the Kubernetes datastore over ``api_client`` (its configuration, auth and pool).
 
     ``request_timeout`` is the read timeout of ordinary requests in seconds (watches pass their
-    own).  ``owns_client``: :meth:`close` closes ``api_client``; ``cleanup`` runs on close too
-    (temporary credential files).
+    own).  ``clock`` measures the retry policy's deadline and watch streams.  ``owns_client``:
+    :meth:`close` closes ``api_client``.
     """
 
     def __init__(
@@ -79,34 +80,33 @@ class Transport:
         policy: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
         request_timeout: float = 60.0,
         owns_client: bool = False,
-        cleanup: Callable[[], None] | None = None,
     ) -> None:
         self.api_client = api_client
         self.limiter = limiter
         self.policy = policy
         self.sleep = sleep
         self.random = random
+        self.clock = clock
         self._timeout = request_timeout
         self._owns_client = owns_client
-        self._cleanup = cleanup
         self._closed = False
 
     @property
     def host(self) -> str:
-        return str(getattr(getattr(self.api_client, "configuration", None), "host", "?"))
+        """The server URL, its password (if any) redacted."""
+        return redacted(str(getattr(getattr(self.api_client, "configuration", None), "host", "?")))
 
     def close(self) -> None:
-        """Release connections (and, for a client this transport owns, its temporary credential files)."""
+        """Release connections (closing ``api_client`` when this transport owns it)."""
         if self._closed:
             return
         self._closed = True
         if self._owns_client:
             with contextlib.suppress(Exception):
                 self.api_client.close()
-        if self._cleanup is not None:
-            self._cleanup()
 
     def backoff(self, retry_number: int) -> float:
         """The policy's wait before re-trying something for the ``retry_number``-th time."""
@@ -132,7 +132,7 @@ class Transport:
         :class:`StreamResponse` when the status is below 400."""
         url, headers = self._url_and_headers(request)
         data = request.encoded_body()
-        where = url.split("?", 1)[0]
+        where = redacted(url.split("?", 1)[0])  # it goes into error texts
         self.limiter.acquire()
         timeout = urllib3.Timeout(connect=min(self._timeout, _CONNECT_TIMEOUT), read=read_timeout or self._timeout)
         _log.debug("%s %s", request.method, request.target)
@@ -201,6 +201,7 @@ class Transport:
             reconcile=reconcile,
             sleep=self.sleep,
             random=self.random,
+            clock=self.clock,
         )
 
     def json(self, request: Request) -> JSONDict:

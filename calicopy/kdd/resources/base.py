@@ -9,13 +9,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...backends.base import ListResult, WatchEvent
-from ...errors import OperationNotSupported, ResourceNotFound
+from ...errors import DatastoreError, OperationNotSupported, ResourceNotFound
 from ...labelselector import LabelSelector
 from ...resources.meta import Resource
 from ..convert import CONVERSION_ERRORS
@@ -27,7 +30,9 @@ from ..requests import (
     Target,
     calico_error,
     collection_target,
+    is_not_found,
     metadata_of,
+    not_served,
     resource_target,
 )
 from ..transport import Transport
@@ -38,14 +43,67 @@ __all__ = ["Context", "ResourceClient", "Source", "convert_one", "list_source", 
 _log = logging.getLogger(__name__)
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a list is decoded and converted.
+
+    A list of 10,000 policies builds a few million objects, none of them garbage; with the
+    collector on, every full collection walks all of them again, which made such a list ~3x
+    slower (``benchmarks/bench_list.py``).  The pause is process-wide but short, nests across
+    threads (the collector comes back when the last pause ends, if it was on before the first),
+    and reference counting frees ordinary garbage meanwhile.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                # Everything allocated meanwhile is in the youngest generation, whose next
+                # collection would walk it all once more; freeze + unfreeze moves every object to
+                # the oldest generation instead (a list splice, no walk), where the results of a
+                # list belong: they are kept, and a full collection still finds any cycle.  Not
+                # when the program froze objects itself (before a fork): unfreeze would undo that.
+                if gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    gc.unfreeze()
+                gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a resource client works with.  ``api_group`` discovers the group on its first call."""
+    """What a resource client works with.  ``api_group`` discovers the group on its first call;
+    ``serves`` tells whether the server serves an API path (``/apis/<group>/<version>``)."""
 
     transport: Transport
     api_group: Callable[[], str]
     page_size: int
     use_pod_cidr: bool
+    serves: Callable[[str], bool]
+
+    def error(self, exc: ApiError | ConnectionFailure, target: Target, collection: Collection) -> DatastoreError:
+        """The calicopy error for a failed request to ``collection`` about ``target``
+        (:func:`~calicopy.kdd.requests.calico_error`), except that a 404 from a group-version the
+        server does not serve at all says so, rather than "does not exist"."""
+        if isinstance(exc, ApiError) and is_not_found(exc):
+            try:
+                served = self.serves(collection.prefix)
+            except (ApiError, ConnectionFailure) as failed:
+                return calico_error(failed, target)
+            if not served:
+                return not_served(exc, target, collection)
+        return calico_error(exc, target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +138,7 @@ class ResourceClient(Protocol):
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]: ...
 
 
@@ -123,14 +182,35 @@ def convert_item(source: Source, raw: Mapping[str, Any]) -> Resource | None:
 
 
 def list_source(
-    context: Context, source: Source, namespace: str | None, label_selector: str | None
+    context: Context, source: Source, namespace: str | None, label_selector: str | None, resource_version: str = ""
 ) -> tuple[list[Resource], str]:
-    """Every convertible object of ``source`` (paged) and the list's revision."""
+    """Every convertible object of ``source`` (paged) and the list's revision; ``resource_version``:
+    as they were at exactly that version."""
+    collection = source.collection
+    with gc_paused():
+        return _list_converted(context, source, collection, namespace, label_selector, resource_version)
+
+
+def _list_converted(
+    context: Context,
+    source: Source,
+    collection: Collection,
+    namespace: str | None,
+    label_selector: str | None,
+    resource_version: str,
+) -> tuple[list[Resource], str]:
     try:
         raw_items, revision = list_all(
-            context.transport, source.collection, namespace, label_selector, context.page_size
+            context.transport, collection, namespace, label_selector, context.page_size, resource_version
         )
-    except (ApiError, ConnectionFailure) as exc:
+    except ApiError as exc:
+        # libcalico-go lists a kind whose CRD is not installed as empty; calicopy does so only
+        # where the group-version is served (else the API group is wrong, or Calico is absent).
+        if is_not_found(exc) and context.serves(collection.prefix):
+            _log.debug("list %s: not found, treated as empty", collection.qualified)
+            return [], ""
+        raise context.error(exc, collection_target(source.kind, namespace), collection) from None
+    except ConnectionFailure as exc:
         raise calico_error(exc, collection_target(source.kind, namespace)) from None
     out: list[Resource] = []
     for raw in raw_items:

@@ -10,7 +10,7 @@ carries a UID precondition, so it is safe to repeat.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...backends.base import ListResult, WatchEvent
@@ -27,7 +27,7 @@ from ..requests import (
     Request,
     Target,
     already_exists,
-    calico_error,
+    collection_target,
     create_request,
     delete_request,
     get_request,
@@ -63,14 +63,18 @@ class CustomResourceClient:
         self._info = info
         self._context = context
         self._transport = context.transport
-        self._source: Source | None = None  # built on first use: it needs the API group
+        # By API group: a discovery that failed may give another group than the next one.
+        self._sources: dict[str, Source] = {}
 
     def _resolved(self) -> tuple[Source, str]:
         group = self._context.api_group()
-        if self._source is None:
+        source = self._sources.get(group)
+        if source is None:
             # Responses are decoded per request and dropped after conversion: no defensive copy.
-            self._source = Source(self._info.kind, crd_collection(self._info, group), from_crd_shared)
-        return self._source, group
+            source = self._sources.setdefault(
+                group, Source(self._info.kind, crd_collection(self._info, group), from_crd_shared)
+            )
+        return source, group
 
     def _target(self, name: str, namespace: str | None) -> Target:
         return resource_target(self._info.kind, name, namespace, self._info.namespaced)
@@ -125,7 +129,7 @@ class CustomResourceClient:
         try:
             created = self._transport.call(post, send=send, reconcile=lambda exc: read_back())
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, target) from None
+            raise self._context.error(exc, target, collection) from None
         return convert_one(source, created)
 
     def update(self, resource: Resource) -> Resource:
@@ -153,7 +157,7 @@ class CustomResourceClient:
         try:
             updated = self._transport.call(put, reconcile=reconcile)
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, self._target(meta.name, meta.namespace)) from None
+            raise self._context.error(exc, self._target(meta.name, meta.namespace), source.collection) from None
         return convert_one(source, updated)
 
     def delete(self, name: str, namespace: str | None, *, uid: str | None, resource_version: str | None) -> Resource:
@@ -169,7 +173,7 @@ class CustomResourceClient:
         try:
             raw = self._transport.json(get_request(source.collection, name, namespace))
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, target) from None
+            raise self._context.error(exc, target, source.collection) from None
         existing = convert_one(source, raw)
         if uid:
             precondition_uid = convert_uid(uid) if group == GROUP_V1 else uid
@@ -181,7 +185,7 @@ class CustomResourceClient:
         try:
             self._transport.call(request, send=self._delete_sender(request))
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, target) from None
+            raise self._context.error(exc, target, source.collection) from None
         return existing
 
     def _delete_sender(self, request: Request) -> Any:
@@ -210,7 +214,7 @@ class CustomResourceClient:
         try:
             raw = self._transport.json(get_request(source.collection, name, namespace))
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, self._target(name, namespace)) from None
+            raise self._context.error(exc, self._target(name, namespace), source.collection) from None
         return convert_one(source, raw)
 
     def list(self, namespace: str | None, selector: LabelSelector, label_selector: str | None) -> ListResult:
@@ -218,7 +222,9 @@ class CustomResourceClient:
         source, group = self._resolved()
         server_selector = label_selector if _server_side(selector, group) else None
         items, revision = list_source(self._context, source, namespace, server_selector)
-        return ListResult([r for r in items if selector.matches(r.metadata.labels)], revision)
+        if not selector.empty:
+            items = [r for r in items if selector.matches(r.metadata.labels)]
+        return ListResult(items, revision)
 
     def watch(
         self,
@@ -228,6 +234,7 @@ class CustomResourceClient:
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         source, group = self._resolved()
         server_selector = label_selector if _server_side(selector, group) else None
@@ -237,11 +244,12 @@ class CustomResourceClient:
             source.convert,
             namespace,
             kind=source.kind,
-            relist=lambda: list_source(self._context, source, namespace, server_selector),
+            relist=lambda at: list_source(self._context, source, namespace, server_selector, at),
             selector=selector,
             server_selector=server_selector,
+            error=lambda exc: self._context.error(exc, collection_target(source.kind, namespace), source.collection),
         )
-        return watcher.events(resource_version, timeout)
+        return watcher.start(resource_version, timeout, known)
 
 
 def _server_side(selector: LabelSelector, group: str) -> bool:

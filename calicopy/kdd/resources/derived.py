@@ -9,7 +9,7 @@ description; every write raises libcalico-go's ``ErrorOperationNotSupported``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -19,7 +19,7 @@ from ...errors import ResourceNotFound
 from ...labelselector import LabelSelector
 from ...resources.meta import Resource
 from ..core import from_core
-from ..requests import ApiError, Collection, ConnectionFailure, calico_error, get_request
+from ..requests import ApiError, Collection, ConnectionFailure, collection_target, get_request
 from ..watcher import Watcher
 from .base import Context, Source, list_source, target_of, unsupported
 
@@ -94,7 +94,7 @@ class DerivedClient:
         try:
             raw = self._context.transport.json(get_request(source.collection, obj_name, obj_namespace))
         except (ApiError, ConnectionFailure) as exc:
-            raise calico_error(exc, target) from None
+            raise self._context.error(exc, target, source.collection) from None
         resource = source.convert(source.collection.with_type(raw))
         if resource is None or resource.metadata.name != name:
             # e.g. a host-networked Pod, or a WorkloadEndpoint name that is not this Pod's
@@ -121,6 +121,7 @@ class DerivedClient:
         selector: LabelSelector,
         label_selector: str | None,
         timeout: float | None,
+        known: Iterable[Resource] | None = None,
     ) -> Iterator[WatchEvent]:
         if len(self._sources) != 1:
             raise unsupported("Watch", self._kind, "", namespace, "watching a kind derived from two collections")
@@ -131,8 +132,9 @@ class DerivedClient:
             source.convert,
             namespace,
             kind=self._kind,
-            relist=lambda: list_source(self._context, source, namespace, None),
+            relist=lambda at: list_source(self._context, source, namespace, None, at),
             selector=selector,
             server_selector=None,
+            error=lambda exc: self._context.error(exc, collection_target(source.kind, namespace), source.collection),
         )
-        return watcher.events(resource_version, timeout)
+        return watcher.start(resource_version, timeout, known)
