@@ -5,7 +5,7 @@ of partial success, every message text, and the output formats (tables; YAML/JSO
 The Python API (:class:`calicopy.Client`) returns structured outcomes and raises structured
 errors; this layer words them as calicoctl does, for the ``calicopy`` command and the demo.
 
-Modules: :mod:`.command` (``ExecuteConfigCommand``'s steps), :mod:`.execute` (each resource
+Modules: :mod:`.command` (``ExecuteConfigCommand``'s steps), :mod:`.actions` (each resource
 through the Client, calicoctl's accounting), :mod:`.bulk_apply` (``apply`` of many resources in
 bulk where that is calicoctl's outcome), :mod:`.files` (``-f`` files and command-line kinds),
 :mod:`.namespace`, :mod:`.session` (config, Client, version check), :mod:`.messages` and
@@ -21,18 +21,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .execute import Action, CommandResults, ResourceOutcome, Status, execute
+    from .actions import Action, CommandResults, ResourceOutcome, Status, execute
     from .main_texts import massage_error
     from .messages import Summary, error_list, file_invalid, label_error, label_message, summary
     from .namespace import handle_namespace
     from .printer import render_table
 
 _LAZY = {
-    "Action": ".execute",
-    "CommandResults": ".execute",
-    "ResourceOutcome": ".execute",
-    "Status": ".execute",
-    "execute": ".execute",
+    "Action": ".actions",
+    "CommandResults": ".actions",
+    "ResourceOutcome": ".actions",
+    "Status": ".actions",
+    "execute": ".actions",
     "Summary": ".messages",
     "error_list": ".messages",
     "file_invalid": ".messages",

@@ -20,7 +20,7 @@ from ..bulk import ApplyOutcome
 from ..errors import CalicoError
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
-from .execute import CommandResults, ResourceOutcome, execute
+from .actions import CommandResults, ResourceOutcome, execute
 from .namespace import handle_namespace
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ command takes, in calicoctl's order, so that the first problem reported is calic
 2. the resources: every ``-f`` file read, or the kind and names of the command line;
 3. the Client (calicoctl exits at once, on stdout, when it cannot build one);
 4. a name given empty on the command line is refused;
-5. each resource through :func:`~calicopy.calicoctl.execute.execute`, or, for ``apply`` of many
+5. each resource through :func:`~calicopy.calicoctl.actions.execute`, or, for ``apply`` of many
    resources, :func:`~calicopy.calicoctl.bulk_apply.apply` where that gives the same result.
 
 :func:`prepare` runs steps 1-4 (``--dry-run`` and ``diff`` then plan instead of writing);
@@ -22,7 +22,7 @@ from ..errors import CalicoError, UnknownKindError
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
 from .bulk_apply import apply
-from .execute import Action, CommandResults, Patch, ResourceOutcome, execute
+from .actions import Action, CommandResults, Patch, ResourceOutcome, execute
 from .files import FileInvalid, Progress, load_files, resources_from_args
 from .messages import Summary, label_error, label_get_failure, label_message, label_not_found
 from .namespace import handle_namespace

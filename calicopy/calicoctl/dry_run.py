@@ -20,7 +20,7 @@ from ..errors import CalicoError, ResourceAlreadyExists, ResourceNotFound, resou
 from ..manifests import to_go_yaml
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
-from .execute import Action
+from .actions import Action
 from .messages import Summary, error_list
 from .namespace import handle_namespace
 

@@ -1,7 +1,7 @@
 """Every text calicoctl prints about a command's outcome, in one place (``commands/{create,apply,
 replace,delete,patch,label}.go``, ``calicoctl.go`` ``massageError``).
 
-:func:`summary` turns :class:`~calicopy.calicoctl.execute.CommandResults` into what calicoctl
+:func:`summary` turns :class:`~calicopy.calicoctl.actions.CommandResults` into what calicoctl
 writes to stdout and the error it returns (printed on stderr, exit code 1).  calicoctl prints a
 list of errors with Go's ``%v``: ``[first second]``.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..client import LabelResult
 from ..errors import LabelError, ResourceNotFound
-from .execute import Action, CommandResults
+from .actions import Action, CommandResults
 from .main_texts import massage_error
 
 __all__ = [

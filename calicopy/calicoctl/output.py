@@ -24,7 +24,7 @@ from .._go.fmt import format_v
 from ..errors import CalicoError, ResourceNotFound
 from ..manifests import to_go_json, to_go_yaml
 from ..resources.meta import Resource
-from .execute import KindList
+from .actions import KindList
 from .printer import ConfigLookup, render_table
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from ..calicoctl.execute import ResourceOutcome
+from ..calicoctl.actions import ResourceOutcome
 from .base import CliState
 
 __all__ = ["Progress"]
