@@ -72,7 +72,8 @@ _HANDLER = _StderrHandler()
 _HANDLER.setFormatter(logging.Formatter())
 
 
-def _set_log_level(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _set_log_level(value: str) -> None:
+    """calicoctl's ``--log-level`` (after the arguments parsed, before the command is looked up)."""
     level = _LEVELS.get(value.lower())
     if level is None:
         raise ExitNow(unknown_log_level(value))
@@ -80,7 +81,6 @@ def _set_log_level(ctx: click.Context, param: click.Parameter, value: str) -> st
         _log.addHandler(_HANDLER)
     _log.setLevel(level)
     _log.info("Log level set to %s", value.lower())
-    return value.lower()
 
 
 def _print_version_summary(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -92,6 +92,10 @@ def _print_version_summary(ctx: click.Context, param: click.Parameter, value: bo
 
 class _Main(DocoptGroup):
     """calicoctl's main: its texts, its errors, and every failure turned into an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _set_log_level(ctx.params["log_level"])
+        return super().invoke(ctx)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -158,7 +162,7 @@ class _Main(DocoptGroup):
     lazy=COMMANDS,
     known=(),
 )
-@click.option("-l", "--log-level", default="panic", callback=_set_log_level, expose_value=True, is_eager=True)
+@click.option("-l", "--log-level", default="panic")
 @click.option("--context", default=None)
 @click.option("--allow-version-mismatch", is_flag=True, default=False)
 @click.option(

@@ -48,6 +48,6 @@ def file_options(*, required: bool) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         f = click.option("--skip-empty", is_flag=True, default=False)(f)
         f = click.option("-R", "--recursive", is_flag=True, default=False)(f)
-        return click.option("-f", "--filename", required=required, default=None)(f)
+        return click.option("-f", "--filename", required=required)(f)
 
     return decorate
