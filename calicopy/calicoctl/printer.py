@@ -10,6 +10,7 @@ ends with padding and each table is followed by a blank line.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -59,6 +60,17 @@ def _spec(res: Resource) -> Any:
     return getattr(res, "spec", None)
 
 
+@functools.cache
+def _attributes(model: type[Any]) -> dict[str, str]:
+    return {info.alias or name: name for name, info in model.model_fields.items()}
+
+
+def _json(obj: Any, name: str) -> Any:
+    """The field Calico's JSON calls ``name`` (``reservedCIDRs``): Python names are derived from
+    Go's and not always guessable, the JSON names are the API."""
+    return getattr(obj, _attributes(type(obj))[name])
+
+
 def format_label_selector(selector: Any) -> str:
     """A Kubernetes label selector as kubectl prints it (``app=web,tier in (a,b)``; ``<none>``)."""
     parts: list[tuple[str, str]] = [(k, f"{k}={v}") for k, v in (selector.match_labels or {}).items()]
@@ -78,41 +90,42 @@ Column = Callable[[Resource, ConfigLookup], str]
 
 
 def _node_asn(res: Resource, config: ConfigLookup) -> str:
-    bgp = _spec(res).bgp
+    bgp = _json(_spec(res), "bgp")
     if bgp is None:
         return ""
-    return go_value(bgp.as_number) if bgp.as_number is not None else f"({config('asnumber')})"
+    asn = _json(bgp, "asNumber")
+    return go_value(asn) if asn is not None else f"({config('asnumber')})"
 
 
-def _node_address(attr: str) -> Column:
+def _node_address(name: str) -> Column:
     def render(res: Resource, _: ConfigLookup) -> str:
-        bgp = _spec(res).bgp
-        return "" if bgp is None else str(getattr(bgp, attr) or "")
+        bgp = _json(_spec(res), "bgp")
+        return "" if bgp is None else str(_json(bgp, name) or "")
 
     return render
 
 
-def _field(attr: str) -> Column:
+def _field(name: str) -> Column:
     """``{{.Spec.<Field>}}``: Go's ``%v`` of the value (a nil pointer prints ``<nil>``)."""
-    return lambda r, _: go_value(getattr(_spec(r), attr))
+    return lambda r, _: go_value(_json(_spec(r), name))
 
 
-def _or_dash(attr: str) -> Column:
+def _or_dash(name: str) -> Column:
     """``{{if .Spec.X}}{{.Spec.X}}{{ else }}-{{ end }}`` on a pointer: ``-`` when unset."""
-    return lambda r, _: "-" if getattr(_spec(r), attr) is None else go_value(getattr(_spec(r), attr))
+    return lambda r, _: "-" if _json(_spec(r), name) is None else go_value(_json(_spec(r), name))
 
 
-def _or_never(attr: str) -> Column:
+def _or_never(name: str) -> Column:
     """``{{if .Spec.X}}{{.Spec.X}}{{else}}Never{{end}}`` on a string."""
-    return lambda r, _: getattr(_spec(r), attr) or "Never"
+    return lambda r, _: _json(_spec(r), name) or "Never"
 
 
-def _joined(attr: str, limit: int | None = None) -> Column:
-    return lambda r, _: _join(getattr(_spec(r), attr), limit)
+def _joined(name: str, limit: int | None = None) -> Column:
+    return lambda r, _: _join(_json(_spec(r), name), limit)
 
 
-def _count(attr: str) -> Column:
-    return lambda r, _: str(len(getattr(_spec(r), attr)))
+def _count(name: str) -> Column:
+    return lambda r, _: str(len(_json(_spec(r), name)))
 
 
 def _name(res: Resource, _: ConfigLookup) -> str:
@@ -125,7 +138,7 @@ def _namespace(res: Resource, _: ConfigLookup) -> str:
 
 def _ip_nat(nat: Any) -> str:
     # ``join`` prints each IPNAT struct with %v: ``{<internal> <external>}``.
-    return "{" + f"{nat.internal_ip} {nat.external_ip}" + "}"
+    return "{" + f"{_json(nat, 'internalIP')} {_json(nat, 'externalIP')}" + "}"
 
 
 _POLICY: Mapping[str, Column] = {
@@ -144,9 +157,9 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         ("NAME", "LOGSEVERITY", "MESHENABLED", "ASNUMBER"),
         {
             "NAME": _name,
-            "LOGSEVERITY": _field("log_severity_screen"),
-            "MESHENABLED": _or_dash("node_to_node_mesh_enabled"),
-            "ASNUMBER": _or_dash("as_number"),
+            "LOGSEVERITY": _field("logSeverityScreen"),
+            "MESHENABLED": _or_dash("nodeToNodeMeshEnabled"),
+            "ASNUMBER": _or_dash("asNumber"),
         },
     ),
     "BGPFilter": (
@@ -154,10 +167,10 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         ("NAME", "NUMEXPORTV4", "NUMIMPORTV4", "NUMEXPORTV6", "NUMIMPORTV6"),
         {
             "NAME": _name,
-            "NUMEXPORTV4": _count("export_v4"),
-            "NUMIMPORTV4": _count("import_v4"),
-            "NUMEXPORTV6": _count("export_v6"),
-            "NUMIMPORTV6": _count("import_v6"),
+            "NUMEXPORTV4": _count("exportV4"),
+            "NUMIMPORTV4": _count("importV4"),
+            "NUMEXPORTV6": _count("exportV6"),
+            "NUMIMPORTV6": _count("importV6"),
         },
     ),
     "BGPPeer": (
@@ -165,9 +178,9 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         ("NAME", "PEERIP", "NODE", "ASN"),
         {
             "NAME": _name,
-            "PEERIP": _field("peer_ip"),
-            "NODE": lambda r, _: _spec(r).node or _spec(r).node_selector or "(global)",
-            "ASN": _field("as_number"),
+            "PEERIP": _field("peerIP"),
+            "NODE": lambda r, _: _spec(r).node or _json(_spec(r), "nodeSelector") or "(global)",
+            "ASN": _field("asNumber"),
         },
     ),
     "ClusterInformation": (
@@ -175,10 +188,10 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         ("NAME", "CLUSTERGUID", "CLUSTERTYPE", "CALICOVERSION", "DATASTOREREADY"),
         {
             "NAME": _name,
-            "CLUSTERGUID": _field("cluster_guid"),
-            "CLUSTERTYPE": _field("cluster_type"),
-            "CALICOVERSION": _field("calico_version"),
-            "DATASTOREREADY": _field("datastore_ready"),
+            "CLUSTERGUID": _field("clusterGUID"),
+            "CLUSTERTYPE": _field("clusterType"),
+            "CALICOVERSION": _field("calicoVersion"),
+            "DATASTOREREADY": _field("datastoreReady"),
         },
     ),
     "FelixConfiguration": (("NAME",), ("NAME",), {"NAME": _name}),
@@ -190,8 +203,8 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         {
             "NAME": _name,
             "NODE": _field("node"),
-            "INTERFACE": _field("interface_name"),
-            "IPS": _joined("expected_ips"),
+            "INTERFACE": _field("interfaceName"),
+            "IPS": _joined("expectedIPs"),
             "PROFILES": _joined("profiles"),
         },
     ),
@@ -201,16 +214,16 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         {
             "NAME": _name,
             "CIDR": _field("cidr"),
-            "NAT": _field("nat_outgoing"),
-            "IPIPMODE": _or_never("ipip_mode"),
-            "VXLANMODE": _or_never("vxlan_mode"),
+            "NAT": _field("natOutgoing"),
+            "IPIPMODE": _or_never("ipipMode"),
+            "VXLANMODE": _or_never("vxlanMode"),
             "DISABLED": _field("disabled"),
-            "DISABLEBGPEXPORT": _field("disable_bgp_export"),
-            "SELECTOR": _field("node_selector"),
-            "ASSIGNMENTMODE": _field("assignment_mode"),
+            "DISABLEBGPEXPORT": _field("disableBGPExport"),
+            "SELECTOR": _field("nodeSelector"),
+            "ASSIGNMENTMODE": _field("assignmentMode"),
         },
     ),
-    "IPReservation": (("NAME",), ("NAME", "CIDRS"), {"NAME": _name, "CIDRS": _joined("reserved_cidrs", 80)}),
+    "IPReservation": (("NAME",), ("NAME", "CIDRS"), {"NAME": _name, "CIDRS": _joined("reservedCIDRs", 80)}),
     "KubeControllersConfiguration": (("NAME",), ("NAME",), {"NAME": _name}),
     "NetworkPolicy": (*_POLICY_DEFAULT, _NAMESPACED_POLICY),
     "NetworkSet": (
@@ -221,9 +234,9 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
     "Node": (
         ("NAME",),
         ("NAME", "ASN", "IPV4", "IPV6"),
-        {"NAME": _name, "ASN": _node_asn, "IPV4": _node_address("ipv4_address"), "IPV6": _node_address("ipv6_address")},
+        {"NAME": _name, "ASN": _node_asn, "IPV4": _node_address("ipv4Address"), "IPV6": _node_address("ipv6Address")},
     ),
-    "Profile": (("NAME",), ("NAME", "LABELS"), {"NAME": _name, "LABELS": _joined("labels_to_apply")}),
+    "Profile": (("NAME",), ("NAME", "LABELS"), {"NAME": _name, "LABELS": _joined("labelsToApply")}),
     "StagedGlobalNetworkPolicy": (*_POLICY_DEFAULT, _POLICY),
     "StagedKubernetesNetworkPolicy": (
         ("NAME",),
@@ -231,7 +244,7 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
         {
             "NAME": _name,
             "NAMESPACE": _namespace,
-            "PODSELECTOR": lambda r, _: format_label_selector(_spec(r).pod_selector),
+            "PODSELECTOR": lambda r, _: format_label_selector(_json(_spec(r), "podSelector")),
         },
     ),
     "StagedNetworkPolicy": (*_POLICY_DEFAULT, _NAMESPACED_POLICY),
@@ -244,11 +257,11 @@ _TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], Mapping[str, Colum
             "NAMESPACE": _namespace,
             "NODE": _field("node"),
             "ORCHESTRATOR": _field("orchestrator"),
-            "WORKLOAD": lambda r, _: _spec(r).workload or _spec(r).pod,
-            "NETWORKS": _joined("ip_networks"),
-            "NATS": lambda r, _: ",".join(_ip_nat(n) for n in _spec(r).ip_nats),
+            "WORKLOAD": lambda r, _: _json(_spec(r), "workload") or _json(_spec(r), "pod"),
+            "NETWORKS": _joined("ipNetworks"),
+            "NATS": lambda r, _: ",".join(_ip_nat(n) for n in _json(_spec(r), "ipNATs")),
             "PROFILES": _joined("profiles"),
-            "INTERFACE": _field("interface_name"),
+            "INTERFACE": _field("interfaceName"),
         },
     ),
 }
