@@ -13,6 +13,7 @@ on).  A single resource goes one at a time (there is nothing to gain).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from ..client import Client
 
 __all__ = ["REFERENCED_KINDS", "apply", "bulk_equivalent"]
+
+_log = logging.getLogger(__name__)
 
 #: Kinds ``apply_all`` writes before all others (other resources refer to them).
 REFERENCED_KINDS = frozenset({"Tier", "BGPFilter"})
@@ -80,6 +83,12 @@ def apply(
         if progress is not None:
             progress(_outcome(outcome))
 
+    # calicoctl's tryEnsureInitialized, before any resource is looked at: the plan must see the
+    # default tier (and the other static objects) a fresh datastore gets on its first write.
+    try:
+        client.ensure_initialized()
+    except CalicoError as exc:
+        _log.info("Unable to initialize datastore: %s", exc)
     applied = iter(client.apply_all(valid, continue_on_error=True, progress=report))
     results = CommandResults(num_resources=len(resources))
     if len({r.KIND for r in resources}) == 1:
