@@ -59,6 +59,8 @@ def _cluster(ctx: click.Context, state: CliState, config: str, interval: float, 
     if isinstance(problem, DatastoreError):
         out(to_json(None, detected=False) if as_json else UNDETECTED)
         return
+    if problem is not None:
+        fail(str(problem))
     client = session.client
     previous: ClusterVersion | None = None
     while True:
