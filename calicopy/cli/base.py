@@ -139,6 +139,8 @@ class _DocoptMixin:
         *,
         options_first: bool,
     ) -> list[str]:
+        if ctx.resilient_parsing:  # shell completion: parse what is there, report nothing
+            return parse(ctx, args)
         problem = self.doc.argv_problem(args, options_first=options_first)
         if problem is not None:
             raise DocoptUsageError(self.doc, problem)
@@ -191,7 +193,7 @@ class DocoptGroup(_DocoptMixin, click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = self._checked(ctx, args, super().parse_args, options_first=True)
-        if not getattr(ctx, "_protected_args", None):  # options but no <command>
+        if not getattr(ctx, "_protected_args", None) and not ctx.resilient_parsing:  # options but no <command>
             raise DocoptUsageError(self.doc)
         return rest
 
