@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from ..errors import CalicoError, UnknownKindError
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
-from .bulk_apply import apply
 from .actions import Action, CommandResults, Patch, ResourceOutcome, execute
+from .bulk_apply import apply
 from .files import FileInvalid, Progress, load_files, resources_from_args
 from .messages import Summary, label_error, label_get_failure, label_message, label_not_found
 from .namespace import handle_namespace

@@ -10,7 +10,6 @@ ends with padding and each table is followed by a blank line.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -60,15 +59,18 @@ def _spec(res: Resource) -> Any:
     return getattr(res, "spec", None)
 
 
-@functools.cache
-def _attributes(model: type[Any]) -> dict[str, str]:
-    return {info.alias or name: name for name, info in model.model_fields.items()}
+_ATTRIBUTES: dict[type[Any], dict[str, str]] = {}
 
 
 def _json(obj: Any, name: str) -> Any:
     """The field Calico's JSON calls ``name`` (``reservedCIDRs``): Python names are derived from
     Go's and not always guessable, the JSON names are the API."""
-    return getattr(obj, _attributes(type(obj))[name])
+    model = type(obj)
+    attributes = _ATTRIBUTES.get(model)
+    if attributes is None:
+        attributes = {info.alias or field: field for field, info in model.model_fields.items()}
+        _ATTRIBUTES[model] = attributes
+    return getattr(obj, attributes[name])
 
 
 def format_label_selector(selector: Any) -> str:

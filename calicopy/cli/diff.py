@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from ..calicoctl.actions import CommandResults
 from ..calicoctl.command import Selection, prepare
 from ..calicoctl.dry_run import diff as diff_plan
 from ..calicoctl.dry_run import dry_run, dry_run_report
-from ..calicoctl.actions import CommandResults
 from ..calicoctl.messages import summary
 from .base import DocoptCommand, fail, out, state_of
 from .options import allow_mismatch_option, config_option, context_option, file_options, namespace_option

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import click
 
 from ..backends.base import WatchEvent
-from ..calicoctl.command import Selection, execute_config_command
 from ..calicoctl.actions import KindList
+from ..calicoctl.command import Selection, execute_config_command
 from ..calicoctl.files import calicoctl_kind
 from ..calicoctl.messages import get_errors, get_failure
 from ..calicoctl.namespace import handle_namespace

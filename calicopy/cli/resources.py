@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
+from ..calicoctl.actions import Action, CommandResults
 from ..calicoctl.command import Prepared, Selection, execute_config_command, prepare
 from ..calicoctl.dry_run import dry_run, dry_run_report
-from ..calicoctl.actions import Action, CommandResults
 from ..calicoctl.messages import Summary, summary
 from ..calicoctl.session import Session
 from .base import DocoptCommand, fail, out, state_of

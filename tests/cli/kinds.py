@@ -20,7 +20,9 @@ class Sample:
 
     def manifest(self, name: str, namespace: str = "") -> str:
         ns = f", namespace: {namespace}" if namespace else ""
-        return f"apiVersion: projectcalico.org/v3\nkind: {self.kind}\nmetadata: {{name: {name}{ns}}}\nspec: {self.spec}\n"
+        return (
+            f"apiVersion: projectcalico.org/v3\nkind: {self.kind}\nmetadata: {{name: {name}{ns}}}\nspec: {self.spec}\n"
+        )
 
 
 WRITABLE = [
@@ -66,7 +68,12 @@ WRITABLE = [
     ),
     Sample("Tier", "tier-a", "{order: 100}", ("100",), ("100",)),
     Sample(
-        "NetworkSet", "ns-a", "{nets: [10.0.0.0/8, 192.168.0.0/16]}", (), ("10.0.0.0/8,192.168.0.0/16",), namespaced=True
+        "NetworkSet",
+        "ns-a",
+        "{nets: [10.0.0.0/8, 192.168.0.0/16]}",
+        (),
+        ("10.0.0.0/8,192.168.0.0/16",),
+        namespaced=True,
     ),
     Sample(
         "GlobalNetworkSet",
@@ -112,7 +119,10 @@ WRITABLE = [
 BY_KIND = {s.kind: s for s in WRITABLE}
 
 HEADINGS = {
-    "IPPool": (("NAME", "CIDR", "SELECTOR"), ("NAME", "CIDR", "NAT", "IPIPMODE", "VXLANMODE", "DISABLED", "DISABLEBGPEXPORT", "SELECTOR", "ASSIGNMENTMODE")),
+    "IPPool": (
+        ("NAME", "CIDR", "SELECTOR"),
+        ("NAME", "CIDR", "NAT", "IPIPMODE", "VXLANMODE", "DISABLED", "DISABLEBGPEXPORT", "SELECTOR", "ASSIGNMENTMODE"),
+    ),
     "IPReservation": (("NAME",), ("NAME", "CIDRS")),
     "NetworkPolicy": (("NAME", "TIER"), ("NAME", "TIER", "ORDER", "SELECTOR")),
     "GlobalNetworkPolicy": (("NAME", "TIER"), ("NAME", "TIER", "ORDER", "SELECTOR")),

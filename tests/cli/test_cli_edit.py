@@ -32,7 +32,11 @@ def _missing(name: str) -> str:
 
 def test_patch(cli: Cli) -> None:
     a = _pool(cli)
-    assert tuple(cli("patch", "ippool", a, "-p", '{"spec":{"disabled":true}}')) == ("Successfully patched 1 'IPPool' resource\n", "", 0)
+    assert tuple(cli("patch", "ippool", a, "-p", '{"spec":{"disabled":true}}')) == (
+        "Successfully patched 1 'IPPool' resource\n",
+        "",
+        0,
+    )
     assert cli.client.get("IPPool", a).spec.disabled is True  # type: ignore[attr-defined]
 
 
@@ -54,7 +58,9 @@ def test_patch_merges_labels(cli: Cli) -> None:
 
 def test_patch_namespaced(cli: Cli) -> None:
     ns = cli.ns("prod")
-    (np,) = loads(f"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: {cli.n('np')}, namespace: {ns}}}\nspec: {{selector: all()}}\n")
+    (np,) = loads(
+        f"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: {cli.n('np')}, namespace: {ns}}}\nspec: {{selector: all()}}\n"
+    )
     cli.client.create(np)
     assert tuple(cli("patch", "np", cli.n("np"), "-n", ns, "-p", '{"spec":{"order":5}}')) == (
         "Successfully patched 1 'NetworkPolicy' resource\n",
@@ -117,10 +123,18 @@ def test_patch_empty_name(cli: Cli) -> None:
 def test_label_set_update_remove(cli: Cli) -> None:
     a = _pool(cli)
     assert tuple(cli("label", "ippool", a, "app=web")) == (f"Successfully set label app on ippool {a}\n", "", 0)
-    assert tuple(cli("label", "IPPools", a, "app=db", "--overwrite")) == (f"Successfully updated label app on IPPools {a}\n", "", 0)
+    assert tuple(cli("label", "IPPools", a, "app=db", "--overwrite")) == (
+        f"Successfully updated label app on IPPools {a}\n",
+        "",
+        0,
+    )
     # The same value again is an update, even without --overwrite (label.go).
     assert tuple(cli("label", "ipp", a, "app=db")) == (f"Successfully updated label app on ipp {a}\n", "", 0)
-    assert tuple(cli("label", "ippool", a, "app", "--remove")) == (f"Successfully removed label app from ippool {a}\n", "", 0)
+    assert tuple(cli("label", "ippool", a, "app", "--remove")) == (
+        f"Successfully removed label app from ippool {a}\n",
+        "",
+        0,
+    )
     assert cli.client.get("IPPool", a).metadata.labels == {}
 
 
@@ -132,7 +146,11 @@ def test_label_existing_key_needs_overwrite(cli: Cli) -> None:
 
 def test_label_remove_missing_key(cli: Cli) -> None:
     a = _pool(cli)
-    assert tuple(cli("label", "ippool", a, "app", "--remove")) == ("", f"cannot remove label of ippool {a}, key app does not exist\n", 1)
+    assert tuple(cli("label", "ippool", a, "app", "--remove")) == (
+        "",
+        f"cannot remove label of ippool {a}, key app does not exist\n",
+        1,
+    )
 
 
 @pytest.mark.parametrize("key_value", ["a=b=c", "novalue", "a=b="])
@@ -157,18 +175,28 @@ def test_label_unknown_kind(cli: Cli) -> None:
 
 
 def test_label_empty_name(cli: Cli) -> None:
-    assert tuple(cli("label", "ippool", "", "a=b")) == ("", "failed to get ippool , error resource name may not be empty\n", 1)
+    assert tuple(cli("label", "ippool", "", "a=b")) == (
+        "",
+        "failed to get ippool , error resource name may not be empty\n",
+        1,
+    )
 
 
 def test_label_refused_by_validation(cli: Cli) -> None:
     a = _pool(cli)
-    assert tuple(cli("label", "ippool", a, "in valid=x")) == ("", f"failed to update ippool {a}, label not changed\n", 1)
+    assert tuple(cli("label", "ippool", a, "in valid=x")) == (
+        "",
+        f"failed to update ippool {a}, label not changed\n",
+        1,
+    )
 
 
 def test_label_namespaced(cli: Cli) -> None:
     ns = cli.ns("prod")
     name = cli.n("set")
-    (netset,) = loads(f"apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{}}\n")
+    (netset,) = loads(
+        f"apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{}}\n"
+    )
     cli.client.create(netset)
     assert tuple(cli("label", "networksets", name, "k=v", "--namespace", ns)) == (
         f"Successfully set label k on networksets {name}\n",
@@ -200,7 +228,12 @@ def test_version_cluster_json(cli: Cli) -> None:
     cli.fake_only("needs ClusterInformation as calicopy writes it")
     cli.client.ensure_initialized()
     stdout, stderr, code = cli("version", "--output", "json")
-    assert json.loads(stdout) == {"clientVersion": "v3.32.1", "gitCommit": "calicopy-0.1.0", "clusterVersion": "unknown", "clusterType": "kdd"}
+    assert json.loads(stdout) == {
+        "clientVersion": "v3.32.1",
+        "gitCommit": "calicopy-0.1.0",
+        "clusterVersion": "unknown",
+        "clusterType": "kdd",
+    }
     assert (stderr, code) == ("", 0) and not stdout.endswith("\n")
 
 
@@ -220,7 +253,11 @@ def test_version_bad_output(offline: Cli) -> None:
 @pytest.mark.parametrize("poll", ["abc", "5", "1x", "-"])
 def test_version_bad_poll(offline: Cli, poll: str) -> None:
     # calicoctl prints the zero duration ("0s") it failed to parse; calicopy prints the value given.
-    assert tuple(offline("version", f"--poll={poll}", config=False)) == ("", f"invalid poll duration specified: {poll}\n", 1)
+    assert tuple(offline("version", f"--poll={poll}", config=False)) == (
+        "",
+        f"invalid poll duration specified: {poll}\n",
+        1,
+    )
 
 
 def test_version_poll_prints_changes_until_interrupted(cli: Cli) -> None:
@@ -237,8 +274,11 @@ def test_version_poll_prints_changes_until_interrupted(cli: Cli) -> None:
             return
         raise KeyboardInterrupt
 
-    stdout, stderr, code = cli("version", "--poll", "1.5s", state=CliState(sleep=sleep))
-    assert (stdout, code) == (CLIENT + "Cluster Version:   unknown\nCluster Type:      kdd\nCluster Version:   v3.31.0\n", 130)
+    stdout, _stderr, code = cli("version", "--poll", "1.5s", state=CliState(sleep=sleep))
+    assert (stdout, code) == (
+        CLIENT + "Cluster Version:   unknown\nCluster Type:      kdd\nCluster Version:   v3.31.0\n",
+        130,
+    )
     assert calls == [1.5, 1.5]
 
 
@@ -246,23 +286,44 @@ def test_version_poll_prints_changes_until_interrupted(cli: Cli) -> None:
 
 
 def test_config_file_that_does_not_exist(cli: Cli) -> None:
-    assert tuple(cli("get", "ippool", "-c", "/nonexistent.cfg", config=False)) == ("Error reading config file: /nonexistent.cfg\n", "", 1)
+    assert tuple(cli("get", "ippool", "-c", "/nonexistent.cfg", config=False)) == (
+        "Error reading config file: /nonexistent.cfg\n",
+        "",
+        1,
+    )
 
 
 def test_config_file_that_does_not_exist_for_version(cli: Cli) -> None:
-    assert tuple(cli("version", "-c", "/nonexistent.cfg", config=False)) == (CLIENT + "Error reading config file: /nonexistent.cfg\n", "", 1)
+    assert tuple(cli("version", "-c", "/nonexistent.cfg", config=False)) == (
+        CLIENT + "Error reading config file: /nonexistent.cfg\n",
+        "",
+        1,
+    )
 
 
 def test_unknown_datastore_type(cli: Cli) -> None:
-    cfg = cli.file("bad.cfg", "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: bogus\n")
-    assert tuple(cli("get", "ippool", "-c", cfg, config=False)) == ("Failed to create Calico API client: unknown datastore type: bogus\n", "", 1)
+    cfg = cli.file(
+        "bad.cfg", "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: bogus\n"
+    )
+    assert tuple(cli("get", "ippool", "-c", cfg, config=False)) == (
+        "Failed to create Calico API client: unknown datastore type: bogus\n",
+        "",
+        1,
+    )
 
 
 def test_missing_kubeconfig(cli: Cli) -> None:
-    cfg = cli.file("bad.cfg", "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: kubernetes\n  kubeconfig: /nope/kubeconfig\n")
+    cfg = cli.file(
+        "bad.cfg",
+        "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: kubernetes\n  kubeconfig: /nope/kubeconfig\n",
+    )
     expected = "Failed to create Calico API client: stat /nope/kubeconfig: no such file or directory\n"
     assert tuple(cli("apply", "-f", "-", "-c", cfg, input=pool("a", "10.0.0.0/8"), config=False)) == (expected, "", 1)
-    assert tuple(cli("version", "-c", cfg, config=False)) == (CLIENT, "stat /nope/kubeconfig: no such file or directory\n", 1)
+    assert tuple(cli("version", "-c", cfg, config=False)) == (
+        CLIENT,
+        "stat /nope/kubeconfig: no such file or directory\n",
+        1,
+    )
 
 
 def test_config_with_unknown_field(cli: Cli) -> None:
@@ -276,7 +337,9 @@ def test_config_with_unknown_field(cli: Cli) -> None:
 
 def test_file_errors_come_before_client_errors_with_allow_mismatch(cli: Cli) -> None:
     # resources.go: files are read before the client is built (the version check is skipped).
-    cfg = cli.file("bad.cfg", "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: bogus\n")
+    cfg = cli.file(
+        "bad.cfg", "apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec:\n  datastoreType: bogus\n"
+    )
     assert tuple(cli("create", "-f", "-", "-c", cfg, "--allow-version-mismatch", input="", config=False)) == (
         "",
         "no resources specified in file -\n",
@@ -291,7 +354,9 @@ def _set_cluster_version(cli: Cli, version: str) -> None:
     cli.client.backend.update(info)
 
 
-MISMATCH = "version mismatch.\nClient Version:   v3.32.1\nCluster Version:  {}\nUse --allow-version-mismatch to override"
+MISMATCH = (
+    "version mismatch.\nClient Version:   v3.32.1\nCluster Version:  {}\nUse --allow-version-mismatch to override"
+)
 
 
 def test_cluster_outside_the_supported_versions(cli: Cli) -> None:
@@ -300,7 +365,11 @@ def test_cluster_outside_the_supported_versions(cli: Cli) -> None:
     path = cli.file("p.yaml", pool("a", "10.0.0.0/8"))
     assert tuple(cli("create", "-f", path)) == ("", MISMATCH.format("3.20.1") + "\n", 1)
     assert tuple(cli("get", "ippool")) == ("", "failed to get resources: " + MISMATCH.format("3.20.1") + "\n", 1)
-    assert tuple(cli("label", "ippool", "a", "x=y")) == ("", "failed to get ippool a, error " + MISMATCH.format("3.20.1") + "\n", 1)
+    assert tuple(cli("label", "ippool", "a", "x=y")) == (
+        "",
+        "failed to get ippool a, error " + MISMATCH.format("3.20.1") + "\n",
+        1,
+    )
     assert tuple(cli("patch", "ippool", "a", "-p", "{}")) == ("", MISMATCH.format("3.20.1") + "\n", 1)
     assert tuple(cli("delete", "ippool", "a")) == ("", MISMATCH.format("3.20.1") + "\n", 1)
 
@@ -315,7 +384,7 @@ def test_version_suffix_is_dropped(cli: Cli) -> None:
 def test_supported_cluster_versions_pass(cli: Cli, version: str) -> None:
     cli.fake_only("sets the cluster's Calico version")
     _set_cluster_version(cli, version)
-    stdout, stderr, code = cli("get", "ippool")
+    _stdout, stderr, code = cli("get", "ippool")
     assert (stderr, code) == ("", 0)
 
 
@@ -323,7 +392,7 @@ def test_allow_version_mismatch(cli: Cli) -> None:
     cli.fake_only("sets the cluster's Calico version")
     _set_cluster_version(cli, "v2.6.0")
     for args in (["get", "ippool", "--allow-version-mismatch"], ["--allow-version-mismatch", "get", "ippool"]):
-        stdout, stderr, code = cli(*args)
+        _stdout, stderr, code = cli(*args)
         assert (stderr, code) == ("", 0)
 
 
@@ -331,7 +400,11 @@ def test_validate_skips_the_version_check(cli: Cli) -> None:
     cli.fake_only("sets the cluster's Calico version")
     _set_cluster_version(cli, "v2.6.0")
     path = cli.file("p.yaml", pool("a", "10.0.0.0/8"))
-    assert tuple(cli("validate", "-f", path, config=False)) == ("Successfully validated 1 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("validate", "-f", path, config=False)) == (
+        "Successfully validated 1 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
 
 
 def test_version_command_skips_the_version_check(cli: Cli) -> None:

@@ -10,8 +10,8 @@ import time
 import pytest
 from click.shell_completion import BashComplete
 
-from calicopy.cli import main
 from calicopy.cli import get as get_module
+from calicopy.cli import main
 from calicopy.cli import resources as resources_module
 from calicopy.cli.base import CliState
 from calicopy.manifests import loads
@@ -43,14 +43,25 @@ def test_create_dry_run_skip_exists(cli: Cli) -> None:
     a = cli.n("a")
     _seed(cli, a, "10.41.0.0/16")
     path = cli.file("p.yaml", pool(a, "10.41.0.0/16"))
-    assert tuple(cli("create", "-f", path, "--dry-run", "--skip-exists")) == (f"IPPool({a}) would be skipped (dry run)\n", "", 0)
+    assert tuple(cli("create", "-f", path, "--dry-run", "--skip-exists")) == (
+        f"IPPool({a}) would be skipped (dry run)\n",
+        "",
+        0,
+    )
 
 
 def test_apply_dry_run(cli: Cli) -> None:
     a, b, c = cli.n("a"), cli.n("b"), cli.n("c")
     _seed(cli, a, "10.41.0.0/16")
     _seed(cli, b, "10.42.0.0/16")
-    path = cli.file("p.yaml", pool(a, "10.41.0.0/16") + "---\n" + pool(b, "10.42.0.0/16", disabled="true") + "---\n" + pool(c, "10.43.0.0/16"))
+    path = cli.file(
+        "p.yaml",
+        pool(a, "10.41.0.0/16")
+        + "---\n"
+        + pool(b, "10.42.0.0/16", disabled="true")
+        + "---\n"
+        + pool(c, "10.43.0.0/16"),
+    )
     assert tuple(cli("apply", "-f", path, "--dry-run")) == (
         f"IPPool({a}) is unchanged (dry run)\nIPPool({b}) would be updated (dry run)\nIPPool({c}) would be created (dry run)\n",
         "",
@@ -91,7 +102,11 @@ def test_delete_dry_run(cli: Cli) -> None:
     )
     assert cli.client.get("IPPool", a).metadata.name == a
     expected = f'hit error(s): [resource does not exist: IPPool({b}) with error: ippools.crd.projectcalico.org "{b}" not found]\n'
-    assert tuple(cli("delete", "ippool", a, b, "--dry-run")) == (f"IPPool({a}) would be deleted (dry run)\n", expected, 1)
+    assert tuple(cli("delete", "ippool", a, b, "--dry-run")) == (
+        f"IPPool({a}) would be deleted (dry run)\n",
+        expected,
+        1,
+    )
 
 
 def test_delete_dry_run_knows_refusals(cli: Cli) -> None:
@@ -162,7 +177,9 @@ def test_diff_reports_what_apply_would_refuse(cli: Cli) -> None:
     a = cli.n("a")
     _seed(cli, a, "10.41.0.0/16")
     path = cli.file("p.yaml", pool(a, "10.49.0.0/16"))
-    expected = f"hit error(s): [IPPool({a}): error with field spec.cidr = '10.49.0.0/16' (IPPool CIDR cannot be modified)]\n"
+    expected = (
+        f"hit error(s): [IPPool({a}): error with field spec.cidr = '10.49.0.0/16' (IPPool CIDR cannot be modified)]\n"
+    )
     assert tuple(cli("diff", "-f", path)) == ("", expected, 1)
 
 
@@ -186,7 +203,17 @@ def test_watch_prints_changes(cli: Cli) -> None:
     thread.start()
     stdout, stderr, code = cli("get", "ippool", a, "-o", "wide", "-w", "--watch-timeout", "3")
     thread.join()
-    headings = ("NAME", "CIDR", "NAT", "IPIPMODE", "VXLANMODE", "DISABLED", "DISABLEBGPEXPORT", "SELECTOR", "ASSIGNMENTMODE")
+    headings = (
+        "NAME",
+        "CIDR",
+        "NAT",
+        "IPIPMODE",
+        "VXLANMODE",
+        "DISABLED",
+        "DISABLEBGPEXPORT",
+        "SELECTOR",
+        "ASSIGNMENTMODE",
+    )
     first = table(headings, (a, "10.41.0.0/16", "false", "Never", "Never", "false", "false", "all()", "Automatic"))
     changed = table(headings, (a, "10.41.0.0/16", "false", "Never", "Never", "true", "false", "all()", "Automatic"))
     header, row = changed.splitlines()[:2]
@@ -214,7 +241,7 @@ def test_watch_needs_a_kind(cli: Cli) -> None:
     a = cli.n("a")
     _seed(cli, a, "10.41.0.0/16")
     path = cli.file("p.yaml", pool(a, "10.41.0.0/16"))
-    stdout, stderr, code = cli("get", "-f", path, "-w")
+    _stdout, stderr, code = cli("get", "-f", path, "-w")
     assert (stderr, code) == ("--watch needs a kind (get <KIND> [<NAME>...] --watch), not --filename\n", 1)
 
 
@@ -255,7 +282,11 @@ def test_completion_scripts(offline: Cli, shell: str) -> None:
 
 
 def test_completion_unknown_shell(offline: Cli) -> None:
-    assert tuple(offline("completion", "tcsh", config=False)) == ("", "unsupported shell 'tcsh' (use bash, zsh or fish)\n", 1)
+    assert tuple(offline("completion", "tcsh", config=False)) == (
+        "",
+        "unsupported shell 'tcsh' (use bash, zsh or fish)\n",
+        1,
+    )
 
 
 # -- progress on a terminal only ---------------------------------------------------------------------------------
@@ -278,7 +309,11 @@ def test_no_progress_in_a_pipe(cli: Cli) -> None:
     cli.file("d/b.yaml", pool(cli.n("b"), "10.42.0.0/16"))
     pipe = io.StringIO()
     state = CliState(sleep=lambda _: None, stderr=lambda: pipe)
-    assert tuple(cli("create", "-f", str(cli.workdir / "d"), state=state)) == ("Successfully created 2 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("create", "-f", str(cli.workdir / "d"), state=state)) == (
+        "Successfully created 2 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
     assert pipe.getvalue() == ""
 
 
@@ -291,13 +326,15 @@ def _boom(*args: object, **kwargs: object) -> None:
 
 def test_a_bug_is_reported_without_a_traceback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_module, "execute_config_command", _boom)
-    expected = "calicopy: unexpected error (RuntimeError: boom); run with --log-level=debug for details and please report it\n"
+    expected = (
+        "calicopy: unexpected error (RuntimeError: boom); run with --log-level=debug for details and please report it\n"
+    )
     assert tuple(cli("get", "ippool")) == ("", expected, 1)
 
 
 def test_debug_shows_the_traceback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_module, "execute_config_command", _boom)
-    stdout, stderr, code = cli("-l", "debug", "get", "ippool")
+    _stdout, stderr, code = cli("-l", "debug", "get", "ippool")
     assert code == 1 and "Traceback (most recent call last)" in stderr and "RuntimeError: boom" in stderr
 
 

@@ -111,7 +111,9 @@ def test_create_overlapping_pool_fails_and_others_go_on(cli: Cli) -> None:
 def test_policy_in_missing_tier(cli: Cli) -> None:
     tier = cli.n("t")
     path = cli.file("g.yaml", _gnp(cli.n("g"), tier=tier))
-    expected = f"failed to create 'GlobalNetworkPolicy' resource: [resource does not exist: Tier({tier}) with error: <nil>]\n"
+    expected = (
+        f"failed to create 'GlobalNetworkPolicy' resource: [resource does not exist: Tier({tier}) with error: <nil>]\n"
+    )
     assert tuple(cli("create", "-f", path)) == ("", expected, 1)
 
 
@@ -121,7 +123,11 @@ def test_policy_in_missing_tier(cli: Cli) -> None:
 def test_apply_partial_and_all_failing(cli: Cli) -> None:
     a, b = cli.n("a"), cli.n("b")
     path = cli.file("p.yaml", docs(pool(a, "10.11.0.0/16"), pool(b, "10.11.0.0/17")))
-    assert tuple(cli("apply", "-f", path)) == ("", f"hit error(s): [{overlap(b, '10.11.0.0/17', a, '10.11.0.0/16')}]\n", 1)
+    assert tuple(cli("apply", "-f", path)) == (
+        "",
+        f"hit error(s): [{overlap(b, '10.11.0.0/17', a, '10.11.0.0/16')}]\n",
+        1,
+    )
 
 
 def test_apply_is_idempotent(cli: Cli) -> None:
@@ -194,7 +200,11 @@ def test_delete_missing_only(cli: Cli) -> None:
 
 def test_delete_skip_not_exists(cli: Cli) -> None:
     a = cli.n("a")
-    assert tuple(cli("delete", "ippool", a, "--skip-not-exists")) == ("Successfully deleted 1 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("delete", "ippool", a, "--skip-not-exists")) == (
+        "Successfully deleted 1 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
     assert tuple(cli("delete", "ippool", a, "-s")) == ("Successfully deleted 1 'IPPool' resource(s)\n", "", 0)
 
 
@@ -218,7 +228,11 @@ def test_delete_with_stale_resource_version_is_refused(cli: Cli) -> None:
 
 
 def test_delete_kind_without_name(cli: Cli) -> None:
-    assert tuple(cli("delete", "ippool")) == ("", "Failed to delete 'IPPool' resource: resource name may not be empty\n\n", 1)
+    assert tuple(cli("delete", "ippool")) == (
+        "",
+        "Failed to delete 'IPPool' resource: resource name may not be empty\n\n",
+        1,
+    )
 
 
 def test_validate_several_kinds(offline: Cli) -> None:
@@ -274,10 +288,17 @@ def test_unreadable_file(cli: Cli) -> None:
 def test_directory(cli: Cli) -> None:
     cli.file("d/b.yaml", pool(cli.n("b"), "10.12.0.0/16"))
     cli.file("d/a.yml", pool(cli.n("a"), "10.11.0.0/16"))
-    cli.file("d/c.json", f'{{"apiVersion": "projectcalico.org/v3", "kind": "IPPool", "metadata": {{"name": "{cli.n("c")}"}}, "spec": {{"cidr": "10.13.0.0/16"}}}}')
+    cli.file(
+        "d/c.json",
+        f'{{"apiVersion": "projectcalico.org/v3", "kind": "IPPool", "metadata": {{"name": "{cli.n("c")}"}}, "spec": {{"cidr": "10.13.0.0/16"}}}}',
+    )
     cli.file("d/notes.txt", "not a manifest")
     cli.file("d/sub/d.yaml", pool(cli.n("d"), "10.14.0.0/16"))
-    assert tuple(cli("create", "-f", str(cli.workdir / "d"))) == ("Successfully created 3 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("create", "-f", str(cli.workdir / "d"))) == (
+        "Successfully created 3 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
     names = sorted(p.metadata.name for p in cli.client.list("IPPool") if p.metadata.name.startswith(cli.prefix))
     assert {cli.n("a"), cli.n("b"), cli.n("c")} <= set(names) and cli.n("d") not in names
 
@@ -285,7 +306,11 @@ def test_directory(cli: Cli) -> None:
 def test_directory_recursive(cli: Cli) -> None:
     cli.file("d/a.yaml", pool(cli.n("a"), "10.11.0.0/16"))
     cli.file("d/sub/deeper/b.yaml", pool(cli.n("b"), "10.12.0.0/16"))
-    assert tuple(cli("create", "-f", str(cli.workdir / "d"), "-R")) == ("Successfully created 2 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("create", "-f", str(cli.workdir / "d"), "-R")) == (
+        "Successfully created 2 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
 
 
 def test_empty_directory(cli: Cli) -> None:
@@ -303,30 +328,60 @@ def test_directory_with_an_empty_file(cli: Cli) -> None:
 
 def test_a_bad_file_in_a_directory_stops_everything(cli: Cli) -> None:
     cli.file("d/a.yaml", pool(cli.n("a"), "10.11.0.0/16"))
-    bad = cli.file("d/b.yaml", "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/8, bogus: 1}\n")
+    bad = cli.file(
+        "d/b.yaml",
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/8, bogus: 1}\n",
+    )
     stdout, stderr, code = cli("create", "-f", str(cli.workdir / "d"))
     assert (stdout, code) == ("", 1)
     assert stderr.startswith(f"failed to execute command: {bad}, document 1, field spec.bogus: ")
-    assert cli.client.list("IPPool") == [] or all(not p.metadata.name.startswith(cli.n("a")) for p in cli.client.list("IPPool"))
+    assert cli.client.list("IPPool") == [] or all(
+        not p.metadata.name.startswith(cli.n("a")) for p in cli.client.list("IPPool")
+    )
 
 
 BAD_DOCUMENTS = [
-    ("unknown kind", "apiVersion: projectcalico.org/v3\nkind: Bogus\nmetadata: {name: x}\n", "document 1, field kind: unknown resource type (Bogus) and/or version (projectcalico.org/v3)"),
-    ("wrong version", "apiVersion: projectcalico.org/v7\nkind: BGPPeer\nmetadata: {name: x}\n", "document 1, field apiVersion: unknown resource type (BGPPeer) and/or version (projectcalico.org/v7)"),
-    ("not registered with calicoctl", "apiVersion: projectcalico.org/v3\nkind: IPAMBlock\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/26}\n", None),
+    (
+        "unknown kind",
+        "apiVersion: projectcalico.org/v3\nkind: Bogus\nmetadata: {name: x}\n",
+        "document 1, field kind: unknown resource type (Bogus) and/or version (projectcalico.org/v3)",
+    ),
+    (
+        "wrong version",
+        "apiVersion: projectcalico.org/v7\nkind: BGPPeer\nmetadata: {name: x}\n",
+        "document 1, field apiVersion: unknown resource type (BGPPeer) and/or version (projectcalico.org/v7)",
+    ),
+    (
+        "not registered with calicoctl",
+        "apiVersion: projectcalico.org/v3\nkind: IPAMBlock\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/26}\n",
+        None,
+    ),
     ("bad yaml", "kind: [\n", "document 1"),
-    ("bad value", "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/8, disabled: maybe}\n", "field spec.disabled"),
-    ("invalid peer", "apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata: {name: x}\nspec: {peerIP: badpeerIP}\n", "PeerIP"),
+    (
+        "bad value",
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: x}\nspec: {cidr: 10.0.0.0/8, disabled: maybe}\n",
+        "field spec.disabled",
+    ),
+    (
+        "invalid peer",
+        "apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata: {name: x}\nspec: {peerIP: badpeerIP}\n",
+        "PeerIP",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "needle"), [(t, n) for _, t, n in BAD_DOCUMENTS], ids=[i for i, _, _ in BAD_DOCUMENTS])
+@pytest.mark.parametrize(
+    ("text", "needle"), [(t, n) for _, t, n in BAD_DOCUMENTS], ids=[i for i, _, _ in BAD_DOCUMENTS]
+)
 def test_a_document_that_cannot_be_read_is_a_file_error(cli: Cli, text: str, needle: str | None) -> None:
     path = cli.file("bad.yaml", text)
     stdout, stderr, code = cli("apply", "-f", path)
     assert (stdout, code) == ("", 1) and stderr.startswith("failed to execute command: ")
     if needle is None:
-        assert stderr == "failed to execute command: unknown resource type (IPAMBlock) and/or version (projectcalico.org/v3)\n"
+        assert (
+            stderr
+            == "failed to execute command: unknown resource type (IPAMBlock) and/or version (projectcalico.org/v3)\n"
+        )
     else:
         assert needle in stderr
 
@@ -340,7 +395,11 @@ def test_bad_file_for_get_and_delete(cli: Cli) -> None:
 
 def test_crd_v1_manifests_are_accepted(cli: Cli) -> None:
     text = f"apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata: {{name: {cli.n('v1pool')}}}\nspec: {{cidr: 10.15.0.0/16}}\n"
-    assert tuple(cli("create", "-f", cli.file("v1.yaml", text))) == ("Successfully created 1 'IPPool' resource(s)\n", "", 0)
+    assert tuple(cli("create", "-f", cli.file("v1.yaml", text))) == (
+        "Successfully created 1 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
 
 
 def test_typed_list_and_sequence_documents(cli: Cli) -> None:
@@ -350,7 +409,9 @@ def test_typed_list_and_sequence_documents(cli: Cli) -> None:
         f"- {{apiVersion: projectcalico.org/v3, kind: IPPool, metadata: {{name: {a}}}, spec: {{cidr: 10.11.0.0/16}}}}\n"
         f"- {{apiVersion: projectcalico.org/v3, kind: IPPool, metadata: {{name: {b}}}, spec: {{cidr: 10.12.0.0/16}}}}\n"
     )
-    sequence = f"- {{apiVersion: projectcalico.org/v3, kind: IPPool, metadata: {{name: {c}}}, spec: {{cidr: 10.13.0.0/16}}}}\n"
+    sequence = (
+        f"- {{apiVersion: projectcalico.org/v3, kind: IPPool, metadata: {{name: {c}}}, spec: {{cidr: 10.13.0.0/16}}}}\n"
+    )
     path = cli.file("l.yaml", docs(typed, sequence))
     assert tuple(cli("create", "-f", path)) == ("Successfully created 3 'IPPool' resource(s)\n", "", 0)
 
@@ -389,13 +450,21 @@ def test_namespace_on_a_cluster_scoped_kind_in_the_file(cli: Cli) -> None:
 
 def test_namespace_flag_on_a_cluster_scoped_kind(cli: Cli) -> None:
     path = cli.file("p.yaml", pool(cli.n("a"), "10.11.0.0/16"))
-    assert tuple(cli("apply", "-f", path, "-n", "prod")) == ("", "failed to apply 'IPPool' resource: [IPPool is not namespaced]\n", 1)
+    assert tuple(cli("apply", "-f", path, "-n", "prod")) == (
+        "",
+        "failed to apply 'IPPool' resource: [IPPool is not namespaced]\n",
+        1,
+    )
 
 
 def test_namespace_errors_are_not_counted_for_replace(cli: Cli) -> None:
     path = cli.file("p.yaml", pool(cli.n("a"), "10.11.0.0/16"))
     # resources.go: a namespace error returns no object, so replace counts nothing handled.
-    assert tuple(cli("replace", "-f", path, "-n", "prod")) == ("", "failed to replace 'IPPool' resource: IPPool is not namespaced\n", 1)
+    assert tuple(cli("replace", "-f", path, "-n", "prod")) == (
+        "",
+        "failed to replace 'IPPool' resource: IPPool is not namespaced\n",
+        1,
+    )
 
 
 def test_missing_namespace_is_the_api_servers_error(cli: Cli) -> None:
@@ -428,10 +497,14 @@ def test_bulk_and_sequential_agree_on_failures(cli: Cli) -> None:
     for name in (a, c):
         cli("delete", "ippool", name)
     sequential = cli("apply", "-f", cli.file("p.yaml", text), "--sequential")
-    assert tuple(bulk) == tuple(sequential) == (
-        "Partial success: applied the first 2 out of 3 'IPPool' resources:\n",
-        f"hit error(s): [{overlap(b, '10.11.0.0/17', a, '10.11.0.0/16')}]\n",
-        1,
+    assert (
+        tuple(bulk)
+        == tuple(sequential)
+        == (
+            "Partial success: applied the first 2 out of 3 'IPPool' resources:\n",
+            f"hit error(s): [{overlap(b, '10.11.0.0/17', a, '10.11.0.0/16')}]\n",
+            1,
+        )
     )
 
 

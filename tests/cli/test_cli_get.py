@@ -67,7 +67,13 @@ def _seed_pool(cli: Cli, name: str, cidr: str, **spec: str) -> dict[str, str]:
     (resource,) = loads(pool(name, cidr, natOutgoing="true", **spec))
     stored = cli.client.create(resource)
     meta = stored.metadata
-    return {"name": name, "cidr": cidr, "uid": meta.uid, "rv": meta.resource_version, "ts": str(meta.creation_timestamp)}
+    return {
+        "name": name,
+        "cidr": cidr,
+        "uid": meta.uid,
+        "rv": meta.resource_version,
+        "ts": str(meta.creation_timestamp),
+    }
 
 
 def _indent(text: str, by: str) -> str:
@@ -171,7 +177,7 @@ def test_namespace_column_with_a_namespace(cli: Cli) -> None:
 
 
 def test_default_namespace_has_no_column(cli: Cli) -> None:
-    ns1, _, a, _ = _policies(cli)
+    _ns1, _, a, _ = _policies(cli)
     stdout, stderr, code = cli("get", "np", a)
     error = f'resource does not exist: NetworkPolicy(default/{a}) with error: networkpolicies.crd.projectcalico.org "{a}" not found\n'
     assert (stdout, stderr, code) == ("", error, 1)
@@ -195,7 +201,10 @@ def test_namespace_flag_on_a_cluster_scoped_kind(cli: Cli) -> None:
 
 def test_namespaced_kind_from_a_file(cli: Cli) -> None:
     ns1, _, a, _ = _policies(cli)
-    path = cli.file("np.yaml", f"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: {a}, namespace: {ns1}}}\nspec: {{}}\n")
+    path = cli.file(
+        "np.yaml",
+        f"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: {a}, namespace: {ns1}}}\nspec: {{}}\n",
+    )
     assert tuple(cli("get", "-f", path)) == (table(("NAME", "TIER"), (a, "default")), "", 0)
 
 
@@ -292,7 +301,7 @@ def test_json_of_a_list(cli: Cli) -> None:
 
 
 def test_json_of_nothing_is_null(cli: Cli) -> None:
-    stdout, stderr, code = cli("get", "ippool", cli.n("zz"), "-o", "json")
+    stdout, _stderr, code = cli("get", "ippool", cli.n("zz"), "-o", "json")
     assert (stdout, code) == ("null", 1)
 
 
@@ -304,13 +313,17 @@ def test_json_escapes_html(cli: Cli) -> None:
     )
     cli.client.create(gnp)
     stdout, _, code = cli("get", "gnp", name, "-o", "json")
-    assert code == 0 and '"selector": "a == \'x\' \\u0026\\u0026 b == \'y\'"' in stdout
+    assert code == 0 and "\"selector\": \"a == 'x' \\u0026\\u0026 b == 'y'\"" in stdout
 
 
 def test_export_strips_cluster_metadata(cli: Cli) -> None:
     facts = _seed_pool(cli, cli.n("a"), "10.21.0.0/16")
     expected = IPPOOL_YAML.format(**facts)
-    for line in (f'  creationTimestamp: "{facts["ts"]}"\n', f'  resourceVersion: "{facts["rv"]}"\n', f"  uid: {facts['uid']}\n"):
+    for line in (
+        f'  creationTimestamp: "{facts["ts"]}"\n',
+        f'  resourceVersion: "{facts["rv"]}"\n',
+        f"  uid: {facts['uid']}\n",
+    ):
         expected = expected.replace(line, "")
     assert tuple(cli("get", "ippool", facts["name"], "-o", "yaml", "--export")) == (expected, "", 0)
 
@@ -340,7 +353,11 @@ def test_custom_columns(cli: Cli) -> None:
 
 def test_custom_columns_never_add_the_namespace(cli: Cli) -> None:
     ns1, _, a, _ = _policies(cli)
-    assert tuple(cli("get", "np", a, "-n", ns1, "-o", "custom-columns=NAME,ORDER")) == (table(("NAME", "ORDER"), (a, "10")), "", 0)
+    assert tuple(cli("get", "np", a, "-n", ns1, "-o", "custom-columns=NAME,ORDER")) == (
+        table(("NAME", "ORDER"), (a, "10")),
+        "",
+        0,
+    )
     expected = table(("NAMESPACE", "NAME"), (ns1, a))
     assert tuple(cli("get", "np", a, "-n", ns1, "-o", "custom-columns=NAMESPACE,NAME")) == (expected, "", 0)
 
@@ -407,7 +424,7 @@ class _Recorder:
         self.texts.append(text)
         return self
 
-    def execute(self, data: Any, funcs: Mapping[str, Callable[..., Any]] = {}) -> str:  # noqa: B006
+    def execute(self, data: Any, funcs: Mapping[str, Callable[..., Any]] = {}) -> str:
         self.data.append(data)
         self.funcs.append(funcs)
         names = []
@@ -499,4 +516,9 @@ def test_resource_is_what_tables_print() -> None:
     (p,) = loads(pool("a", "10.0.0.0/8"))
     listed = KindList("IPPool", [p], "7")
     assert isinstance(p, Resource) and listed.to_dict()["metadata"] == {"resourceVersion": "7"}
-    assert KindList("IPPool", [], "").to_dict() == {"kind": "IPPoolList", "apiVersion": "projectcalico.org/v3", "metadata": {}, "items": []}
+    assert KindList("IPPool", [], "").to_dict() == {
+        "kind": "IPPoolList",
+        "apiVersion": "projectcalico.org/v3",
+        "metadata": {},
+        "items": [],
+    }

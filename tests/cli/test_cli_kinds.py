@@ -144,7 +144,9 @@ def test_calicoctl_names_and_case(cli: Cli, sample: Sample) -> None:
 
 def test_cluster_information_is_read_only(cli: Cli) -> None:
     cli.fake_only("writes ClusterInformation")
-    path = cli.file("ci.yaml", "apiVersion: projectcalico.org/v3\nkind: ClusterInformation\nmetadata: {name: default}\nspec: {}\n")
+    path = cli.file(
+        "ci.yaml", "apiVersion: projectcalico.org/v3\nkind: ClusterInformation\nmetadata: {name: default}\nspec: {}\n"
+    )
     assert tuple(cli("create", "-f", path)) == (
         "",
         "failed to create 'ClusterInformation' resource: [operation create or apply is not supported on ClusterInformation]\n",
@@ -178,7 +180,11 @@ PROFILE_WRITES = [
     ("create", "", "failed to create 'Profile' resource: [operation Create is not supported on Profile({name})]\n"),
     # apply falls back to an update when create is not supported; the update reads the profile,
     # which in Kubernetes mode only exists as kns.<namespace> / ksa.<namespace>.<account>.
-    ("apply", "", "failed to apply 'Profile' resource: [resource does not exist: Profile({name}) with error: Invalid name {name}]\n"),
+    (
+        "apply",
+        "",
+        "failed to apply 'Profile' resource: [resource does not exist: Profile({name}) with error: Invalid name {name}]\n",
+    ),
     (
         "replace",
         "Partial success: replaced the first 1 out of 1 'Profile' resources:\n",
@@ -190,7 +196,9 @@ PROFILE_WRITES = [
 @pytest.mark.parametrize(("verb", "stdout", "stderr"), PROFILE_WRITES, ids=[v for v, _, _ in PROFILE_WRITES])
 def test_profiles_are_read_only_in_kubernetes_mode(cli: Cli, verb: str, stdout: str, stderr: str) -> None:
     name = cli.n("pro")
-    path = cli.file("pro.yaml", f"apiVersion: projectcalico.org/v3\nkind: Profile\nmetadata: {{name: {name}}}\nspec: {{}}\n")
+    path = cli.file(
+        "pro.yaml", f"apiVersion: projectcalico.org/v3\nkind: Profile\nmetadata: {{name: {name}}}\nspec: {{}}\n"
+    )
     assert tuple(cli(verb, "-f", path)) == (stdout, stderr.format(name=name), 1)
 
 
@@ -210,7 +218,9 @@ def test_profile_list_has_the_default_allow_profile_and_namespaces(cli: Cli) -> 
 def test_profile_wide_shows_labels(cli: Cli) -> None:
     cli.fake_only("adds a namespace with labels")
     assert cli.server is not None
-    cli.server.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod", "labels": {"team": "a", "env": "p"}}})
+    cli.server.add(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod", "labels": {"team": "a", "env": "p"}}}
+    )
     expected = table(
         ("NAME", "LABELS"),
         ("kns.prod", "pcns.env=p,pcns.projectcalico.org/name=prod,pcns.team=a"),
@@ -250,7 +260,9 @@ def test_node_asn_follows_the_default_bgp_configuration(cli: Cli) -> None:
 
 @pytest.mark.parametrize("verb", ["create", "apply"])
 def test_nodes_are_not_created_in_kubernetes_mode(cli: Cli, verb: str) -> None:
-    path = cli.file("n.yaml", f"apiVersion: projectcalico.org/v3\nkind: Node\nmetadata: {{name: {cli.n('n9')}}}\nspec: {{}}\n")
+    path = cli.file(
+        "n.yaml", f"apiVersion: projectcalico.org/v3\nkind: Node\nmetadata: {{name: {cli.n('n9')}}}\nspec: {{}}\n"
+    )
     stdout, stderr, code = cli(verb, "-f", path)
     words = {"create": "create", "apply": "apply"}[verb]
     assert (stdout, code) == ("", 1) and stderr.startswith(f"failed to {words} 'Node' resource: [")

@@ -38,7 +38,9 @@ if shutil.which("calicopy"):
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(Path(a).name for a in c))
 def test_help_and_client_version(command: list[str]) -> None:
     helped = _run([*command, "--help"])
-    assert (helped.returncode, helped.stderr) == (0, "") and helped.stdout.startswith("Usage:\n  calicopy [options] <command>")
+    assert (helped.returncode, helped.stderr) == (0, "") and helped.stdout.startswith(
+        "Usage:\n  calicopy [options] <command>"
+    )
     version = _run([*command, "version", "--client"])
     assert (version.returncode, version.stdout, version.stderr) == (
         0,
@@ -63,9 +65,17 @@ def test_a_session_against_a_datastore(cli: Cli) -> None:
     command = [sys.executable, "-m", "calicopy"]
     a = cli.n("a")
     created = _run([*command, "apply", "-f", "-", "-c", str(cli.config)], stdin=pool(a, "10.51.0.0/16"))
-    assert (created.returncode, created.stdout, created.stderr) == (0, "Successfully applied 1 'IPPool' resource(s)\n", "")
+    assert (created.returncode, created.stdout, created.stderr) == (
+        0,
+        "Successfully applied 1 'IPPool' resource(s)\n",
+        "",
+    )
     listed = _run([*command, "get", "ippool", a, "-c", str(cli.config)])
-    assert (listed.returncode, listed.stdout, listed.stderr) == (0, table(("NAME", "CIDR", "SELECTOR"), (a, "10.51.0.0/16", "all()")), "")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (
+        0,
+        table(("NAME", "CIDR", "SELECTOR"), (a, "10.51.0.0/16", "all()")),
+        "",
+    )
     deleted = _run([*command, "delete", "ippool", a, a, "-c", str(cli.config)])
     assert deleted.returncode == 1 and deleted.stdout == "Successfully deleted 1 'IPPool' resource(s)\n"
     assert deleted.stderr.startswith(f"Failed to delete 'IPPool' resource: resource does not exist: IPPool({a})")
@@ -83,8 +93,12 @@ def test_the_demo_runs_exactly_what_it_shows(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(demo_module, "_run_in_process", recording)
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
-    shown = [shlex.split(line.split("#")[0])[2:] for line in result.output.splitlines() if line.startswith("$ calicopy ")]
+    shown = [
+        shlex.split(line.split("#")[0])[2:] for line in result.output.splitlines() if line.startswith("$ calicopy ")
+    ]
     assert ran == shown and len(ran) == 8
     # What each command printed follows its line (here: the policy, as the YAML get prints it).
-    after = result.output.split("$ calicopy get networkpolicy allow-tcp-6379 -n production -o yaml -c calicoctl.cfg\n", 1)[1]
+    after = result.output.split(
+        "$ calicopy get networkpolicy allow-tcp-6379 -n production -o yaml -c calicoctl.cfg\n", 1
+    )[1]
     assert after.startswith("apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n")

@@ -65,10 +65,10 @@ LABEL_USAGE = (
     "  \t                <key> --remove )\n"
     "                  [--config=<CONFIG>] [--namespace=<NS>] [--context=<context>]) [--allow-version-mismatch]\n"
 )
-VALIDATE_USAGE = "Usage:\n  calicopy validate --filename=<FILENAME> [--recursive] [--skip-empty] [--allow-version-mismatch]\n"
-VERSION_USAGE = (
-    "Usage:\n  calicopy version [--config=<CONFIG>] [--poll=<POLL>] [--allow-version-mismatch] [--client]\n"
+VALIDATE_USAGE = (
+    "Usage:\n  calicopy validate --filename=<FILENAME> [--recursive] [--skip-empty] [--allow-version-mismatch]\n"
 )
+VERSION_USAGE = "Usage:\n  calicopy version [--config=<CONFIG>] [--poll=<POLL>] [--allow-version-mismatch] [--client]\n"
 IPAM_USAGE = "Usage:\n  calicopy ipam <command> [<args>...]\n"
 DATASTORE_USAGE = "Usage:\n  calicopy datastore <command> [<args>...]\n"
 MIGRATE_USAGE = "Usage:\n  calicopy datastore migrate <command> [<args>...]\n"
@@ -246,7 +246,11 @@ def test_texts_are_calicoctls(name: str, path: str) -> None:
         text=True,
         check=True,
     ).stdout
-    match = re.search(r"doc := (?:constants\.DatastoreIntro \+ )?`(.*?)`(?: \+ constants\.DefaultConfigPath \+ `(.*?)`)?", source, re.S)
+    match = re.search(
+        r"doc := (?:constants\.DatastoreIntro \+ )?`(.*?)`(?: \+ constants\.DefaultConfigPath \+ `(.*?)`)?",
+        source,
+        re.S,
+    )
     assert match is not None
     text = match.group(1) + ("/etc/calico/calicoctl.cfg" + match.group(2) if match.group(2) is not None else "")
     assert getattr(usage_texts, name) == text
@@ -263,7 +267,11 @@ MAIN_ERRORS = [
     (["--log-level"], "--log-level requires argument\n" + MAIN_USAGE, INVALID.format("--log-level")),
     (["--context"], "--context requires argument\n" + MAIN_USAGE, INVALID.format("--context")),
     (["-l", "debug"], MAIN_USAGE, INVALID.format("-l debug")),
-    (["--allow-version-mismatch=yes", "get"], "--allow-version-mismatch must not have an argument\n" + MAIN_USAGE, INVALID.format("--allow-version-mismatch=yes get")),
+    (
+        ["--allow-version-mismatch=yes", "get"],
+        "--allow-version-mismatch must not have an argument\n" + MAIN_USAGE,
+        INVALID.format("--allow-version-mismatch=yes get"),
+    ),
 ]
 
 
@@ -306,7 +314,10 @@ USAGE_ERRORS = [
     (["create", "-f", "x.yaml", "extra"], CREATE_USAGE),
     (["create", "-f", "x.yaml", "--bogus"], CREATE_USAGE),
     (["create", "-f", "x.yaml", "--recursive=yes"], "--recursive must not have an argument\n" + CREATE_USAGE),
-    (["create", "-f", "x.yaml", "--skip"], "--skip is not a unique prefix: --skip-empty, --skip-exists?\n" + CREATE_USAGE),
+    (
+        ["create", "-f", "x.yaml", "--skip"],
+        "--skip is not a unique prefix: --skip-empty, --skip-exists?\n" + CREATE_USAGE,
+    ),
     (["create", "-f", "x.yaml", "-n"], "-n requires argument\n" + CREATE_USAGE),
     (["apply", "-f", "x.yaml", "--skip-exists"], APPLY_USAGE),
     (["apply"], APPLY_USAGE),
@@ -358,8 +369,15 @@ def test_get_accepts_dash_a_for_all_namespaces_before_parsing(offline: Cli) -> N
 
 
 def test_long_option_prefixes_work_as_in_docopt(cli: Cli) -> None:
-    path = cli.file("p.yaml", f"apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {{name: {cli.n('p')}}}\nspec: {{cidr: 10.10.0.0/16}}\n")
-    assert tuple(cli("create", "--file", path, "--skip-exi")) == ("Successfully created 1 'IPPool' resource(s)\n", "", 0)
+    path = cli.file(
+        "p.yaml",
+        f"apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {{name: {cli.n('p')}}}\nspec: {{cidr: 10.10.0.0/16}}\n",
+    )
+    assert tuple(cli("create", "--file", path, "--skip-exi")) == (
+        "Successfully created 1 'IPPool' resource(s)\n",
+        "",
+        0,
+    )
 
 
 # -- groups whose subcommands come from other issues --------------------------------------------------------
@@ -371,7 +389,11 @@ def test_unknown_ipam_subcommand_prints_the_text(offline: Cli) -> None:
 
 
 def test_unknown_migrate_subcommand_prints_the_text(offline: Cli) -> None:
-    assert tuple(offline("datastore", "migrate", "bogus", config=False)) == (DOCS["datastore migrate"].text + "\n", "", 0)
+    assert tuple(offline("datastore", "migrate", "bogus", config=False)) == (
+        DOCS["datastore migrate"].text + "\n",
+        "",
+        0,
+    )
 
 
 def test_unknown_datastore_subcommand_prints_the_text(offline: Cli) -> None:
@@ -380,7 +402,22 @@ def test_unknown_datastore_subcommand_prints_the_text(offline: Cli) -> None:
 
 def test_every_command_is_registered() -> None:
     assert sorted(COMMANDS) == sorted(
-        ["create", "replace", "apply", "delete", "get", "patch", "label", "validate", "version", "ipam", "datastore", "diff", "completion", "demo"]
+        [
+            "create",
+            "replace",
+            "apply",
+            "delete",
+            "get",
+            "patch",
+            "label",
+            "validate",
+            "version",
+            "ipam",
+            "datastore",
+            "diff",
+            "completion",
+            "demo",
+        ]
     )
 
 
