@@ -120,6 +120,16 @@ class _Main(DocoptGroup):
         return code
 
     def _run(self, argv: list[str], prog_name: str, complete_var: str | None, extra: dict[str, Any]) -> int:
+        # The log level is the command's; a program that runs commands in-process (tests, the
+        # demo) keeps its own logging setup afterwards.
+        level, handlers = _log.level, list(_log.handlers)
+        try:
+            return self._run_logged(argv, prog_name, complete_var, extra)
+        finally:
+            _log.setLevel(level)
+            _log.handlers[:] = handlers
+
+    def _run_logged(self, argv: list[str], prog_name: str, complete_var: str | None, extra: dict[str, Any]) -> int:
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except DocoptUsageError as exc:
