@@ -97,7 +97,9 @@ def startup(env: dict[str, str], runs: int) -> None:
     for label, args in (("calicopy --help", ["--help"]), ("calicopy version --client", ["version", "--client"])):
         took = _median([*python, "-m", "calicopy", *args], env, runs)
         verdict = "ok" if took <= 0.150 else "OVER 150 ms"
-        print(f"  {label:36} {_ms(took)}   x{took / bare:4.1f} the interpreter, +{_ms(took - bare).strip()}   [{verdict}]")
+        print(
+            f"  {label:36} {_ms(took)}   x{took / bare:4.1f} the interpreter, +{_ms(took - bare).strip()}   [{verdict}]"
+        )
 
 
 def get_ippools(env: dict[str, str], runs: int, workdir: Path) -> None:
@@ -144,7 +146,11 @@ def apply_directory(env: dict[str, str], count: int, workdir: Path) -> None:
             config = workdir / f"{mode}.cfg"
             config.write_text(CONFIG.format(kubeconfig=server.kubeconfig_path))
             argv = [*command, "-c", str(config), *extra]
-            for phase, changed in (("create", None), ("re-apply, unchanged", 0), ("re-apply, 1 in 10 changed", count // 10)):
+            for phase, changed in (
+                ("create", None),
+                ("re-apply, unchanged", 0),
+                ("re-apply, 1 in 10 changed", count // 10),
+            ):
                 if changed:
                     _write_policies(policies, count, changed)
                 before = _requests(server)

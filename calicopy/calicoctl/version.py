@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from .. import __version__
 from .._go.json import marshal_indent
-from .._go.strconv import format_float
 from ..errors import CalicoError
 from ..resources.generated.kinds import CALICO_VERSION
 
@@ -113,8 +112,3 @@ def parse_duration(text: str) -> float:
         total += float(match.group(1)) * _UNITS[match.group(2)]
         pos = match.end()
     return sign * total
-
-
-def format_seconds(seconds: float) -> str:
-    """A duration for messages (``1.5s``)."""
-    return format_float(seconds, "g", -1, 64) + "s"

@@ -418,3 +418,12 @@ def test_unreachable_datastore(offline: Cli) -> None:
     assert (stdout, code) == ("", 1)
     assert stderr.startswith("failed to get resources: unable to get Cluster Information to verify version mismatch: ")
     assert stderr.endswith("\nUse --allow-version-mismatch to override\n")
+
+
+def test_context_selects_the_kubeconfig_context(cli: Cli) -> None:
+    cli.fake_only("the fake server's kubeconfig has one context, 'fake'")
+    expected = ('Failed to create Calico API client: context "nope" does not exist\n', "", 1)
+    assert tuple(cli("get", "ippool", "--context", "nope")) == expected
+    assert tuple(cli("--context", "nope", "get", "ippool")) == expected
+    stdout, stderr, code = cli("get", "ippool", "--context", "fake")
+    assert (stderr, code) == ("", 0)
