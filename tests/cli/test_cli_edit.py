@@ -425,5 +425,5 @@ def test_context_selects_the_kubeconfig_context(cli: Cli) -> None:
     expected = ('Failed to create Calico API client: context "nope" does not exist\n', "", 1)
     assert tuple(cli("get", "ippool", "--context", "nope")) == expected
     assert tuple(cli("--context", "nope", "get", "ippool")) == expected
-    stdout, stderr, code = cli("get", "ippool", "--context", "fake")
+    _stdout, stderr, code = cli("get", "ippool", "--context", "fake")
     assert (stderr, code) == ("", 0)
