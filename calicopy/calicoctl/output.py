@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from .._go.fmt import format_v
 from ..errors import CalicoError, ResourceNotFound
 from ..manifests import to_go_json, to_go_yaml
-from ..resources.meta import Resource
+from ..resources.meta import API_VERSION, Resource
 from .actions import KindList
 from .printer import ConfigLookup, render_table
 
@@ -105,7 +105,9 @@ class Template(Protocol):
 
 
 class TemplateEngine(Protocol):
-    """What :mod:`calicopy._go.template` provides: ``parse(text, name) -> Template``."""
+    """What :mod:`calicopy._go.template` provides: ``parse(text, name) -> Template`` (and, where
+    it has them, ``render`` -- calicoctl's whole printer, google/safetext's checks included -- and
+    the Go value types a list object is built from)."""
 
     def parse(self, text: str, name: str = ...) -> Template: ...
 
@@ -118,6 +120,32 @@ def template_engine() -> TemplateEngine:
     except ModuleNotFoundError:
         raise CalicoError("go-template output is not available in this build of calicopy") from None
     return engine
+
+
+def _go_list(engine: Any, listed: KindList) -> Any:
+    """A ``<Kind>List`` as the template sees it: a pointer to a struct embedding TypeMeta and
+    ListMeta (so ``.Kind`` and ``.ResourceVersion`` work) with ``Items``."""
+    struct, pointer, go_slice = engine.GoStruct, engine.GoPointer, engine.GoSlice
+    type_meta = struct("v1.TypeMeta", (("Kind", listed.list_kind), ("APIVersion", API_VERSION)))
+    list_meta = struct(
+        "v1.ListMeta",
+        (
+            ("SelfLink", ""),
+            ("ResourceVersion", listed.resource_version),
+            ("Continue", ""),
+            ("RemainingItemCount", pointer(None, "*int64")),
+        ),
+    )
+    items = go_slice([engine.to_go(item).elem for item in listed.items], f"[]v3.{listed.kind}")
+    fields = (("TypeMeta", type_meta), ("ListMeta", list_meta), ("Items", items))
+    body = struct(f"v3.{listed.list_kind}", fields, embedded=frozenset({"TypeMeta", "ListMeta"}))
+    return pointer(body, f"*v3.{listed.list_kind}", in_interface=True)
+
+
+def _template_data(engine: Any, objects: Sequence[Obj]) -> list[Any]:
+    if not hasattr(engine, "GoStruct"):
+        return list(objects)
+    return [_go_list(engine, o) if isinstance(o, KindList) else o for o in objects]
 
 
 def join_and_truncate(items: Any, separator: str, max_len: int) -> str:
@@ -161,9 +189,28 @@ class TemplatePrinter:
             raise CalicoError(f"open {self.path}: {text[:1].lower()}{text[1:]}") from None
 
     def chunks(self, objects: Sequence[Obj], config: ConfigLookup) -> Iterator[str]:
-        template = template_engine().parse(self.source(), "get")
-        funcs: dict[str, Callable[..., Any]] = {"join": join, "joinAndTruncate": join_and_truncate, "config": config}
-        yield template.execute(list(objects), funcs=funcs)
+        engine: Any = template_engine()
+        data = _template_data(engine, objects)
+        text = self.source()
+        # The engine's errors carry Go's text (``template: get:1:2: executing ...``), which
+        # calicoctl prints; they are ValueErrors, as calicopy's TemplateError is.
+        try:
+            render = getattr(engine, "render", None)
+            if render is not None:
+                # calicoctl's printer is yamltemplate: all of the output or none, checked as YAML.
+                yield render(text, data, name="get", as_number=lambda: config("asnumber"))
+                return
+            template = engine.parse(text, "get")
+            funcs: dict[str, Callable[..., Any]] = {
+                "join": join,
+                "joinAndTruncate": join_and_truncate,
+                "config": config,
+            }
+            yield template.execute(data, funcs=funcs)
+        except CalicoError:
+            raise
+        except ValueError as exc:
+            raise CalicoError(str(exc)) from exc
 
 
 def parse_output(output: str, *, print_namespace: bool = False) -> Printer:

@@ -507,8 +507,41 @@ def test_go_template_with_the_real_engine(cli: Cli) -> None:
     pytest.importorskip("calicopy._go.template")
     a = cli.n("a")
     _seed_pool(cli, a, "10.21.0.0/16")
-    template = "{{range .}}{{.ObjectMeta.Name}} {{.Spec.CIDR}} {{.Spec.NATOutgoing}}\n{{end}}"
-    assert tuple(cli("get", "ippool", a, "-o", f"go-template={template}")) == (f"{a} 10.21.0.0/16 true\n", "", 0)
+    template = (
+        '{{range .}}{{.ObjectMeta.Name}} {{.Spec.CIDR}} {{config "asnumber"}} {{join .Spec.AllowedUses ","}}\n{{end}}'
+    )
+    assert tuple(cli("get", "ippool", a, "-o", f"go-template={template}")) == (
+        f"{a} 10.21.0.0/16 64512 Workload,Tunnel\n",
+        "",
+        0,
+    )
+
+
+def test_go_template_of_a_list_with_the_real_engine(cli: Cli) -> None:
+    pytest.importorskip("calicopy._go.template")
+    cli.fake_only("lists every pool")
+    _seed_pool(cli, "a", "10.21.0.0/16")
+    _seed_pool(cli, "b", "10.22.0.0/16")
+    template = "{{range .}}{{.Kind}}{{range .Items}} {{.Name}}{{end}}{{end}}"
+    assert tuple(cli("get", "ippools", "-o", f"go-template={template}")) == ("IPPoolList a b", "", 0)
+    # calicoctl's printer (google/safetext) refuses output whose YAML shape the data decides.
+    assert tuple(cli("get", "ippools", "-o", "go-template={{range .}}{{.Kind}}: x{{end}}")) == (
+        "",
+        "YAML Injection Detected\n",
+        1,
+    )
+
+
+def test_go_template_errors_with_the_real_engine(cli: Cli) -> None:
+    pytest.importorskip("calicopy._go.template")
+    cli.fake_only("lists every pool")
+    expected = 'template: get:1:13: executing "get" at <.Bogus>: can\'t evaluate field Bogus in type *v3.IPPoolList\n'
+    assert tuple(cli("get", "ippools", "-o", "go-template={{range .}}{{.Bogus}}{{end}}")) == ("", expected, 1)
+    assert tuple(cli("get", "ippools", "-o", "go-template={{range .}")) == (
+        "",
+        "template: get:1: bad character U+007D '}'\n",
+        1,
+    )
 
 
 def test_resource_is_what_tables_print() -> None:
