@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from calicopy import Client
-from calicopy.calicoctl.execute import CommandResults
+from calicopy.calicoctl.actions import CommandResults
 from calicopy.calicoctl.migrate import (
     MigrationError,
     check_locked,

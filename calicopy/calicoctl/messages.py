@@ -1,22 +1,34 @@
 """Every text calicoctl prints about a command's outcome, in one place (``commands/{create,apply,
 replace,delete,patch,label}.go``, ``calicoctl.go`` ``massageError``).
 
-:func:`summary` turns :class:`~calicopy.calicoctl.execute.CommandResults` into what calicoctl
+:func:`summary` turns :class:`~calicopy.calicoctl.actions.CommandResults` into what calicoctl
 writes to stdout and the error it returns (printed on stderr, exit code 1).  calicoctl prints a
 list of errors with Go's ``%v``: ``[first second]``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import LabelError, ResourceNotFound, ValidationError
 from ..outcomes import LabelResult
-from .execute import Action, CommandResults
+from .actions import Action, CommandResults
+from .main_texts import massage_error
 
-__all__ = ["Summary", "error_list", "file_invalid", "label_error", "label_message", "massage_error", "summary"]
+__all__ = [
+    "Summary",
+    "error_list",
+    "file_invalid",
+    "get_errors",
+    "get_failure",
+    "label_error",
+    "label_get_failure",
+    "label_message",
+    "label_not_found",
+    "massage_error",
+    "summary",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,7 @@ _WORDS: Mapping[Action, _Words] = {
     "create": _Words("create", "created", True, "hit error"),
     "apply": _Words("apply", "applied", True, "hit error(s)"),
     "replace": _Words("replace", "replaced", False, "hit error"),
+    "validate": _Words("validate", "validated", True, "hit error(s)"),
 }
 
 
@@ -60,6 +73,8 @@ def file_invalid(error: BaseException) -> str:
 
 def summary(action: Action, results: CommandResults) -> Summary:
     """calicoctl's report for create, apply, replace, delete and patch."""
+    if results.file_invalid and results.error is not None:
+        return Summary("", file_invalid(results.error))
     special = _SUMMARIES.get(action)
     if special is not None:
         return special(results)
@@ -159,13 +174,33 @@ def label_error(error: Exception, kind: str, name: str) -> str:
     return str(error)
 
 
-_UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+# -- get ------------------------------------------------------------------------------------------------
 
 
-def massage_error(text: str) -> str:
-    """calicoctl's ``massageError``: drop the JSON-decoding prefix, reword unknown-field errors."""
-    text = text.removeprefix("error unmarshaling JSON: while decoding JSON: json: ")
-    match = _UNKNOWN_FIELD.search(text)
-    if match:
-        return "field in document is not recognized or is in the wrong location: " + match.group(1)
-    return text
+def get_failure(results: CommandResults) -> str | None:
+    """What ``calicoctl get`` exits with before printing anything (a bad file, no resources, a
+    version mismatch, an unknown kind), or None."""
+    if results.file_invalid and results.error is not None:
+        return file_invalid(results.error)
+    if results.error is not None:
+        return f"failed to get resources: {results.error}"
+    return None
+
+
+def get_errors(results: CommandResults) -> str | None:
+    """The per-resource failures ``calicoctl get`` prints after the resources, one per line."""
+    if not results.errors:
+        return None
+    return "\n".join(str(e) for e in results.errors)
+
+
+# -- label ----------------------------------------------------------------------------------------------
+
+
+def label_get_failure(kind: str, name: str, error: BaseException) -> str:
+    """``calicoctl label`` could not look the resource up (unknown kind, empty name, ...)."""
+    return f"failed to get {kind} {name}, error {error}"
+
+
+def label_not_found(kind: str, name: str) -> str:
+    return f"{kind} {name} not found"

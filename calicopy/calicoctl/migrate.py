@@ -31,7 +31,7 @@ from ..manifests import loads
 from ..resources.generated.clusterinfo import ClusterInformation
 from ..resources.meta import Resource
 from ..resources.registry import KINDS
-from .execute import CommandResults, execute
+from .actions import CommandResults, execute
 from .migrate_ipam import IPAMExport, export_ipam, import_ipam, ipam_is_empty
 from .migrate_texts import (
     ALL_V3_RESOURCES,

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import ResourceNotFound
-from .execute import CommandResults
+from .actions import CommandResults
 from .messages import error_list
 
 __all__ = [

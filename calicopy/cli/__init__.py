@@ -1,23 +1,12 @@
-"""The ``calicopy`` command (click).  It parses arguments, calls the library and formats output."""
+"""The ``calicopy`` command (click): calicoctl's verbs, flags, output and exit codes.
+
+It parses arguments, calls the library and formats output only through
+:mod:`calicopy.calicoctl`.  :data:`main` is the click group (``calicopy = "calicopy.cli:main"``);
+each command loads on first use (:data:`calicopy.cli.app.COMMANDS`).
+"""
 
 from __future__ import annotations
 
-import click
-
-from .. import __version__
+from .app import main
 
 __all__ = ["main"]
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="calicopy")
-def main() -> None:
-    """calicoctl's behaviour in Python."""
-
-
-@main.command()
-def demo() -> None:
-    """A guided tour on the seed manifests: loading, validation, defaulting, selectors. No cluster needed."""
-    from ..demo import run
-
-    run(click.echo)

@@ -381,8 +381,7 @@ def _check_scalar(schema: Mapping[str, Any], value: Any, path: str, errors: list
                 )
             )
         pattern = schema.get("pattern")
-        # Kubebuilder patterns use RE2's mid-expression flags (``^(?i)...``); Python wants them first.
-        if pattern is not None and re.search(re.sub(r"^\^\(\?i\)", "(?i)^", pattern), value) is None:
+        if pattern is not None and _go_pattern(pattern).search(value) is None:
             errors.append(
                 FieldError(
                     path,
@@ -418,3 +417,14 @@ def _check_scalar(schema: Mapping[str, Any], value: Any, path: str, errors: list
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_GO_FLAGS = re.compile(r"\(\?i\)")
+
+
+def _go_pattern(pattern: str) -> re.Pattern[str]:
+    """An OpenAPI ``pattern`` (Go RE2 syntax) for Python's ``re``: RE2 allows a flag group such as
+    ``(?i)`` anywhere (Calico's CRDs have ``^(?i)(Info|Debug)?$``); Python only at the start."""
+    if "(?i)" in pattern:
+        return re.compile(_GO_FLAGS.sub("", pattern), re.IGNORECASE)
+    return re.compile(pattern)
