@@ -38,6 +38,7 @@ from .errors import (
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
+    ResourceNotFound,
     UnknownKindError,
     ValidationError,
     VersionMismatchError,
@@ -387,6 +388,23 @@ class Client(KindAccessors):
             return self.v3.create_prepared(prepared, batch)
         except (ResourceAlreadyExists, OperationNotSupported):
             return self._replace(info, resource)
+
+    def apply_over(self, info: KindInfo, resource: R, prepared: R, stored: Resource, batch: Batch | None = None) -> R:
+        """:meth:`apply_prepared` of ``resource`` already seen stored as ``stored``: the create
+        attempt is skipped (it could only fail) and the update goes over ``stored`` at once.
+
+        The outcome is apply's: a ``stored`` changed since it was read is read again and replaced
+        (as apply's replace would), one deleted since is created; a ``resourceVersion`` given by
+        the caller is checked by apply's own path.
+        """
+        if resource.metadata.resource_version:
+            return self.apply_prepared(info, resource, prepared, batch)
+        try:
+            return self.v3.update(merge_metadata_for_update(stored, resource), stored)
+        except ResourceConflict:
+            return self._replace(info, resource)
+        except ResourceNotFound:
+            return self.apply_prepared(info, resource, prepared, batch)
 
     def delete(
         self,

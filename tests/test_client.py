@@ -1092,6 +1092,47 @@ def test_apply_all_reads_each_tier_once_per_batch(ds: Datastore, client: Client)
     assert len(tier_reads) == 1
 
 
+def test_apply_all_updates_what_it_found_without_a_create_attempt(ds: Datastore, client: Client) -> None:
+    # issue 10: an object the plan found stored is updated at once (no POST that can only fail,
+    # no second read): one write request per changed object.
+    names = [ds.n(f"g{i}") for i in range(6)]
+    client.ensure_initialized()
+    client.apply_all([gnp(name, order=1.0) for name in names])
+    before = len(ds.server.requests) if ds.server is not None else 0
+    outcomes = client.apply_all([gnp(name, order=2.0 if i % 2 else 1.0) for i, name in enumerate(names)])
+    if ds.server is not None:
+        seen = list(ds.server.requests)[before:]
+        assert [m for m, _ in seen if m in WRITE_METHODS] == ["PUT"] * 3
+        assert not [p for m, p in seen if m == "GET" and "/globalnetworkpolicies/" in p]
+    assert [o.action for o in outcomes] == ["unchanged", "updated"] * 3
+    assert all(o.error is None for o in outcomes)
+    assert [client.get("GlobalNetworkPolicy", name).spec.order for name in names] == [1.0, 2.0] * 3
+
+
+def test_apply_over_a_stale_or_vanished_object_is_apply(ds: Datastore, client: Client) -> None:
+    # What the bulk write does with an object it listed: if the object changed since, apply's
+    # replace reads it again; if it was deleted since, apply creates it.
+    changed, gone = ds.n("changed"), ds.n("gone")
+    info = KINDS["GlobalNetworkPolicy"]
+    client.create(gnp(changed, order=1.0))
+    client.create(gnp(gone, order=1.0))
+    listed = {r.metadata.name: r for r in client.list("GlobalNetworkPolicy") if r.metadata.name in (changed, gone)}
+    client.patch("GlobalNetworkPolicy", changed, {"spec": {"order": 5.0}})
+    client.delete("GlobalNetworkPolicy", gone)
+    for name in (changed, gone):
+        wanted = gnp(name, order=3.0)
+        prepared = client.v3.prepare_create(wanted, info, for_apply=True)
+        stored = client.apply_over(info, wanted, prepared, listed[name])
+        assert stored.spec.order == 3.0
+        assert client.get("GlobalNetworkPolicy", name).spec.order == 3.0
+    assert client.get("GlobalNetworkPolicy", gone).metadata.uid != listed[gone].metadata.uid  # created anew
+    # A resourceVersion given by the caller is apply's precondition, as ever.
+    wanted = gnp(changed, order=4.0)
+    wanted.metadata.resource_version = listed[changed].metadata.resource_version
+    with pytest.raises(ResourceConflict):
+        client.apply_over(info, wanted, client.v3.prepare_create(wanted, info, for_apply=True), listed[changed])
+
+
 # -- issue 9.19: Calico selectors on list, JSON-text patches -------------------------------------------
 
 
