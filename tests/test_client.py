@@ -363,6 +363,24 @@ def test_policy_tier_must_exist(ds: Datastore, client: Client) -> None:
     assert stored.spec.types == ["Ingress"]
 
 
+def test_a_missing_tier_is_reported_before_an_existing_policy(ds: Datastore, client: Client) -> None:
+    # The tier check is the create's own (a compare of etcd's create transaction, a read elsewhere):
+    # it still comes first, as libcalico-go's read before the create does.
+    sec = ds.n("sec")
+    client.create(Tier(metadata={"name": sec}, spec={"order": 10}))
+    client.create(gnp(ds.n("gnp1"), tier=sec))
+    with pytest.raises(ResourceAlreadyExists):
+        client.create(gnp(ds.n("gnp1"), tier=sec))
+    client.delete("GlobalNetworkPolicy", ds.n("gnp1"))
+    client.create(gnp(ds.n("gnp1"), tier=sec))
+    with contextlib.suppress(OperationNotSupported):  # a non-empty tier cannot be deleted through the client
+        client.delete("Tier", sec)
+    client.backend.delete("Tier", sec)
+    with pytest.raises(ResourceNotFound, match=rf"^resource does not exist: Tier\({sec}\) with error: <nil>$") as info:
+        client.create(gnp(ds.n("gnp1"), tier=sec))
+    assert type(info.value) is ResourceNotFound and (info.value.kind, info.value.name) == ("Tier", sec)
+
+
 def test_policy_in_default_tier_gets_label_and_tier(ds: Datastore, client: Client) -> None:
     stored = client.create(gnp(ds.n("gnp1")))
     assert stored.spec.tier == "default"

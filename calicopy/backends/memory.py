@@ -42,7 +42,7 @@ from ..errors import (
 from ..labelselector import LabelSelector, parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
-from .base import ListResult, WatchEvent
+from .base import ListResult, Requirements, WatchEvent, check_requirements
 from .watchview import WatchView
 
 __all__ = ["DEFAULT_ALLOW_PROFILE", "MemoryBackend"]
@@ -116,7 +116,8 @@ class MemoryBackend:
 
     # -- Backend protocol ---------------------------------------------------------------------
 
-    def create(self, resource: Resource) -> Resource:
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource:
+        check_requirements(self, requires)
         info = _info(resource.KIND)
         data = self._to_storage(info, resource)
         meta = data["metadata"]

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..backends.base import ListResult, WatchEvent
+from ..backends.base import ListResult, Requirements, WatchEvent, check_requirements
 from ..config import CalicoAPIConfig
 from ..errors import ConfigError, DatastoreError, OperationNotSupported
 from ..labelselector import LabelSelector, LabelSelectorError, parse_label_selector
@@ -238,8 +238,10 @@ class KubernetesBackend:
 
     # -- Backend ----------------------------------------------------------------------------------
 
-    def create(self, resource: Resource) -> Resource:
-        """POST the resource's custom resource (see :class:`~calicopy.kdd.resources.customresource.CustomResourceClient`)."""
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource:
+        """POST the resource's custom resource (see :class:`~calicopy.kdd.resources.customresource.CustomResourceClient`);
+        ``requires`` is read first (Kubernetes has no transactions across objects)."""
+        check_requirements(self, requires)
         return self._client(resource.KIND).create(resource)
 
     def update(self, resource: Resource) -> Resource:
