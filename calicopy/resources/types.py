@@ -14,7 +14,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
 from .._go.json import go_float_json
-from .model import StrictDecode
+from .model import SHARED_ON_COPY, StrictDecode
 
 __all__ = [
     "DSCP",
@@ -129,6 +129,9 @@ class Port:
     def __str__(self) -> str:
         return str(self.to_json())
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Port:
+        return self  # immutable, like a tuple of numbers: copies share it
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> Port:
@@ -144,6 +147,9 @@ class Port:
             serialization=core_schema.plain_serializer_function_ser_schema(lambda p: p.to_json()),
             json_schema_input_schema=core_schema.union_schema([core_schema.int_schema(), core_schema.str_schema()]),
         )
+
+
+SHARED_ON_COPY.add(Port)
 
 
 def _uint8_or_string(value: Any) -> int | str:
