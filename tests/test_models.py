@@ -386,3 +386,22 @@ def test_deep_copy_keeps_shared_objects_shared() -> None:
     copied = np.model_copy(deep=True)
     assert copied.spec.ingress[0] is copied.spec.ingress[1]
     assert copied.spec.ingress[0] is not rule
+
+
+def test_memoised_ports_and_protocols_decode_as_before() -> None:
+    # Ports and protocols are parsed once per value; a bool is still no number, and the memo
+    # never confuses "6" with 6 or True with 1.
+    from calicopy.resources.generated.policy_common import EntityRule, Rule
+
+    for _ in range(2):
+        rule = Rule.from_storage({"protocol": "6", "destination": {"ports": [1, "1", "80:81", "http"]}})
+        assert rule.protocol == 6
+        assert [p.to_json() for p in rule.destination.ports] == [1, 1, "80:81", "http"]
+        assert Rule.from_storage({"protocol": "TCP"}).protocol == "TCP"
+        assert Rule.from_storage({"protocol": "256"}).protocol == "256"
+        with pytest.raises(ValidationError, match="into a protocol"):
+            Rule.from_storage({"protocol": True})
+        with pytest.raises(ValidationError, match="into a port"):
+            EntityRule.from_storage({"ports": [True]})
+        with pytest.raises(ValidationError, match="invalid port format"):
+            EntityRule.from_storage({"ports": ["70000"]})
