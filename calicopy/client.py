@@ -20,11 +20,10 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
-from .backends.memory import MemoryBackend
 from .bulk import apply_all
 from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metadata_for_update
 from .clientv3.kinds import Operation
@@ -44,9 +43,6 @@ from .errors import (
     VersionMismatchError,
     resource_identifier,
 )
-from .etcd.backend import EtcdBackend
-from .ipam import IPAM
-from .kdd.backend import KubernetesBackend
 from .notebook import ResourceList
 from .outcomes import ApplyOutcome, LabelResult
 from .resources.meta import Resource
@@ -54,6 +50,9 @@ from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
 from .retry import RetryPolicy, retry_on_conflict
 from .selector import parse_cached
+
+if TYPE_CHECKING:
+    from .ipam import IPAM
 
 __all__ = [
     "CALICO_VERSION",
@@ -165,6 +164,9 @@ class Client(KindAccessors):
     @classmethod
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
         """An embedded datastore (no cluster): :class:`calicopy.backends.memory.MemoryBackend`."""
+        # The datastores are imported when one is chosen (see _backend_for).
+        from .backends.memory import MemoryBackend
+
         return cls(backend=MemoryBackend(), sleep=sleep)
 
     def __repr__(self) -> str:
@@ -177,6 +179,9 @@ class Client(KindAccessors):
     @functools.cached_property
     def ipam(self) -> IPAM:
         """Calico IPAM on this datastore: usage, lookup, borrowed, check, assign... (``docs/ipam.md``)."""
+        # Imported on first use: most commands never touch IPAM, and the package is large.
+        from .ipam import IPAM
+
         return IPAM(self.backend, pool_writer=IPPoolWriter(self.v3), version=CALICO_VERSION, sleep=self._sleep)
 
     def __enter__(self) -> Client:
@@ -618,10 +623,16 @@ def _backend_for(
     env: Mapping[str, str] | None = None,
     retry_policy: RetryPolicy | None = None,
 ) -> Backend:
+    # Each datastore is imported only when a configuration chooses it: a command talks to one,
+    # and importing both took longer than the command itself.
     datastore = config.spec.datastore_type or "etcdv3"
     if datastore == "kubernetes":
+        from .kdd.backend import KubernetesBackend
+
         backend: Backend = KubernetesBackend.from_config(config, context=context, env=env, retry_policy=retry_policy)
         return backend
     if datastore == "etcdv3":
+        from .etcd.backend import EtcdBackend
+
         return EtcdBackend.from_config(config)
     raise ConfigError(f"unknown datastore type: {datastore}")

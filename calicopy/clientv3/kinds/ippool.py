@@ -13,7 +13,6 @@ import logging
 from typing import TypeVar
 
 from ...errors import ErroredField, OperationNotSupported, ValidationError
-from ...ipam import IPAM
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
 from ...resources.generated.ipamblock import IPAMBlock
 from ...resources.generated.ippool import IPPool
@@ -114,6 +113,10 @@ class IPPoolHooks(KindHooks):
 
 def _release_pool_affinities(client: Pipeline, pool: IPPool) -> None:
     """``ipam.ReleasePoolAffinities`` (:mod:`calicopy.ipam`): every host's affinity to the pool's blocks."""
+    # Imported here, deliberately: IPAM (the whole package) is needed by this one step of a pool's
+    # Delete, and reading pools (calicopy get ippools) should not pay for importing it.
+    from ...ipam import IPAM
+
     try:
         IPAM(client.backend, sleep=client.sleep).release_pool_affinities(pool.spec.cidr)
     except (OperationNotSupported, ValueError):
