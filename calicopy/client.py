@@ -49,7 +49,6 @@ from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
 from .retry import RetryPolicy, retry_on_conflict
-from .selector import parse_cached
 
 if TYPE_CHECKING:
     from .ipam import IPAM
@@ -266,8 +265,13 @@ class Client(KindAccessors):
     ) -> ListResult:
         """As :meth:`list`, with the list's resourceVersion (to continue with :meth:`watch`)."""
         info = self.kind_info(kind)
-        # Parsed before the request, so that a bad selector costs no round trip.
-        matcher = parse_cached(selector) if selector is not None else None
+        matcher = None
+        if selector is not None:
+            # Parsed before the request, so that a bad selector costs no round trip.  The parser is
+            # imported here: a list without a Calico selector (calicopy get) does not load it.
+            from .selector import parse_cached
+
+            matcher = parse_cached(selector)
         result = self.v3.list(info.kind, self._scope(info, namespace), label_selector)
         if matcher is None:
             return result
