@@ -3,7 +3,8 @@
 ``libcalico-go/lib/backend/etcdv3/etcdv3.go`` in calicopy's terms (v3 models in and out):
 
 * resourceVersion is the key's ``mod_revision``; a list's is the response header revision;
-* create is a transaction ``If(version(key) == 0) Then(Put) Else(Get)``; update
+* create is a transaction ``If(version(key) == 0) Then(Put) Else(Get)`` (each of its ``requires``,
+  a policy's tier, one more compare ``create_revision(key) > 0``); update
   ``If(mod_revision(key) == rv) Then(Put) Else(Get)`` (missing -> not found, else conflict);
   delete ``[If(mod_revision(key) == rv)] Then(Delete, prev_kv) Else(Get)`` and returns the
   previous value;
