@@ -211,7 +211,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: Mapping[str,
         os.stat(filename)
     except (OSError, ValueError):
         if filename != default_path:
-            raise ConfigError(f"Error reading config file: {filename}") from None
+            raise ConfigError(f"Error reading config file: {filename}", source=filename) from None
         _log.info("Config file: %s cannot be read - reading config from environment", filename)
         return load_config_from_environment(environ)
     return load_config_from_file(filename, env=environ)
@@ -225,11 +225,11 @@ def load_config_from_file(path: str | os.PathLike[str], *, env: Mapping[str, str
             data = fh.read()
     except OSError as exc:
         op = "read" if isinstance(exc, IsADirectoryError) else "open"
-        raise ConfigError(f"{op} {filename}: {_go_errno_text(exc)}") from None
+        raise ConfigError(f"{op} {filename}: {_go_errno_text(exc)}", source=filename, cause=exc) from None
     try:
         return load_config_from_bytes(data, env=env)
     except ConfigError as exc:
-        raise ConfigError(f"syntax error in {filename}: {exc}") from None
+        raise ConfigError(f"syntax error in {filename}: {exc}", source=filename, field=exc.field, cause=exc) from None
 
 
 def load_config_from_bytes(data: bytes | str, *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
@@ -284,7 +284,9 @@ def load_config_from_environment(env: Mapping[str, str] | None = None) -> Calico
             raise ConfigError(
                 "failed to load config from env vars: envconfig.Process: "
                 f"assigning {f.env_key} to {f.go_name}: converting '{shown}' to type {f.go_type}. "
-                f"details: {exc}{source}"
+                f"details: {exc}{source}",
+                source="environment",
+                field=used,
             ) from None
     config = CalicoAPIConfig.model_validate({"spec": CalicoAPIConfigSpec.model_validate(values)})
     return _apply_config_defaults(config, environ)
