@@ -7,6 +7,7 @@ LoadError out of any input.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -194,8 +195,6 @@ _PIECES = st.sampled_from(
 def test_hostile_input_gives_only_load_errors(text: str | bytes) -> None:
     for unique_keys in (True, False):
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(LoadError):
             load(text, unique_keys=unique_keys)
-        except LoadError:
-            pass
         assert time.perf_counter() - start < 2.0

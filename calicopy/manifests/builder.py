@@ -69,7 +69,7 @@ _NOT_A_RESOURCE = "not a resource (a mapping with apiVersion and kind)"
 
 
 class _ManifestShape:
-    root = _ROOT
+    root: object = _ROOT
 
     def open(self, role: object, key: str | None, mapping: bool) -> object:
         if role is _ENVELOPE:
