@@ -31,6 +31,7 @@ from urllib3.util.ssl_ import create_urllib3_context
 from .._go.url import redacted
 from ..errors import ConfigError
 from .kubeconfig import KubeConnection
+from .kubeconfig_files import read_token_file
 
 __all__ = ["api_client", "read_token"]
 
@@ -144,7 +145,6 @@ def _token_refresher(token_file: str) -> Callable[[Any], None]:
 def read_token(path: str) -> str:
     """A bearer token file's content, stripped."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read().strip()
+        return read_token_file(path).strip()
     except OSError as exc:
         raise ConfigError(f"cannot read the bearer token file {path}: {exc.strerror}") from None
