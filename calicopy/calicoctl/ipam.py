@@ -3,25 +3,53 @@ pure functions of :mod:`calicopy.ipam`'s results; the CLI commands only call and
 
 Numbers follow Go: ``%.5g`` for address counts (``65536``, ``1.2089e+24``) and ``%.f`` for
 percentages, which rounds half to even (37.5 -> 38, 62.5 -> 62), as Python's ``%`` does.
+
+Also here: how calicoctl reads the commands' arguments (an IP as ``net.ParseIP``, the
+``configure`` values as ``strconv``) with its refusals, and calicopy's ``ipam show -o json|yaml``
+documents (:func:`show_document`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ipaddress
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from .._go.json import marshal_indent
+from .._go.strconv import parse_bool, quote, try_parse_int
+from .._go.yaml_print import marshal as yaml_marshal
+from ..errors import CalicoError
 from ..ipam import Allocation, BorrowedIPs, CheckReport, IPAMConfig, ReportRelease, SplitResult, Usage
 from .tablewriter import render_table
 
 __all__ = [
     "ADDRESS_NOT_ASSIGNED",
+    "NOTHING_TO_CONFIGURE",
+    "NO_KUBECONFIG",
+    "SHOW_FORMATS",
+    "allocation_document",
+    "borrowed_document",
     "borrowed_table",
     "check_text",
+    "config_document",
     "config_table",
     "configure_text",
+    "invalid_ip",
     "ip_text",
+    "ipam_failure",
+    "parse_go_ip",
+    "parse_max_blocks",
+    "parse_persistence",
+    "parse_strict_affinity",
     "release_ip_text",
     "release_report_text",
+    "render_document",
+    "report_decode_error",
+    "report_type_error",
     "split_text",
+    "unrecognized_output",
+    "usage_document",
     "usage_table",
 ]
 
@@ -252,3 +280,190 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
 
 def _belongs(records: Sequence[tuple[str, str]], show: bool) -> list[str]:
     return [f"  {ip} belongs to {who}\n" for ip, who in records] if show else []
+
+
+# -- arguments as calicoctl reads them --------------------------------------------------------------
+
+
+def parse_go_ip(text: str) -> str | None:
+    """``net.ParseIP`` then ``IP.String()``: the address as calicoctl prints it, or None where Go
+    refuses the text (surrounding space, a zone, IPv4 octets with leading zeros).  An IPv4-mapped
+    IPv6 address is the IPv4 address to Go (``::ffff:10.0.0.1`` prints and looks up as ``10.0.0.1``)."""
+    if not text.isascii() or "%" in text or text.strip() != text:
+        return None
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def invalid_ip(text: str) -> str:
+    """``argutils.ValidateIP``'s refusal, printed on stdout before calicoctl exits 1."""
+    return f"Error executing command: invalid IP address specified: {text}\n"
+
+
+def ipam_failure(error: BaseException | str) -> str:
+    """How ``ipam configure``, ``show --show-configuration`` and ``release --ip`` word a failure
+    of the IPAM client (``fmt.Errorf("error: %v", err)``)."""
+    return f"error: {error}"
+
+
+#: ``ipam check`` on etcd, where calicoctl needs a kubeconfig to read Services.
+NO_KUBECONFIG = "KUBECONFIG environment variable or --kubeconfig parameter not set"
+
+#: ``ipam configure`` without any setting.
+NOTHING_TO_CONFIGURE = "at least one configuration option must be specified"
+
+
+def parse_strict_affinity(text: str) -> bool:
+    """``--strictaffinity`` as ``strconv.ParseBool`` reads it."""
+    try:
+        return parse_bool(text)
+    except ValueError:
+        raise CalicoError("invalid value. Use true or false to set strictaffinity") from None
+
+
+def parse_max_blocks(text: str) -> int:
+    """``--max-blocks-per-host`` as ``strconv.Atoi`` reads it (a sign, decimal digits, 64 bits)."""
+    value = try_parse_int(text, 10, 64)
+    if value is None:
+        raise CalicoError("invalid value for maxblockhost. Use a valid number")
+    return value
+
+
+def parse_persistence(text: str) -> str:
+    """``--kubevirt-ip-persistence``: ``Enabled`` or ``Disabled``, exactly."""
+    if text not in ("Enabled", "Disabled"):
+        raise CalicoError("invalid value for --kubevirt-ip-persistence. Use Enabled or Disabled")
+    return text
+
+
+# encoding/json's syntax errors for what Python's decoder reports (the context after the character).
+_JSON_CONTEXT = {
+    "Expecting value": "looking for beginning of value",
+    "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+    "Expecting ':' delimiter": "after object key",
+    "Extra data": "after top-level value",
+}
+
+
+def _go_char(char: str) -> str:
+    """encoding/json's ``quoteChar``."""
+    if char == "'":
+        return "'\\''"
+    if char == '"':
+        return "'\"'"
+    return "'" + quote(char)[1:-1] + "'"
+
+
+def report_decode_error(data: bytes, error: ValueError) -> str:
+    """Why a ``--from-report`` file is not JSON, as ``json.Unmarshal`` says it."""
+    if not isinstance(error, json.JSONDecodeError):
+        return str(error)
+    if error.pos >= len(error.doc.rstrip()):
+        return "unexpected end of JSON input"
+    context = _JSON_CONTEXT.get(error.msg)
+    if context is None:
+        return error.msg
+    return f"invalid character {_go_char(error.doc[error.pos])} {context}"
+
+
+def report_type_error(document: Any) -> str:
+    """``json.Unmarshal`` of a JSON value that is not an object into calicoctl's ``Report``."""
+    if isinstance(document, list):
+        kind = "array"
+    elif isinstance(document, str):
+        kind = "string"
+    elif isinstance(document, bool):
+        kind = "bool"
+    else:
+        kind = "number"
+    return f"json: cannot unmarshal {kind} into Go value of type ipam.Report"
+
+
+# -- calicopy's ``ipam show -o json|yaml`` ------------------------------------------------------------
+
+#: What ``ipam show -o`` accepts: calicoctl's table, or a document.
+SHOW_FORMATS = ("table", "json", "yaml", "yml")
+
+
+def unrecognized_output(output: str) -> str:
+    return f"unrecognized output format '{output}'"
+
+
+def _counts(capacity: int, in_use: int) -> dict[str, int]:
+    return {"capacity": capacity, "inUse": in_use, "free": capacity - in_use}
+
+
+def _block_document(block: Any) -> dict[str, Any]:
+    return {"cidr": block.cidr, "node": block.node, "affinity": block.affinity, **_counts(block.capacity, block.in_use)}
+
+
+def usage_document(usage: Usage, *, show_blocks: bool = False) -> dict[str, Any]:
+    """``ipam show [--show-blocks] -o json|yaml``: each pool's numbers (exact integers, also for
+    IPv6) and, with ``show_blocks``, its blocks and the blocks outside every pool (both IP
+    versions: the table shows only the IPv4 ones, as calicoctl's does)."""
+    pools = []
+    for pool in usage.pools:
+        entry: dict[str, Any] = {"name": pool.name, "cidr": pool.cidr, **_counts(pool.capacity, pool.in_use)}
+        if show_blocks:
+            entry["blocks"] = [_block_document(b) for b in pool.blocks]
+        pools.append(entry)
+    document: dict[str, Any] = {"pools": pools}
+    if show_blocks:
+        document["orphanBlocks"] = [_block_document(b) for b in usage.orphans]
+    return document
+
+
+def allocation_document(ip: str, allocation: Allocation | None) -> dict[str, Any]:
+    """``ipam show --ip=IP -o json|yaml``."""
+    if allocation is None:
+        return {"ip": ip, "inUse": False}
+    return {
+        "ip": ip,
+        "inUse": True,
+        "handleID": allocation.handle_id,
+        "activeOwnerAttributes": dict(sorted(allocation.attributes.items())),
+        "alternateOwnerAttributes": dict(sorted(allocation.alternate_attributes.items())),
+        "block": allocation.block,
+        "node": allocation.node,
+    }
+
+
+def borrowed_document(borrowed: BorrowedIPs) -> dict[str, Any]:
+    """``ipam show --show-borrowed -o json|yaml``: the table's rows and the unclassified count."""
+    return {
+        "borrowed": [
+            {
+                "ip": b.ip,
+                "borrowingNode": b.borrowing_node,
+                "block": b.block,
+                "blockOwner": b.block_owner,
+                "type": b.allocation_type,
+                "allocatedTo": b.allocated_to,
+            }
+            for b in borrowed
+        ],
+        "unclassified": borrowed.unclassified,
+    }
+
+
+def config_document(config: IPAMConfig) -> dict[str, Any]:
+    """``ipam show --show-configuration -o json|yaml``: the IPAMConfiguration spec's field names."""
+    return {
+        "strictAffinity": config.strict_affinity,
+        "autoAllocateBlocks": config.auto_allocate_blocks,
+        "maxBlocksPerHost": config.max_blocks_per_host,
+        "kubeVirtVMAddressPersistence": config.kube_virt_vm_address_persistence,
+    }
+
+
+def render_document(document: Mapping[str, Any], output: str) -> str:
+    """A document as ``get -o json`` (``json.MarshalIndent``, no trailing newline) or ``-o yaml``
+    (sigs.k8s.io/yaml, keys sorted) prints one."""
+    if output == "json":
+        return marshal_indent(document, "", "  ")
+    return yaml_marshal(document)

@@ -17,9 +17,20 @@ from .base import DocoptGroup
 __all__ = ["IPAM_COMMANDS", "MIGRATE_COMMANDS", "datastore", "ipam", "migrate"]
 
 #: ``calicopy ipam <command>``: check, release, show, split, configure.
-IPAM_COMMANDS: dict[str, str] = {}
+IPAM_COMMANDS: dict[str, str] = {
+    "check": "calicopy.cli.ipam:check",
+    "release": "calicopy.cli.ipam:release",
+    "show": "calicopy.cli.ipam:show",
+    "split": "calicopy.cli.ipam:split",
+    "configure": "calicopy.cli.ipam:configure",
+}
 #: ``calicopy datastore migrate <command>``: export, import, lock, unlock.
-MIGRATE_COMMANDS: dict[str, str] = {}
+MIGRATE_COMMANDS: dict[str, str] = {
+    "export": "calicopy.cli.migrate:export",
+    "import": "calicopy.cli.migrate:import_",
+    "lock": "calicopy.cli.migrate:lock",
+    "unlock": "calicopy.cli.migrate:unlock",
+}
 
 
 @click.group("ipam", cls=DocoptGroup, lazy=IPAM_COMMANDS, known=("check", "release", "show", "split", "configure"))
