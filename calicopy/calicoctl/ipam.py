@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._go.json import marshal_indent
@@ -31,6 +31,7 @@ __all__ = [
     "allocation_document",
     "borrowed_document",
     "borrowed_table",
+    "check_failure",
     "check_text",
     "config_document",
     "config_table",
@@ -208,10 +209,47 @@ def split_text(result: SplitResult) -> str:
 
 def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_ips: bool = False) -> str:
     """Everything ``calicoctl ipam check`` prints, in its order.  Where calicoctl walks a Go map
-    (random order), addresses and handles come sorted."""
+    (random order), addresses and handles come sorted.
+
+    A report whose check failed (``report.stage`` is the step that failed) gives what calicoctl
+    has printed by then: every step before, and the first line of the step that failed.
+    """
     show_problem_ips = show_problem_ips or show_all_ips
-    out = ["Checking IPAM for inconsistencies...\n", "\n", "Loading all IPAM blocks...\n"]
-    out.append(f"Found {len(report.blocks)} IPAM blocks.\n")
+    steps: list[tuple[str, list[str], Callable[[], list[str]]]] = [
+        ("cluster", ["Checking IPAM for inconsistencies...\n", "\n"], list),
+        ("blocks", ["Loading all IPAM blocks...\n"], lambda: _check_blocks(report, show_all_ips)),
+        ("pools", ["Loading all IPAM pools...\n"], lambda: _check_pools(report)),
+        ("nodes", ["Loading all nodes.\n"], lambda: _check_nodes(report, show_all_ips)),
+        ("services", ["Loading all service load balancer IPs.\n"], lambda: _check_services(report, show_all_ips)),
+        ("workloads", ["Loading all workload endpoints.\n"], lambda: _check_workloads(report, show_all_ips)),
+        ("handles", ["Loading all handles\n"], lambda: _check_handles(report, show_all_ips, show_problem_ips)),
+    ]
+    out: list[str] = []
+    for stage, first, rest in steps:
+        out += first
+        if stage == report.stage:
+            break
+        out += rest()
+    return "".join(out)
+
+
+#: How ``checkIPAM`` wraps the error of each step (the others it returns as they are).
+_CHECK_FAILURES = {
+    "blocks": "failed to list IPAM blocks: {}",
+    "pools": "failed to load IP pools: {}",
+    "nodes": "failed to list nodes: {}",
+    "workloads": "failed to list workload endpoints: {}",
+    "handles": "failed to list handles: {}",
+}
+
+
+def check_failure(report: CheckReport, error: BaseException) -> str:
+    """The error ``calicoctl ipam check`` returns when the step ``report.stage`` failed."""
+    return _CHECK_FAILURES.get(report.stage, "{}").format(error)
+
+
+def _check_blocks(report: CheckReport, show_all_ips: bool) -> list[str]:
+    out = [f"Found {len(report.blocks)} IPAM blocks.\n"]
     for block in report.blocks:
         out.append(f" IPAM block {block.cidr} affinity={block.affinity}:\n")
         if show_all_ips:
@@ -219,25 +257,42 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
                 out.append(
                     f"  {ip} allocated; attrs {text}\n" if event == "allocated" else f"  {ip} belongs to {text}\n"
                 )
-    out += [f"IPAM blocks record {report.num_allocations} allocations.\n", "\n", "Loading all IPAM pools...\n"]
-    out += [f"  {cidr}\n" for cidr in report.active_pools]
-    out += [f"Found {len(report.active_pools)} active IP pools.\n", "\n", "Loading all nodes.\n"]
-    out += _belongs(report.node_ips, show_all_ips)
-    out += [f"Found {len(report.node_ips)} node tunnel IPs.\n", "\n", "Loading all service load balancer IPs.\n"]
+    return [*out, f"IPAM blocks record {report.num_allocations} allocations.\n", "\n"]
+
+
+def _check_pools(report: CheckReport) -> list[str]:
+    return [
+        *(f"  {cidr}\n" for cidr in report.active_pools),
+        f"Found {len(report.active_pools)} active IP pools.\n",
+        "\n",
+    ]
+
+
+def _check_nodes(report: CheckReport, show_all_ips: bool) -> list[str]:
+    return [*_belongs(report.node_ips, show_all_ips), f"Found {len(report.node_ips)} node tunnel IPs.\n", "\n"]
+
+
+def _check_services(report: CheckReport, show_all_ips: bool) -> list[str]:
     if report.load_balancers is None:
-        out.append("No configuration for LoadBalancer kubecontroller found, skipping service check\n")
-    else:
-        out += _belongs(report.load_balancer_ips, show_all_ips)
-        out.append(f"Found {report.load_balancers} service load balancer(s).\n")
-    out += ["\n", "Loading all workload endpoints.\n"]
-    out += _belongs(report.workload_ips, show_all_ips)
-    out += [
+        return ["No configuration for LoadBalancer kubecontroller found, skipping service check\n", "\n"]
+    return [
+        *_belongs(report.load_balancer_ips, show_all_ips),
+        f"Found {report.load_balancers} service load balancer(s).\n",
+        "\n",
+    ]
+
+
+def _check_workloads(report: CheckReport, show_all_ips: bool) -> list[str]:
+    return [
+        *_belongs(report.workload_ips, show_all_ips),
         f"Found {len(report.workload_ips)} workload IPs.\n",
         f"Workloads and nodes are using {len(report.in_use)} IPs.\n",
         "\n",
-        "Loading all handles\n",
-        "Looking for top (up to 20) nodes by allocations...\n",
     ]
+
+
+def _check_handles(report: CheckReport, show_all_ips: bool, show_problem_ips: bool) -> list[str]:
+    out = ["Looking for top (up to 20) nodes by allocations...\n"]
     by_node = report.allocations_by_node()
     ranked = sorted(by_node, key=lambda n: (-len(by_node[n]), n))
     out += [f"  {n} has {len(by_node[n])} allocations\n" for n in ranked[:20]]
@@ -275,7 +330,7 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
         out += [f"  {h} is in use in a block but doesn't exist.\n" for h in report.missing_handles]
     out.append(f"Found {len(report.missing_handles)} handles mentioned in blocks with no matching handle resource.\n")
     out.append(f"Check complete; found {report.num_problems} problems.\n")
-    return "".join(out)
+    return out
 
 
 def _belongs(records: Sequence[tuple[str, str]], show: bool) -> list[str]:

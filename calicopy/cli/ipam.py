@@ -134,10 +134,13 @@ def check(
 ) -> None:
     client = _client(ctx, config, allow_version_mismatch)
     connection = _kube_connection(client, kubeconfig, state_of(ctx).context)
+    report = CheckReport()
     try:
-        report = client.ipam.check(services=_services(connection))
+        client.ipam.check(services=_services(connection), report=report)
     except CalicoError as exc:
-        fail(str(exc))
+        # calicoctl prints as it goes: what it had printed, then the step's error.
+        out(texts.check_text(report, show_all_ips=show_all_ips, show_problem_ips=show_problem_ips))
+        fail(texts.check_failure(report, exc))
     out(texts.check_text(report, show_all_ips=show_all_ips, show_problem_ips=show_problem_ips))
     if output:
         _write_report(output, report)
