@@ -2,10 +2,10 @@
 ``commands/datastore/migrate.go``): calicoctl's command groups with their texts.
 
 Their subcommands are registered in :data:`IPAM_COMMANDS` / :data:`MIGRATE_COMMANDS` as
-``"module:attribute"`` of a click command (loaded on use), each a thin wrapper over the library
-(:mod:`calicopy.ipam`, :mod:`calicopy.etcd`) and the texts of :mod:`calicopy.calicoctl`.  A
-subcommand calicoctl has that is not registered yet says so; an unknown one prints the group's
-text, as calicoctl does.
+``"module:attribute"`` of a click command (loaded on use): :mod:`calicopy.cli.ipam` and
+:mod:`calicopy.cli.migrate`, thin wrappers over the library (``client.ipam``,
+:mod:`calicopy.calicoctl.migrate`) and the texts of :mod:`calicopy.calicoctl`.  An unknown
+subcommand prints the group's text, as calicoctl does.
 """
 
 from __future__ import annotations
