@@ -21,7 +21,7 @@ from calicopy.calicoctl.usage import DATASTORE_INTRO
 from calicopy.cli import ipam as ipam_module
 from calicopy.resources.generated.kubecontrollersconfig import KubeControllersConfiguration
 
-from .conftest import Cli
+from .conftest import CONFIG, Cli
 from .ipam_state import seed_ipam
 
 SHOW_USAGE = (
@@ -1161,3 +1161,50 @@ def test_split_bad_numbers(ipam: Cli, number: str, stderr: str) -> None:
     assert ipam("datastore", "migrate", "lock").code == 0
     assert tuple(ipam("ipam", "split", number, "--name", "pool-a")) == ("", stderr + "\n", 1)
     assert ipam.client.get(IPPool, "pool-a").spec.disabled is True
+
+
+# -- a simulated cluster --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def simulated(simulated_cluster: Any, tmp_path: Path) -> tuple[Cli, Any]:
+    """The command against ``calicopy.testing``'s simulated cluster (nodes, pods, IPAM, leaks)."""
+    server = simulated_cluster.server
+    config = tmp_path / "calicoctl.cfg"
+    config.write_text(CONFIG.format(kubeconfig=server.kubeconfig_path))
+    return Cli(tmp_path, config, str(server.kubeconfig_path), server=server), simulated_cluster
+
+
+@pytest.mark.simulated_cluster(nodes=4, pods=30, seed=3, leaks=3)
+def test_every_view_on_a_simulated_cluster(simulated: tuple[Cli, Any]) -> None:
+    cli, sim = simulated
+    usage = sim.client.ipam.usage()
+    stdout, stderr, code = cli("ipam", "show", "--show-blocks", "-o", "json")
+    assert (stderr, code) == ("", 0)
+    shown = json.loads(stdout)
+    assert [(p["name"], p["inUse"]) for p in shown["pools"]] == [(p.name, p.in_use) for p in usage.pools]
+    assert sum(len(p["blocks"]) for p in shown["pools"]) + len(shown["orphanBlocks"]) == len(usage.blocks)
+    table, stderr, code = cli("ipam", "show", "--show-blocks")
+    assert (stderr, code) == ("", 0)
+    # One row per pool and per block, between a header and borders.
+    assert table.count("\n| IP Pool ") == len(usage.pools) and table.count("\n| Block ") == len(usage.blocks)
+    # Every pod's address is in use, as its pod and node say.
+    for name, (node, addresses) in sorted(sim.pods.items())[:3]:
+        namespace, pod = name.split("/")
+        for address in addresses:
+            stdout, _, code = cli("ipam", "show", "--ip", address)
+            assert code == 0 and stdout.startswith(f"IP {address} is in use\nHandle ID: k8s-pod-network.")
+            assert (
+                f"  namespace: {namespace}\n" in stdout
+                and f"  node: {node}\n" in stdout
+                and f"  pod: {pod}\n" in stdout
+            )
+    # The check finds the simulation's leaks (each leaked pod's addresses, from both pools).
+    stdout, stderr, code = cli("ipam", "check", "--show-problem-ips")
+    assert (stderr, code) == ("", 0)
+    assert f"Found {len(sim.leaked)} IPs that are allocated in IPAM but not actually in use.\n" in stdout
+    for address in sim.leaked:
+        assert f"\n  {address} leaked; attrs Main:" in stdout
+    assert stdout.endswith(f"Check complete; found {len(sim.leaked)} problems.\n")
+    borrowed, stderr, code = cli("ipam", "show", "--show-borrowed", "-o", "yaml")
+    assert (stderr, code) == ("", 0) and borrowed.startswith("borrowed:")
