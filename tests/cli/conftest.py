@@ -33,6 +33,8 @@ from calicopy.resources.registry import KINDS
 from calicopy.testing import FakeKubeAPIServer
 from calicopy.testing.etcd import EtcdServer
 
+from .ipam_state import seed_ipam
+
 REAL_KUBECONFIG = os.environ.get("CALICOPY_TEST_KUBECONFIG")
 
 CONFIG = """\
@@ -202,6 +204,15 @@ def etcd_cli(etcd: EtcdServer, tmp_path: Path) -> Cli:
     config = tmp_path / "etcd.cfg"
     config.write_text(ETCD_CONFIG.format(endpoint=etcd.endpoint))
     return Cli(tmp_path, config, "")
+
+
+@pytest.fixture
+def ipam(cli: Cli) -> Cli:
+    """``cli`` on a datastore holding :mod:`.ipam_state`'s IPAM state (fake API server only)."""
+    cli.fake_only("writes IPAM state")
+    assert cli.server is not None
+    seed_ipam(cli.server, cli.client)
+    return cli
 
 
 @pytest.fixture
