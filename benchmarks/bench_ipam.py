@@ -12,6 +12,14 @@ every number and ratio:
 2. ``ipam show --show-blocks`` (``usage()`` then :func:`calicopy.calicoctl.ipam.usage_table`)
    against the same table built through a sequential path (pools listed, then blocks, then
    the table).  Target: ratio <= 1.0.
+3. The command itself, ``calicopy ipam show --show-blocks -c <config>``, as a user runs it: in a
+   process of its own (the API server is another process, as a real one is), arguments parsed,
+   a Client built from the configuration file, the version check, the table written to stdout;
+   against the same steps done sequentially in that process (Client from the file, version
+   check, pools listed, then blocks, the table, written), which is calicoctl's order.  The two
+   alternate, ``--repeat`` times each after a warm-up, and the medians are compared.  Target:
+   ratio <= 1.0.  One run of ``python -m calicopy ipam show --show-blocks`` in a new process is
+   timed as well, for the whole cost a user sees (interpreter start and imports included).
 
 Run: ``python benchmarks/bench_ipam.py [--blocks N] [--repeat R]`` (default 10,000 blocks).
 """
@@ -19,10 +27,16 @@ Run: ``python benchmarks/bench_ipam.py [--blocks N] [--repeat R]`` (default 10,0
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
 import ipaddress
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -35,6 +49,7 @@ from kubernetes import client as k8s
 
 from calicopy import Client, IPPool
 from calicopy.calicoctl.ipam import usage_table
+from calicopy.cli import main as calicopy_main
 from calicopy.ipam.usage import usage_of
 from calicopy.kdd import affinity_name, block_affinity_labels, block_name, to_crd
 from calicopy.resources.generated.blockaffinity import BlockAffinity
@@ -43,7 +58,16 @@ from calicopy.resources.generated.ipamhandle import IPAMHandle
 from calicopy.testing import FakeKubeAPIServer
 from calicopy.testing.simulate import kube_client
 
+ROOT = Path(__file__).resolve().parents[1]
 GROUP, VERSION = "crd.projectcalico.org", "v1"
+CONFIG = """\
+apiVersion: projectcalico.org/v3
+kind: CalicoAPIConfig
+metadata: {{}}
+spec:
+  datastoreType: kubernetes
+  kubeconfig: {kubeconfig}
+"""
 KINDS = ("ipamblocks", "blockaffinities", "ipamhandles")
 
 
@@ -100,6 +124,57 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return statistics.median(times), peak / 1e6
 
 
+def command_side(config: str, repeat: int) -> dict[str, list[float]]:
+    """Run :func:`measure_command` in a process of its own (see the module docstring, point 3)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    script = f"import bench_ipam, json; print(json.dumps(bench_ipam.measure_command({config!r}, {repeat})))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=Path(__file__).parent, check=True, capture_output=True, text=True
+    )
+    measured: dict[str, list[float]] = json.loads(done.stdout.splitlines()[-1])
+    return measured
+
+
+def measure_command(config: str, repeat: int) -> dict[str, list[float]]:
+    """In this process: the command, and the same steps sequentially, alternating (after a warm-up
+    of each, which also checks that they print the same table)."""
+    command = ["ipam", "show", "--show-blocks", "-c", config]
+
+    def run_command() -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = calicopy_main.main(command, standalone_mode=False)
+        assert code == 0, code
+        return out.getvalue()
+
+    def run_sequential() -> str:
+        out = io.StringIO()
+        with Client.from_config(config) as fresh:
+            fresh.check_version()
+            pools = fresh.ipam.core.pools.list_pools()
+            blocks = fresh.ipam.core.store.list_blocks()
+            out.write(usage_table(usage_of(pools, blocks), show_blocks=True))
+        return out.getvalue()
+
+    assert run_command() == run_sequential()
+    times: dict[str, list[float]] = {"command": [], "sequential": []}
+    for _ in range(repeat):
+        for name, fn in (("command", run_command), ("sequential", run_sequential)):
+            gc.collect()
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def process_run(command: list[str]) -> float:
+    """Wall time of ``python -m calicopy <command>`` in a new process (output discarded)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "calicopy", *command], env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--blocks", type=int, default=10_000)
@@ -142,6 +217,9 @@ def main() -> int:
             blocks = client.ipam.core.store.list_blocks()
             return usage_table(usage_of(pools, blocks), show_blocks=True)
 
+        config = Path(tempfile.mkdtemp()) / "calicoctl.cfg"
+        config.write_text(CONFIG.format(kubeconfig=server.kubeconfig_path))
+        command = ["ipam", "show", "--show-blocks", "-c", str(config)]
         assert show_blocks() == show_blocks_sequential()
         results = {
             name: measure(fn, args.repeat)
@@ -161,6 +239,14 @@ def main() -> int:
             print(f"usage() / {base}: time {u_t / b_t:.2f}x (target <= 1.5), memory {u_m / b_m:.2f}x (target <= 2)")
         s_t = results["ipam show --show-blocks"][0] / results["same, sequential path"][0]
         print(f"ipam show --show-blocks / sequential path: time {s_t:.2f}x (target <= 1.0)")
+        measured = command_side(str(config), args.repeat)
+        for name in ("command", "sequential"):
+            times = measured[name]
+            label = "calicopy ipam show --show-blocks" if name == "command" else "same steps, sequential"
+            print(f"{label:34s} {statistics.median(times):7.2f}s  (min {min(times):.2f}s, {len(times)} runs)")
+        c_t = statistics.median(measured["command"]) / statistics.median(measured["sequential"])
+        print(f"calicopy ipam show --show-blocks (command) / sequential steps: time {c_t:.2f}x (target <= 1.0)")
+        print(f"python -m calicopy ipam show --show-blocks, new process: {process_run(command):.2f}s")
         client.close()
     return 0
 

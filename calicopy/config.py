@@ -7,19 +7,21 @@ private keys, inline kubeconfigs) are left out of ``repr()`` so they never reach
 
 from __future__ import annotations
 
+import errno
 import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-import yaml
 from pydantic import Field
 
 from ._go import json as go_json
+from ._go import yaml_load
 from ._go.strconv import NumError, parse_bool, parse_float, parse_int, quote, to_float32
 from ._go.url import redacted
-from ._go.yaml import TAG_PREFIX, TagError, key_text, resolve_plain, resolve_tagged, string_target_text
+from ._go.yaml import string_target_text
 from .errors import ConfigError
 from .resources.meta import ObjectMeta
 from .resources.model import CalicoModel, GoField
@@ -31,14 +33,17 @@ __all__ = [
     "DEFAULT_K8S_BURST",
     "DEFAULT_K8S_QPS",
     "ENV_VARS",
+    "MAX_CONFIG_BYTES",
     "SECRET_FIELDS",
     "CalicoAPIConfig",
     "CalicoAPIConfigSpec",
     "DatastoreType",
+    "FileTooLarge",
     "load_config",
     "load_config_from_bytes",
     "load_config_from_environment",
     "load_config_from_file",
+    "read_capped",
 ]
 
 DatastoreType = str
@@ -110,6 +115,10 @@ API_VERSION = "projectcalico.org/v3"
 #: QPS to client-go (whose default is 5) and sets the burst to 100; calicopy uses 50/100.
 DEFAULT_K8S_QPS = 50.0
 DEFAULT_K8S_BURST = 100
+
+#: The most calicopy reads of a calicoctl.cfg or a kubeconfig, as a file or as text (real ones are
+#: a few kilobytes; a kubeconfig with a hundred clusters and their certificates stays under 1 MiB).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 _log = logging.getLogger("calicopy.config")
 
@@ -211,7 +220,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: Mapping[str,
         os.stat(filename)
     except (OSError, ValueError):
         if filename != default_path:
-            raise ConfigError(f"Error reading config file: {filename}") from None
+            raise ConfigError(f"Error reading config file: {filename}", source=filename) from None
         _log.info("Config file: %s cannot be read - reading config from environment", filename)
         return load_config_from_environment(environ)
     return load_config_from_file(filename, env=environ)
@@ -221,15 +230,14 @@ def load_config_from_file(path: str | os.PathLike[str], *, env: Mapping[str, str
     """libcalico-go's ``LoadClientConfigFromFile``: the file must exist; YAML or JSON."""
     filename = os.fspath(path)
     try:
-        with open(filename, "rb") as fh:
-            data = fh.read()
+        data = read_capped(filename, MAX_CONFIG_BYTES)
     except OSError as exc:
-        op = "read" if isinstance(exc, IsADirectoryError) else "open"
-        raise ConfigError(f"{op} {filename}: {_go_errno_text(exc)}") from None
+        op = "read" if isinstance(exc, (IsADirectoryError, FileTooLarge)) else "open"
+        raise ConfigError(f"{op} {filename}: {_go_errno_text(exc)}", source=filename, cause=exc) from None
     try:
         return load_config_from_bytes(data, env=env)
     except ConfigError as exc:
-        raise ConfigError(f"syntax error in {filename}: {exc}") from None
+        raise ConfigError(f"syntax error in {filename}: {exc}", source=filename, field=exc.field, cause=exc) from None
 
 
 def load_config_from_bytes(data: bytes | str, *, env: Mapping[str, str] | None = None) -> CalicoAPIConfig:
@@ -277,17 +285,28 @@ def load_config_from_environment(env: Mapping[str, str] | None = None) -> Calico
         if value is None:
             continue
         try:
-            values[f.attr] = _parse_env_value(f, value)
+            parsed = _parse_env_value(f, value)
         except NumError as exc:
-            shown = "<redacted>" if f.attr in _SECRET_ATTRS else value
-            source = f" (value read from {used})" if used != f.env_key else ""
-            raise ConfigError(
-                "failed to load config from env vars: envconfig.Process: "
-                f"assigning {f.env_key} to {f.go_name}: converting '{shown}' to type {f.go_type}. "
-                f"details: {exc}{source}"
-            ) from None
+            raise _env_error(f, used, value, str(exc)) from None
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            # envconfig takes NaN and Inf (client-go would then not rate-limit at all); a config
+            # holds finite numbers only, as the file form's JSON does.
+            raise _env_error(f, used, value, "not a finite number (calicopy accepts no NaN or infinity here)")
+        values[f.attr] = parsed
     config = CalicoAPIConfig.model_validate({"spec": CalicoAPIConfigSpec.model_validate(values)})
     return _apply_config_defaults(config, environ)
+
+
+def _env_error(f: _SpecField, used: str, value: str, details: str) -> ConfigError:
+    shown = "<redacted>" if f.attr in _SECRET_ATTRS else value
+    source = f" (value read from {used})" if used != f.env_key else ""
+    return ConfigError(
+        "failed to load config from env vars: envconfig.Process: "
+        f"assigning {f.env_key} to {f.go_name}: converting '{shown}' to type {f.go_type}. "
+        f"details: {details}{source}",
+        source="environment",
+        field=used,
+    )
 
 
 def _apply_config_defaults(config: CalicoAPIConfig, env: Mapping[str, str]) -> CalicoAPIConfig:
@@ -336,92 +355,49 @@ def _go_errno_text(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
+class FileTooLarge(OSError):
+    """A file longer than calicopy reads for its purpose (``strerror`` is Go's EFBIG text and the cap)."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"file too large (calicopy reads at most {limit} bytes of it)", path)
+
+
+def read_capped(path: str, limit: int) -> bytes:
+    """The bytes of ``path``, reading no more than ``limit`` + 1 of them (``/dev/zero`` ends too).
+
+    Raises :class:`FileTooLarge` past ``limit``, and ``open()``'s ``OSError`` otherwise.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(path, limit)
+    return data
+
+
 # --- YAML as sigs.k8s.io/yaml (go-yaml v2) reads it ----------------------------------------------
-
-_PLAIN_TAG = "tag:calicopy,2025:plain"
-_TAGS_GO_YAML_RESOLVES = ("str", "int", "float", "bool", "null", "timestamp", "binary")
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with go-yaml v2's scalar resolution and yaml.v2's strict duplicate-key check."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[tuple[type, Any], int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                if isinstance(key, str) and key == "<<" and key_node.tag == _PLAIN_TAG:
-                    continue
-                try:
-                    hash(key)
-                except TypeError:
-                    continue
-                marker = (type(key), key)
-                if marker in seen:
-                    raise _DuplicateKey(key_node.start_mark.line + 1, key)
-                seen[marker] = 1
-        return super().construct_mapping(node, deep=deep)
-
-    def flatten_mapping(self, node: Any) -> None:
-        for key_node, _ in node.value:
-            if key_node.tag == _PLAIN_TAG and key_node.value == "<<":
-                key_node.tag = "tag:yaml.org,2002:merge"
-        super().flatten_mapping(node)
-
-
-def _construct_plain(loader: _Loader, node: Any) -> Any:
-    return resolve_plain(loader.construct_scalar(node))
-
-
-def _construct_tagged(loader: _Loader, node: Any) -> Any:
-    return resolve_tagged(loader.construct_scalar(node), node.tag)
-
-
-_Loader.add_constructor(_PLAIN_TAG, _construct_plain)
-for _tag in _TAGS_GO_YAML_RESOLVES:
-    _Loader.add_constructor(TAG_PREFIX + _tag, _construct_tagged)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, line: int, key: Any) -> None:
-        super().__init__(line, key)
-        self.line = line
-        self.key = key
 
 
 def _yaml_to_object(data: bytes | str) -> Any:
-    """Parse the first YAML document as yaml.v2 would; errors never quote the document."""
-    loader = _Loader(data)
+    """Parse the first YAML document as yaml.v2's ``UnmarshalStrict`` would (keys already strings,
+    as sigs.k8s.io/yaml's conversion makes them); errors never quote the document."""
     try:
-        try:
-            return loader.get_data() if loader.check_data() else None  # type: ignore[no-untyped-call]
-        finally:
-            loader.dispose()
-    except _DuplicateKey as exc:
-        key = quote(exc.key) if isinstance(exc.key, str) else key_text(exc.key)
-        message = f"yaml: unmarshal errors:\n  line {exc.line}: key {key} already set in map"
-    except TagError as exc:
-        message = f"yaml: {exc}"
-    except yaml.reader.ReaderError as exc:
-        message = (
-            "yaml: invalid leading UTF-8 octet"
-            if isinstance(exc.character, bytes | int) and exc.encoding
-            else "yaml: control characters are not allowed"
-        )
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        message = f"yaml: {where}{exc.problem or exc.context or 'invalid YAML'}"
-    except yaml.YAMLError:
-        message = "yaml: invalid YAML"
-    raise ConfigError(f"failed to parse config as YAML/JSON: error converting YAML to JSON: {message}")
+        value, _ = yaml_load.load(data, max_bytes=MAX_CONFIG_BYTES)
+    except yaml_load.LoadError as exc:
+        raise ConfigError(
+            f"failed to parse config as YAML/JSON: error converting YAML to JSON: {_go_yaml_text(exc)}"
+        ) from None
+    return value
+
+
+def _go_yaml_text(exc: yaml_load.LoadError) -> str:
+    """go-yaml v2's error text: ``yaml: line N: problem``; a strict-mode error as ``unmarshal errors``."""
+    if exc.rule is yaml_load.Rule.SIZE:
+        return f"the config is too large: {exc.reason}"
+    if exc.rule is yaml_load.Rule.DUPLICATE_KEY:
+        return f"yaml: unmarshal errors:\n  line {(exc.line or 0) + 1}: {exc.reason}"
+    if exc.rule is yaml_load.Rule.SYNTAX and exc.line is not None:
+        return f"yaml: line {exc.line + 1}: {exc.reason}"
+    return f"yaml: {exc.reason}"
 
 
 # --- encoding/json decoding of the converted document ------------------------------------------
@@ -476,25 +452,13 @@ def _check_jsonable(value: Any) -> None:
             _check_jsonable(item)
 
 
-def _string_keys(mapping: Mapping[Any, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in mapping.items():
-        if key is None or not isinstance(key, str | int | float | bool):
-            raise ConfigError(
-                "failed to parse config as YAML/JSON: error converting YAML to JSON: "
-                f"unsupported map key of type: {type(key).__name__}"
-            )
-        out[key if isinstance(key, str) else key_text(key)] = value
-    return out
-
-
 def _decode_config(raw: Any) -> CalicoAPIConfig:
     if raw is None:
         return CalicoAPIConfig.model_validate({"kind": "", "apiVersion": ""})
     if not isinstance(raw, dict):
         _check_jsonable(raw)
         raise _JSONError(f"json: cannot unmarshal {_json_kind(raw)} into Go value of type apiconfig.CalicoAPIConfig")
-    top = _string_keys(raw)
+    top: dict[str, Any] = raw
     # Coerce scalars for string targets before the NaN/Inf check, as sigs.k8s.io/yaml does.
     values: dict[str, Any] = {"kind": "", "apiVersion": ""}
     first_error: _JSONError | None = None
@@ -525,7 +489,7 @@ def _decode_config(raw: Any) -> CalicoAPIConfig:
             if not isinstance(value, dict):
                 note(_type_error(value, "CalicoAPIConfig.metadata", "v1.ObjectMeta"))
                 continue
-            metadata = _string_keys(value)
+            metadata = value
         elif name == "spec":
             if value is None:
                 continue
@@ -533,7 +497,7 @@ def _decode_config(raw: Any) -> CalicoAPIConfig:
                 _check_jsonable(value)
                 note(_type_error(value, "CalicoAPIConfig.spec", "apiconfig.CalicoAPIConfigSpec"))
                 continue
-            _decode_spec(_string_keys(value), spec_values, note)
+            _decode_spec(value, spec_values, note)
         else:
             _check_jsonable(value)
             note(_JSONError(f"json: unknown field {quote(key)}"))

@@ -328,7 +328,18 @@ class ManifestError(CalicoError, ValueError):
 
 
 class ConfigError(CalicoError, ValueError):
-    """calicoctl-style configuration (file, environment or kubeconfig) is missing or malformed."""
+    """calicoctl-style configuration (file, environment or kubeconfig) is missing or malformed.
+
+    ``str()`` is libcalico-go's (or client-go's) text; ``source`` names where the configuration came
+    from (a file path, ``"environment"``), ``field`` the setting at fault, when known.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, field: str | None = None, cause: object = None
+    ) -> None:
+        self.source = source
+        self.field = field
+        super().__init__(message, cause=cause)
 
 
 class NamespaceError(CalicoError, ValueError):

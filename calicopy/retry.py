@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
-from .errors import ResourceConflict
+from .errors import ConfigError, ResourceConflict
 
 __all__ = [
     "IDEMPOTENT_VERBS",
@@ -237,8 +237,40 @@ class RateLimiter:
     """A thread-safe token bucket: ``burst`` requests at once, then ``qps`` per second.
 
     :meth:`acquire` reserves a token under a lock and sleeps (outside the lock) until it is due, so
-    concurrent callers are spaced ``1/qps`` apart as with client-go's limiter.
+    concurrent callers are spaced ``1/qps`` apart as with client-go's limiter.  The constructor
+    wants a positive QPS and burst; :meth:`for_client` takes any configured values, as client-go
+    does.
     """
+
+    @classmethod
+    def for_client(
+        cls,
+        qps: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> RateLimiter:
+        """client-go's ``rest.RESTClientFor``: a token bucket only when ``qps`` is positive.
+
+        A QPS that is negative, zero or NaN means no client-side rate limiting (client-go builds
+        no limiter), and so does an infinite one (``x/time/rate``'s ``Inf`` allows everything).
+        With a positive QPS, a burst under 1 is a :class:`~calicopy.errors.ConfigError`: client-go's
+        bucket would then never hold a token and every request would wait for ever.
+        """
+        if not qps > 0 or math.isinf(qps):
+            _log.debug("client-side rate limiting is off (qps %r)", qps)
+            limiter = cls(1.0, 1, clock=clock, sleep=sleep)
+            limiter.qps = math.inf
+            limiter._unlimited = True
+            return limiter
+        if burst < 1:
+            raise ConfigError(
+                f"the client-side rate limit has qps {qps:g} but burst {burst}: a positive QPS needs a burst of "
+                "at least 1 (k8sClientBurst/K8S_CLIENT_BURST; 0 means the default)",
+                field="k8sClientBurst",
+            )
+        return cls(qps, burst, clock=clock, sleep=sleep)
 
     def __init__(
         self,
@@ -259,6 +291,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._tokens = float(burst)
         self._last = clock()
+        self._unlimited = False
 
     def _refill(self, now: float) -> None:
         elapsed = max(0.0, now - self._last)
@@ -267,6 +300,8 @@ class RateLimiter:
 
     def reserve(self) -> float:
         """Take a token now and return how many seconds the caller must wait before using it."""
+        if self._unlimited:
+            return 0.0
         with self._lock:
             self._refill(self._clock())
             self._tokens -= 1.0
@@ -281,6 +316,8 @@ class RateLimiter:
 
     def try_acquire(self) -> bool:
         """Take a token if one is available now, without waiting."""
+        if self._unlimited:
+            return True
         with self._lock:
             self._refill(self._clock())
             if self._tokens >= 1.0:

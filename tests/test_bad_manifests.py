@@ -471,3 +471,57 @@ def test_random_corruptions_only_raise_manifest_errors() -> None:
             manifests.loads(text, source=SOURCE)
         except ManifestError as exc:
             assert str(exc).startswith(SOURCE)
+
+
+# -- each failing field named once, none hidden (issue 9, item 14) ------------------------------------
+
+
+def test_a_decode_error_names_its_field_once() -> None:
+    with pytest.raises(ManifestError) as info:
+        manifests.loads(POOL + "  blockSize: big\n", source=SOURCE)
+    err = info.value
+    assert err.field == "spec.blockSize"
+    assert str(err) == (
+        f"{SOURCE}, document 1, field spec.blockSize: IPPool(pool1): value 'big' "
+        "(cannot unmarshal string into a field that expects an integer)"
+    )
+    assert str(err).count("spec.blockSize") == 1
+    assert [f.path for f in err.cause.fields] == ["spec.blockSize"]  # type: ignore[union-attr]
+
+
+def test_every_problem_of_a_document_is_reported() -> None:
+    text = POOL + "  bogus: 1\n  disabled: maybe\nextra: 1\nother: 2\n"
+    with pytest.raises(ManifestError) as info:
+        manifests.loads(text, source=SOURCE)
+    err = info.value
+    assert err.field is None and err.document == 1
+    assert isinstance(err.cause, ValidationError)
+    assert sorted(f.path for f in err.cause.fields) == ["extra", "other", "spec.bogus", "spec.disabled"]
+    message = str(err)
+    assert message.startswith(f"{SOURCE}, document 1: IPPool(pool1): error with the following fields:\n")
+    for path in ("extra", "other", "spec.bogus", "spec.disabled"):
+        assert message.count(f"-  {path} ") == 1
+
+
+def test_list_items_name_their_fields_from_the_document_top() -> None:
+    text = (
+        "- "
+        + POOL.replace("\n", "\n  ")
+        + "\n- "
+        + POOL.replace("pool1", "b").replace("\n", "\n  ")
+        + "bogus: 1\n  spec2: x\n"
+    )
+    with pytest.raises(ManifestError) as info:
+        manifests.loads(text)
+    assert [f.path for f in info.value.cause.fields] == ["[1].bogus", "[1].spec2"]  # type: ignore[union-attr]
+    assert "-  [1].bogus (field in document is not recognized" in str(info.value)
+    with pytest.raises(ManifestError) as info:
+        manifests.loads(text.replace("  spec2: x\n", ""))
+    assert info.value.field == "[1].bogus" and str(info.value).count("bogus") == 2  # the field, and the reason's key
+
+
+def test_typed_list_reports_all_its_unknown_keys() -> None:
+    text = V3 + "kind: IPPoolList\nmetadata: {bogus: 1}\nitems: []\nfoo: 1\nbar: 2\n"
+    with pytest.raises(ManifestError) as info:
+        manifests.loads(text)
+    assert sorted(f.path for f in info.value.cause.fields) == ["bar", "foo", "metadata.bogus"]  # type: ignore[union-attr]

@@ -270,3 +270,19 @@ def test_secrets_never_in_errors_repr_or_logs(tmp_path: Path, caplog: pytest.Log
     texts.append(str(info.value))
     texts.extend(r.getMessage() for r in caplog.records)
     assert_no_secret(*texts)
+
+
+def test_config_errors_say_where(tmp_path: Path) -> None:
+    # issue 8: errors carry what they are about (the file, the variable), not only a text.
+    missing = tmp_path / "nope.cfg"
+    with pytest.raises(ConfigError) as err:
+        load_config(missing)
+    assert err.value.source == str(missing)
+    bad = tmp_path / "bad.cfg"
+    bad.write_text("apiVersion: projectcalico.org/v3\nkind: CalicoAPIConfig\nspec: {bogus: 1}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(bad)
+    assert err.value.source == str(bad) and str(err.value).startswith(f"syntax error in {bad}: ")
+    with pytest.raises(ConfigError) as err:
+        load_config(env={"K8S_CLIENT_QPS": "many"})
+    assert err.value.source == "environment" and err.value.field == "K8S_CLIENT_QPS"

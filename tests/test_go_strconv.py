@@ -334,6 +334,21 @@ def test_first_problem_wins_like_gos_digit_loop() -> None:
     assert _outcome(parse_uint, "1_8446744073709551616", 0, 64) == RANGE
 
 
+@pytest.mark.parametrize("count", [21, 4_301, 5_000, 200_000])
+def test_decimal_texts_of_any_length_are_out_of_range(count: int) -> None:
+    # Go's digit loop overflows; Python's int() refuses decimal texts over 4,300 digits with a
+    # ValueError of its own, which must never escape.
+    digits = "1" * count
+    for text in (digits, "+" + digits, "-" + digits, digits + "x"):
+        assert _outcome(parse_int, text, 0, 64) == RANGE
+        assert _outcome(parse_int, text, 10, 64) == RANGE
+        assert try_parse_int(text) is None
+    assert _outcome(parse_uint, digits, 0, 64) == RANGE
+    assert _outcome(parse_uint, digits, 10, 32) == RANGE
+    assert try_parse_uint(digits) is None
+    assert _outcome(parse_int, "0x" + "f" * count, 0, 64) == RANGE  # power-of-two bases never had a limit
+
+
 def test_error_texts_quote_the_input_like_go() -> None:
     with pytest.raises(NumError) as exc:
         parse_int("12x", 0, 64)

@@ -135,6 +135,9 @@ def underscore_ok(text: str) -> bool:
 _BASE0_PLAIN = re.compile(r"0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|0([0-7]*)|([1-9][0-9]*)")
 _BASE0_SIGNED = re.compile(r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|0([0-7]*)|([1-9][0-9]*))")
 _BASE0_RADIX = (16, 2, 8, 8, 10)
+# The most decimal digits (no leading zero) a uint64 has.  Python's int() refuses decimal texts
+# over 4,300 digits; anything longer than this is out of range without converting it.
+_MAX_UINT64_DIGITS = len(str(2**64 - 1))
 _DIGIT_VALUE = {c: int(c, 36) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
@@ -154,7 +157,11 @@ def _uint(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
         match = _BASE0_PLAIN.fullmatch(text)
         if match is not None:
             group = match.lastindex or 1
-            value = int(match.group(group) or "0", _BASE0_RADIX[group - 1])
+            digits = match.group(group) or "0"
+            radix = _BASE0_RADIX[group - 1]
+            if radix == 10 and len(digits) > _MAX_UINT64_DIGITS:
+                return RANGE
+            value = int(digits, radix)
             return value if value < (1 << bits) else RANGE
     if base == 0 and not explain and "_" not in text:
         return SYNTAX  # a fast "no" is all the try_* callers need
@@ -207,7 +214,11 @@ def _int(text: str, base: int, bits: int, *, explain: bool) -> int | _Failure:
     if match is not None:
         group = match.lastindex or 2
         negative = match.group(1) == "-"
-        magnitude = int(match.group(group) or "0", _BASE0_RADIX[group - 2])
+        digits = match.group(group) or "0"
+        radix = _BASE0_RADIX[group - 2]
+        if radix == 10 and len(digits) > _MAX_UINT64_DIGITS:
+            return RANGE
+        magnitude = int(digits, radix)
     elif text == "" or (base == 0 and not explain and "_" not in text):
         return SYNTAX
     else:

@@ -4,8 +4,8 @@ Reading: what a scalar means.  go-yaml v2 resolves an untagged plain scalar with
 words (``yes``/``no``/``on``/``off``/``y``/``n`` are booleans, ``~`` is null) and Go's
 ``strconv`` for numbers (``0x1F``, ``0o17``, ``017``, ``0b11``, ``1_000``, ``.5``, ``1e3``;
 integers beyond 64 bits become floats, or stay strings when not decimal); there are no base-60
-numbers, and timestamps stay strings when decoded into ``interface{}``.  :func:`resolve_plain`
-and :func:`resolve_tagged` are the resolver of both calicopy readers (manifests, calicoctl.cfg).
+numbers, and timestamps stay strings when decoded into ``interface{}``.  :func:`resolve_hinted`
+and :func:`resolve_tagged` are the resolver of calicopy's YAML reader (:mod:`.yaml_load`).
 
 Converting to JSON (sigs.k8s.io/yaml): non-string map keys and scalars decoded into Go string
 fields become text (:func:`key_text`, :func:`string_target_text`).

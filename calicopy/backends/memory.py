@@ -42,6 +42,7 @@ from ..errors import (
 from ..labelselector import LabelSelector, parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
+from ..resources.static import DEFAULT_ALLOW_PROFILE, default_allow_profile
 from .base import ListResult, Requirements, WatchEvent, check_requirements
 from .watchview import WatchView
 
@@ -49,14 +50,6 @@ __all__ = ["DEFAULT_ALLOW_PROFILE", "MemoryBackend"]
 
 _log = logging.getLogger(__name__)
 
-#: libcalico-go's static profile (``lib/resources/static.go``), revision "1".
-DEFAULT_ALLOW_PROFILE = "projectcalico-default-allow"
-_DEFAULT_ALLOW: dict[str, Any] = {
-    "kind": "Profile",
-    "apiVersion": "projectcalico.org/v3",
-    "metadata": {"name": DEFAULT_ALLOW_PROFILE, "resourceVersion": "1"},
-    "spec": {"ingress": [{"action": "Allow"}], "egress": [{"action": "Allow"}]},
-}
 
 # Attempts of the read-then-delete loop when no resourceVersion precondition is given.
 _DELETE_ATTEMPTS = 10
@@ -184,7 +177,7 @@ class MemoryBackend:
             data = self.store.get(info.plural, name, ns)
         except ResourceNotFound as exc:
             if info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
-                return self._load(info, clone_dict(_DEFAULT_ALLOW))
+                return default_allow_profile()
             raise exc.for_resource(info.kind, name, ns) from None
         return self._load(info, data)
 
@@ -197,7 +190,7 @@ class MemoryBackend:
             raise SelectorError(label_selector or "", exc.server_message) from None
         items = [self._load(info, d) for d in result.items]
         if info.kind == "Profile" and all(p.metadata.name != DEFAULT_ALLOW_PROFILE for p in items):
-            default_allow = self._load(info, clone_dict(_DEFAULT_ALLOW))
+            default_allow = default_allow_profile()
             if parse_label_selector(label_selector).matches(default_allow.metadata.labels):
                 items.append(default_allow)
         return ListResult(items, result.resource_version)

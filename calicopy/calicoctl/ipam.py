@@ -3,25 +3,54 @@ pure functions of :mod:`calicopy.ipam`'s results; the CLI commands only call and
 
 Numbers follow Go: ``%.5g`` for address counts (``65536``, ``1.2089e+24``) and ``%.f`` for
 percentages, which rounds half to even (37.5 -> 38, 62.5 -> 62), as Python's ``%`` does.
+
+Also here: how calicoctl reads the commands' arguments (an IP as ``net.ParseIP``, the
+``configure`` values as ``strconv``) with its refusals, and calicopy's ``ipam show -o json|yaml``
+documents (:func:`show_document`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ipaddress
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+from .._go.json import marshal_indent
+from .._go.strconv import parse_bool, quote, try_parse_int
+from .._go.yaml_print import marshal as yaml_marshal
+from ..errors import CalicoError
 from ..ipam import Allocation, BorrowedIPs, CheckReport, IPAMConfig, ReportRelease, SplitResult, Usage
 from .tablewriter import render_table
 
 __all__ = [
     "ADDRESS_NOT_ASSIGNED",
+    "NOTHING_TO_CONFIGURE",
+    "NO_KUBECONFIG",
+    "SHOW_FORMATS",
+    "allocation_document",
+    "borrowed_document",
     "borrowed_table",
+    "check_failure",
     "check_text",
+    "config_document",
     "config_table",
     "configure_text",
+    "invalid_ip",
     "ip_text",
+    "ipam_failure",
+    "parse_go_ip",
+    "parse_max_blocks",
+    "parse_persistence",
+    "parse_strict_affinity",
     "release_ip_text",
     "release_report_text",
+    "render_document",
+    "report_decode_error",
+    "report_type_error",
     "split_text",
+    "unrecognized_output",
+    "usage_document",
     "usage_table",
 ]
 
@@ -180,10 +209,47 @@ def split_text(result: SplitResult) -> str:
 
 def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_ips: bool = False) -> str:
     """Everything ``calicoctl ipam check`` prints, in its order.  Where calicoctl walks a Go map
-    (random order), addresses and handles come sorted."""
+    (random order), addresses and handles come sorted.
+
+    A report whose check failed (``report.stage`` is the step that failed) gives what calicoctl
+    has printed by then: every step before, and the first line of the step that failed.
+    """
     show_problem_ips = show_problem_ips or show_all_ips
-    out = ["Checking IPAM for inconsistencies...\n", "\n", "Loading all IPAM blocks...\n"]
-    out.append(f"Found {len(report.blocks)} IPAM blocks.\n")
+    steps: list[tuple[str, list[str], Callable[[], list[str]]]] = [
+        ("cluster", ["Checking IPAM for inconsistencies...\n", "\n"], list),
+        ("blocks", ["Loading all IPAM blocks...\n"], lambda: _check_blocks(report, show_all_ips)),
+        ("pools", ["Loading all IPAM pools...\n"], lambda: _check_pools(report)),
+        ("nodes", ["Loading all nodes.\n"], lambda: _check_nodes(report, show_all_ips)),
+        ("services", ["Loading all service load balancer IPs.\n"], lambda: _check_services(report, show_all_ips)),
+        ("workloads", ["Loading all workload endpoints.\n"], lambda: _check_workloads(report, show_all_ips)),
+        ("handles", ["Loading all handles\n"], lambda: _check_handles(report, show_all_ips, show_problem_ips)),
+    ]
+    out: list[str] = []
+    for stage, first, rest in steps:
+        out += first
+        if stage == report.stage:
+            break
+        out += rest()
+    return "".join(out)
+
+
+#: How ``checkIPAM`` wraps the error of each step (the others it returns as they are).
+_CHECK_FAILURES = {
+    "blocks": "failed to list IPAM blocks: {}",
+    "pools": "failed to load IP pools: {}",
+    "nodes": "failed to list nodes: {}",
+    "workloads": "failed to list workload endpoints: {}",
+    "handles": "failed to list handles: {}",
+}
+
+
+def check_failure(report: CheckReport, error: BaseException) -> str:
+    """The error ``calicoctl ipam check`` returns when the step ``report.stage`` failed."""
+    return _CHECK_FAILURES.get(report.stage, "{}").format(error)
+
+
+def _check_blocks(report: CheckReport, show_all_ips: bool) -> list[str]:
+    out = [f"Found {len(report.blocks)} IPAM blocks.\n"]
     for block in report.blocks:
         out.append(f" IPAM block {block.cidr} affinity={block.affinity}:\n")
         if show_all_ips:
@@ -191,25 +257,42 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
                 out.append(
                     f"  {ip} allocated; attrs {text}\n" if event == "allocated" else f"  {ip} belongs to {text}\n"
                 )
-    out += [f"IPAM blocks record {report.num_allocations} allocations.\n", "\n", "Loading all IPAM pools...\n"]
-    out += [f"  {cidr}\n" for cidr in report.active_pools]
-    out += [f"Found {len(report.active_pools)} active IP pools.\n", "\n", "Loading all nodes.\n"]
-    out += _belongs(report.node_ips, show_all_ips)
-    out += [f"Found {len(report.node_ips)} node tunnel IPs.\n", "\n", "Loading all service load balancer IPs.\n"]
+    return [*out, f"IPAM blocks record {report.num_allocations} allocations.\n", "\n"]
+
+
+def _check_pools(report: CheckReport) -> list[str]:
+    return [
+        *(f"  {cidr}\n" for cidr in report.active_pools),
+        f"Found {len(report.active_pools)} active IP pools.\n",
+        "\n",
+    ]
+
+
+def _check_nodes(report: CheckReport, show_all_ips: bool) -> list[str]:
+    return [*_belongs(report.node_ips, show_all_ips), f"Found {len(report.node_ips)} node tunnel IPs.\n", "\n"]
+
+
+def _check_services(report: CheckReport, show_all_ips: bool) -> list[str]:
     if report.load_balancers is None:
-        out.append("No configuration for LoadBalancer kubecontroller found, skipping service check\n")
-    else:
-        out += _belongs(report.load_balancer_ips, show_all_ips)
-        out.append(f"Found {report.load_balancers} service load balancer(s).\n")
-    out += ["\n", "Loading all workload endpoints.\n"]
-    out += _belongs(report.workload_ips, show_all_ips)
-    out += [
+        return ["No configuration for LoadBalancer kubecontroller found, skipping service check\n", "\n"]
+    return [
+        *_belongs(report.load_balancer_ips, show_all_ips),
+        f"Found {report.load_balancers} service load balancer(s).\n",
+        "\n",
+    ]
+
+
+def _check_workloads(report: CheckReport, show_all_ips: bool) -> list[str]:
+    return [
+        *_belongs(report.workload_ips, show_all_ips),
         f"Found {len(report.workload_ips)} workload IPs.\n",
         f"Workloads and nodes are using {len(report.in_use)} IPs.\n",
         "\n",
-        "Loading all handles\n",
-        "Looking for top (up to 20) nodes by allocations...\n",
     ]
+
+
+def _check_handles(report: CheckReport, show_all_ips: bool, show_problem_ips: bool) -> list[str]:
+    out = ["Looking for top (up to 20) nodes by allocations...\n"]
     by_node = report.allocations_by_node()
     ranked = sorted(by_node, key=lambda n: (-len(by_node[n]), n))
     out += [f"  {n} has {len(by_node[n])} allocations\n" for n in ranked[:20]]
@@ -247,8 +330,195 @@ def check_text(report: CheckReport, *, show_all_ips: bool = False, show_problem_
         out += [f"  {h} is in use in a block but doesn't exist.\n" for h in report.missing_handles]
     out.append(f"Found {len(report.missing_handles)} handles mentioned in blocks with no matching handle resource.\n")
     out.append(f"Check complete; found {report.num_problems} problems.\n")
-    return "".join(out)
+    return out
 
 
 def _belongs(records: Sequence[tuple[str, str]], show: bool) -> list[str]:
     return [f"  {ip} belongs to {who}\n" for ip, who in records] if show else []
+
+
+# -- arguments as calicoctl reads them --------------------------------------------------------------
+
+
+def parse_go_ip(text: str) -> str | None:
+    """``net.ParseIP`` then ``IP.String()``: the address as calicoctl prints it, or None where Go
+    refuses the text (surrounding space, a zone, IPv4 octets with leading zeros).  An IPv4-mapped
+    IPv6 address is the IPv4 address to Go (``::ffff:10.0.0.1`` prints and looks up as ``10.0.0.1``)."""
+    if not text.isascii() or "%" in text or text.strip() != text:
+        return None
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def invalid_ip(text: str) -> str:
+    """``argutils.ValidateIP``'s refusal, printed on stdout before calicoctl exits 1."""
+    return f"Error executing command: invalid IP address specified: {text}\n"
+
+
+def ipam_failure(error: BaseException | str) -> str:
+    """How ``ipam configure``, ``show --show-configuration`` and ``release --ip`` word a failure
+    of the IPAM client (``fmt.Errorf("error: %v", err)``)."""
+    return f"error: {error}"
+
+
+#: ``ipam check`` on etcd, where calicoctl needs a kubeconfig to read Services.
+NO_KUBECONFIG = "KUBECONFIG environment variable or --kubeconfig parameter not set"
+
+#: ``ipam configure`` without any setting.
+NOTHING_TO_CONFIGURE = "at least one configuration option must be specified"
+
+
+def parse_strict_affinity(text: str) -> bool:
+    """``--strictaffinity`` as ``strconv.ParseBool`` reads it."""
+    try:
+        return parse_bool(text)
+    except ValueError:
+        raise CalicoError("invalid value. Use true or false to set strictaffinity") from None
+
+
+def parse_max_blocks(text: str) -> int:
+    """``--max-blocks-per-host`` as ``strconv.Atoi`` reads it (a sign, decimal digits, 64 bits)."""
+    value = try_parse_int(text, 10, 64)
+    if value is None:
+        raise CalicoError("invalid value for maxblockhost. Use a valid number")
+    return value
+
+
+def parse_persistence(text: str) -> str:
+    """``--kubevirt-ip-persistence``: ``Enabled`` or ``Disabled``, exactly."""
+    if text not in ("Enabled", "Disabled"):
+        raise CalicoError("invalid value for --kubevirt-ip-persistence. Use Enabled or Disabled")
+    return text
+
+
+# encoding/json's syntax errors for what Python's decoder reports (the context after the character).
+_JSON_CONTEXT = {
+    "Expecting value": "looking for beginning of value",
+    "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+    "Expecting ':' delimiter": "after object key",
+    "Extra data": "after top-level value",
+}
+
+
+def _go_char(char: str) -> str:
+    """encoding/json's ``quoteChar``."""
+    if char == "'":
+        return "'\\''"
+    if char == '"':
+        return "'\"'"
+    return "'" + quote(char)[1:-1] + "'"
+
+
+def report_decode_error(data: bytes, error: ValueError) -> str:
+    """Why a ``--from-report`` file is not JSON, as ``json.Unmarshal`` says it."""
+    if not isinstance(error, json.JSONDecodeError):
+        return str(error)
+    if error.pos >= len(error.doc.rstrip()):
+        return "unexpected end of JSON input"
+    context = _JSON_CONTEXT.get(error.msg)
+    if context is None:
+        return error.msg
+    return f"invalid character {_go_char(error.doc[error.pos])} {context}"
+
+
+def report_type_error(document: Any) -> str:
+    """``json.Unmarshal`` of a JSON value that is not an object into calicoctl's ``Report``."""
+    if isinstance(document, list):
+        kind = "array"
+    elif isinstance(document, str):
+        kind = "string"
+    elif isinstance(document, bool):
+        kind = "bool"
+    else:
+        kind = "number"
+    return f"json: cannot unmarshal {kind} into Go value of type ipam.Report"
+
+
+# -- calicopy's ``ipam show -o json|yaml`` ------------------------------------------------------------
+
+#: What ``ipam show -o`` accepts: calicoctl's table, or a document.
+SHOW_FORMATS = ("table", "json", "yaml", "yml")
+
+
+def unrecognized_output(output: str) -> str:
+    return f"unrecognized output format '{output}'"
+
+
+def _counts(capacity: int, in_use: int) -> dict[str, int]:
+    return {"capacity": capacity, "inUse": in_use, "free": capacity - in_use}
+
+
+def _block_document(block: Any) -> dict[str, Any]:
+    return {"cidr": block.cidr, "node": block.node, "affinity": block.affinity, **_counts(block.capacity, block.in_use)}
+
+
+def usage_document(usage: Usage, *, show_blocks: bool = False) -> dict[str, Any]:
+    """``ipam show [--show-blocks] -o json|yaml``: each pool's numbers (exact integers, also for
+    IPv6) and, with ``show_blocks``, its blocks and the blocks outside every pool (both IP
+    versions: the table shows only the IPv4 ones, as calicoctl's does)."""
+    pools = []
+    for pool in usage.pools:
+        entry: dict[str, Any] = {"name": pool.name, "cidr": pool.cidr, **_counts(pool.capacity, pool.in_use)}
+        if show_blocks:
+            entry["blocks"] = [_block_document(b) for b in pool.blocks]
+        pools.append(entry)
+    document: dict[str, Any] = {"pools": pools}
+    if show_blocks:
+        document["orphanBlocks"] = [_block_document(b) for b in usage.orphans]
+    return document
+
+
+def allocation_document(ip: str, allocation: Allocation | None) -> dict[str, Any]:
+    """``ipam show --ip=IP -o json|yaml``."""
+    if allocation is None:
+        return {"ip": ip, "inUse": False}
+    return {
+        "ip": ip,
+        "inUse": True,
+        "handleID": allocation.handle_id,
+        "activeOwnerAttributes": dict(sorted(allocation.attributes.items())),
+        "alternateOwnerAttributes": dict(sorted(allocation.alternate_attributes.items())),
+        "block": allocation.block,
+        "node": allocation.node,
+    }
+
+
+def borrowed_document(borrowed: BorrowedIPs) -> dict[str, Any]:
+    """``ipam show --show-borrowed -o json|yaml``: the table's rows and the unclassified count."""
+    return {
+        "borrowed": [
+            {
+                "ip": b.ip,
+                "borrowingNode": b.borrowing_node,
+                "block": b.block,
+                "blockOwner": b.block_owner,
+                "type": b.allocation_type,
+                "allocatedTo": b.allocated_to,
+            }
+            for b in borrowed
+        ],
+        "unclassified": borrowed.unclassified,
+    }
+
+
+def config_document(config: IPAMConfig) -> dict[str, Any]:
+    """``ipam show --show-configuration -o json|yaml``: the IPAMConfiguration spec's field names."""
+    return {
+        "strictAffinity": config.strict_affinity,
+        "autoAllocateBlocks": config.auto_allocate_blocks,
+        "maxBlocksPerHost": config.max_blocks_per_host,
+        "kubeVirtVMAddressPersistence": config.kube_virt_vm_address_persistence,
+    }
+
+
+def render_document(document: Mapping[str, Any], output: str) -> str:
+    """A document as ``get -o json`` (``json.MarshalIndent``, no trailing newline) or ``-o yaml``
+    (sigs.k8s.io/yaml, keys sorted) prints one."""
+    if output == "json":
+        return marshal_indent(document, "", "  ")
+    return yaml_marshal(document)

@@ -301,13 +301,16 @@ def _update_cluster_information(client: Client, text: str) -> None:
 
 def import_datastore(
     client: Client,
-    data: str,
+    data: str | Callable[[], str],
     *,
     filename: str = "-",
     install_crds: Callable[[], None] | None = None,
 ) -> str:
     """``calicoctl datastore migrate import`` of an export file into the Kubernetes datastore ``client``.
 
+    ``data`` is the file's text, or what reads it: calicoctl reads the file only after checking
+    and locking the target, so a reader's failure (a :class:`~calicopy.errors.CalicoError`
+    with Go's text) is reported at that point, after ``Datastore locked.``.
     ``install_crds`` stands for calicoctl's CRD installation (calicopy does not ship the CRDs);
     by default the CRDs must already be installed.  Returns what calicoctl prints.
     """
@@ -351,8 +354,9 @@ def import_datastore(
         except CalicoError as exc:
             raise fail(f"error while attempting to lock the datastore for import: {exc}", exc) from exc
     try:
-        v3_yaml, cluster_json, ipam_json = split_import_file(data, filename)
-    except MigrationError as exc:
+        text = data() if callable(data) else data
+        v3_yaml, cluster_json, ipam_json = split_import_file(text, filename)
+    except CalicoError as exc:
         raise fail(f"error while reading migration file: {exc}", exc) from exc
     try:
         results = _apply_resources(client, v3_yaml)

@@ -1,19 +1,18 @@
 """calicoctl's ``datastore migrate`` facts and texts, as pure functions (``commands/datastore/migrate/``, v3.32.1).
 
-What gets exported and in which order (``export.go`` ``allV3Resources``: policies after tiers,
-configurations after nodes so that node names can be mapped), the display names of its help
-and errors, and every line the commands print.
+What gets exported and in which order, and the display names of its help and errors
+(:mod:`.migrate_kinds`, re-exported here), and every line the commands print.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ResourceNotFound
 from .actions import CommandResults
 from .messages import error_list
+from .migrate_kinds import ALL_V3_RESOURCES, RESOURCE_DISPLAY, export_help_resources
 
 __all__ = [
     "ALL_V3_RESOURCES",
@@ -27,50 +26,6 @@ __all__ = [
     "ipam_import_report",
 ]
 
-#: ``allV3Resources``: exported in this order.
-ALL_V3_RESOURCES: tuple[str, ...] = (
-    "ippools",
-    "bgppeers",
-    "tiers",
-    "globalnetworkpolicies",
-    "stagedglobalnetworkpolicies",
-    "globalnetworksets",
-    "hostendpoints",
-    "kubecontrollersconfigurations",
-    "networkpolicies",
-    "stagednetworkpolicies",
-    "stagedkubernetesnetworkpolicies",
-    "networksets",
-    "nodes",
-    "bgpconfigurations",
-    "felixconfigurations",
-    "ipreservations",
-    "bgpfilters",
-)
-
-#: ``resourceDisplayMap`` (its "StagedKubernetesNetworkPolicyPolicies" is calicoctl's).
-RESOURCE_DISPLAY: Mapping[str, str] = MappingProxyType(
-    {
-        "ippools": "IPPools",
-        "bgpconfigurations": "BGPConfigurations",
-        "bgppeers": "BGPPeers",
-        "felixconfigurations": "FelixConfigurations",
-        "globalnetworkpolicies": "GlobalNetworkPolicies",
-        "stagedglobalnetworkpolicies": "StagedGlobalNetworkPolicies",
-        "globalnetworksets": "GlobalNetworkSets",
-        "hostendpoints": "HostEndpoints",
-        "kubecontrollersconfigurations": "KubeControllersConfigurations",
-        "networkpolicies": "NetworkPolicies",
-        "stagednetworkpolicies": "StagedNetworkPolicies",
-        "stagedkubernetesnetworkpolicies": "StagedKubernetesNetworkPolicyPolicies",
-        "networksets": "NetworkSets",
-        "nodes": "Nodes",
-        "ipreservations": "IPReservations",
-        "bgpfilters": "BGPFilters",
-        "tiers": "Tiers",
-    }
-)
-
 #: ``converter.KubernetesNetworkPolicyEtcdPrefix``: Calico's copies of Kubernetes network policies.
 KUBERNETES_NETWORK_POLICY_PREFIX = "knp.default."
 #: ``names.ProtectedTierNames``: present in every Kubernetes datastore, so they do not block an import.
@@ -82,11 +37,6 @@ _IPTABLES_FIELDS = (
     "iptablesMangleAllowAction",
     "iptablesFilterDenyAction",
 )
-
-
-def export_help_resources() -> str:
-    """The ``<RESOURCE_LIST>`` of ``export --help``: one ``    - <Name>`` line per exported kind."""
-    return "".join(f"    - {RESOURCE_DISPLAY[plural]}\n" for plural in ALL_V3_RESOURCES)
 
 
 def convert_iptables_fields(spec: dict[str, Any]) -> None:

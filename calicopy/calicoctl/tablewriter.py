@@ -24,6 +24,8 @@ _PENALTY = 100_000
 
 def _width(text: str) -> int:
     """``DisplayWidth`` (go-runewidth): wide and fullwidth characters take two columns, combining marks none."""
+    if text.isascii() and "\033" not in text:  # the common case: a column per character
+        return len(text)
     text = _ANSI.sub("", text)
     total = 0
     for ch in text:
@@ -94,6 +96,10 @@ class _Table:
 
     def cell(self, text: str, column: int, row: int) -> list[str]:
         """``parseDimension``: the cell's lines after wrapping, recording column width and row height."""
+        if "\n" not in text and _width(text) <= _MAX_WIDTH:
+            # A line that fits is its own wrapping (WrapString's limit is its whole width).
+            self._record(column, row, _width(text), 1)
+            return [text]
         raw = text.split("\n")
         width = max(_width(line) for line in raw)
         width = min(width, _MAX_WIDTH)
@@ -105,11 +111,14 @@ class _Table:
             if i > 0:
                 lines.append(" ")
             lines.extend(wrapped)
-        if self.col_width.get(column, 0) < new_width or column not in self.col_width:
-            self.col_width[column] = new_width
-        if self.row_height.get(row, 0) < len(lines) or row not in self.row_height:
-            self.row_height[row] = len(lines)
+        self._record(column, row, new_width, len(lines))
         return lines
+
+    def _record(self, column: int, row: int, width: int, height: int) -> None:
+        if self.col_width.get(column, 0) < width or column not in self.col_width:
+            self.col_width[column] = width
+        if self.row_height.get(row, 0) < height or row not in self.row_height:
+            self.row_height[row] = height
 
 
 def _pad_centre(text: str, width: int) -> str:

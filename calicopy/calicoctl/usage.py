@@ -15,13 +15,14 @@ appended to the help only, so that calicoctl's own text and usage section stay u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
 from ..resources.generated.kinds import KIND_FACTS
-from . import usage_texts
+from . import usage_groups, usage_texts
+from .migrate_kinds import export_help_resources
 
 __all__ = [
     "DATASTORE_INTRO",
@@ -255,6 +256,7 @@ calicopy options:
   -o --output=<OUTPUT FORMAT>  Output format: text (the default) or json.
 """,
     "": _MAIN_EXTENSIONS,
+    "ipam show": usage_groups.IPAM_SHOW_EXTENSIONS,
 }
 
 
@@ -322,17 +324,21 @@ def resource_list() -> str:
 class CommandDoc:
     """A command's docopt text: what ``-h`` prints, its usage section and its options."""
 
-    path: str  # "" (the main text), "create", "datastore migrate"
+    path: str  # "" (the main text), "create", "datastore migrate", "ipam show"
     template: str
     intro: bool = False
     extensions: str = ""
+    # What ``<RESOURCE_LIST>`` stands for: the kinds, or (``datastore migrate export``) what is exported.
+    resources: Callable[[], str] = resource_list
 
     @cached_property
     def text(self) -> str:
         """calicoctl's text with the program name, description and kinds filled in."""
         text = (DATASTORE_INTRO if self.intro else "") + self.template
         text = text.replace("<BINARY_NAME>", PROGRAM).replace("<DESCRIPTION>", DESCRIPTION)
-        return text.replace("<RESOURCE_LIST>", resource_list(), 1)
+        if "<RESOURCE_LIST>" in text:
+            text = text.replace("<RESOURCE_LIST>", self.resources(), 1)
+        return text
 
     @cached_property
     def help(self) -> str:
@@ -426,8 +432,14 @@ class CommandDoc:
 
 def _docs(entries: Iterable[tuple[str, str, bool]]) -> Mapping[str, CommandDoc]:
     return MappingProxyType(
-        {path: CommandDoc(path, text, intro, _EXTENSIONS.get(path, "")) for path, text, intro in entries}
+        {
+            path: CommandDoc(path, text, intro, _EXTENSIONS.get(path, ""), _RESOURCE_LISTS.get(path, resource_list))
+            for path, text, intro in entries
+        }
     )
+
+
+_RESOURCE_LISTS: Mapping[str, Callable[[], str]] = {"datastore migrate export": export_help_resources}
 
 
 #: Every command's text by its path (``""`` is the main text).
@@ -446,6 +458,15 @@ DOCS: Mapping[str, CommandDoc] = _docs(
         ("ipam", _IPAM, True),
         ("datastore", _DATASTORE, True),
         ("datastore migrate", _MIGRATE, True),
+        ("ipam show", usage_groups.IPAM_SHOW, True),
+        ("ipam check", usage_groups.IPAM_CHECK, True),
+        ("ipam release", usage_groups.IPAM_RELEASE, True),
+        ("ipam configure", usage_groups.IPAM_CONFIGURE, True),
+        ("ipam split", usage_groups.IPAM_SPLIT, True),
+        ("datastore migrate export", usage_groups.MIGRATE_EXPORT, False),
+        ("datastore migrate import", usage_groups.MIGRATE_IMPORT, False),
+        ("datastore migrate lock", usage_groups.MIGRATE_LOCK, False),
+        ("datastore migrate unlock", usage_groups.MIGRATE_UNLOCK, False),
         ("diff", _DIFF, True),
         ("completion", _COMPLETION, False),
         ("demo", _DEMO, False),

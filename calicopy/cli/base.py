@@ -120,7 +120,8 @@ class _DocoptMixin:
 
     def _expand(self, name: str) -> str:
         # click hands option names without their dashes; a long one may be abbreviated (docopt).
-        if len(name) < 2:
+        # A single letter is a short option when the text declares one (-c), else a long prefix (--i).
+        if not name or (len(name) == 1 and any(o.short == "-" + name for o in self.doc.options)):
             return name
         full = self.doc.expand_long("--" + name)
         return full[2:] if full else name

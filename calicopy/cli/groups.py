@@ -2,10 +2,10 @@
 ``commands/datastore/migrate.go``): calicoctl's command groups with their texts.
 
 Their subcommands are registered in :data:`IPAM_COMMANDS` / :data:`MIGRATE_COMMANDS` as
-``"module:attribute"`` of a click command (loaded on use), each a thin wrapper over the library
-(:mod:`calicopy.ipam`, :mod:`calicopy.etcd`) and the texts of :mod:`calicopy.calicoctl`.  A
-subcommand calicoctl has that is not registered yet says so; an unknown one prints the group's
-text, as calicoctl does.
+``"module:attribute"`` of a click command (loaded on use): :mod:`calicopy.cli.ipam` and
+:mod:`calicopy.cli.migrate`, thin wrappers over the library (``client.ipam``,
+:mod:`calicopy.calicoctl.migrate`) and the texts of :mod:`calicopy.calicoctl`.  An unknown
+subcommand prints the group's text, as calicoctl does.
 """
 
 from __future__ import annotations
@@ -17,9 +17,20 @@ from .base import DocoptGroup
 __all__ = ["IPAM_COMMANDS", "MIGRATE_COMMANDS", "datastore", "ipam", "migrate"]
 
 #: ``calicopy ipam <command>``: check, release, show, split, configure.
-IPAM_COMMANDS: dict[str, str] = {}
+IPAM_COMMANDS: dict[str, str] = {
+    "check": "calicopy.cli.ipam:check",
+    "release": "calicopy.cli.ipam:release",
+    "show": "calicopy.cli.ipam:show",
+    "split": "calicopy.cli.ipam:split",
+    "configure": "calicopy.cli.ipam:configure",
+}
 #: ``calicopy datastore migrate <command>``: export, import, lock, unlock.
-MIGRATE_COMMANDS: dict[str, str] = {}
+MIGRATE_COMMANDS: dict[str, str] = {
+    "export": "calicopy.cli.migrate:export",
+    "import": "calicopy.cli.migrate:import_",
+    "lock": "calicopy.cli.migrate:lock",
+    "unlock": "calicopy.cli.migrate:unlock",
+}
 
 
 @click.group("ipam", cls=DocoptGroup, lazy=IPAM_COMMANDS, known=("check", "release", "show", "split", "configure"))

@@ -1,5 +1,5 @@
-"""What Calico provides without anyone creating it: the static tiers EnsureInitialized writes
-(``lib/clientv3/client.go``) and the default-allow profile (``lib/resources/static.go``)."""
+"""The static tiers EnsureInitialized writes (``lib/clientv3/client.go``); the default-allow profile
+is :mod:`calicopy.resources.static`'s."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..resources.defaults.policy import DEFAULT_TIER_ORDER
+from ..resources.static import DEFAULT_ALLOW_PROFILE
 
 __all__ = ["DEFAULT_ALLOW_PROFILE", "STATIC_TIERS"]
 
-DEFAULT_ALLOW_PROFILE = "projectcalico-default-allow"
 
 #: name -> (defaultAction, order)
 STATIC_TIERS: Mapping[str, tuple[str, float]] = MappingProxyType(

@@ -48,6 +48,7 @@ from ..errors import (
 )
 from ..labelselector import LabelSelector, parse_label_selector
 from ..resources.meta import Resource
+from ..resources.static import DEFAULT_ALLOW_PROFILE, default_allow_profile
 from .codecs import Codec, codec_for
 from .connection import EtcdConnection, etcd_connection
 from .discovery import resolve_endpoints
@@ -69,19 +70,6 @@ __all__ = ["DEFAULT_ALLOW_PROFILE", "DEFAULT_PAGE_SIZE", "EtcdBackend", "datasto
 _log = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 500
-DEFAULT_ALLOW_PROFILE = "projectcalico-default-allow"
-
-
-def _default_allow() -> Resource:
-    """``resources.DefaultAllowProfile()``: allow everything both ways, revision "1"."""
-    return codec_for("Profile").info.model.from_storage(
-        {
-            "kind": "Profile",
-            "apiVersion": "projectcalico.org/v3",
-            "metadata": {"name": DEFAULT_ALLOW_PROFILE, "resourceVersion": "1"},
-            "spec": {"ingress": [{"action": "Allow"}], "egress": [{"action": "Allow"}]},
-        }
-    )
 
 
 def datastore_error(exc: EtcdError | EtcdUnavailable, **about: Any) -> DatastoreError:
@@ -284,7 +272,7 @@ class EtcdBackend:
         ns = namespace if codec.info.namespaced else None
         about: dict[str, Any] = {"kind": codec.info.kind, "name": name, "namespace": ns or None}
         if codec.info.kind == "Profile" and name == DEFAULT_ALLOW_PROFILE:
-            return _default_allow()
+            return default_allow_profile()
         kv = self._find(codec, name, ns, about)
         resource = None if kv is None else codec.decode(kv.key, kv.value, kv.mod_revision)
         if resource is None:
@@ -343,7 +331,7 @@ class EtcdBackend:
         pairs, revision = self._list_kvs(codec, ns, about)
         items = [resource for resource, _ in pairs]
         if codec.info.kind == "Profile":
-            items.append(_default_allow())
+            items.append(default_allow_profile())
         if not selector.empty:
             items = [r for r in items if selector.matches(r.metadata.labels)]
         return ListResult(items, str(revision))

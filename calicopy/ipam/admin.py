@@ -23,6 +23,7 @@ from .release import release_ips, release_ips_collecting
 __all__ = [
     "HandleRelease",
     "PoolWriter",
+    "ReleaseRefused",
     "ReportRelease",
     "SplitResult",
     "release_address",
@@ -79,6 +80,14 @@ class ReportRelease:
         return sum(1 for h in self.handles if h.outcome == outcome)
 
 
+class ReleaseRefused(IPAMError):
+    """``release --from-report`` refused; ``warnings`` are those calicoctl had printed by then."""
+
+    def __init__(self, message: str, warnings: Sequence[str]) -> None:
+        super().__init__(message)
+        self.warnings = list(warnings)
+
+
 def release_from_reports(core: Core, reports: Sequence[CheckReport], *, force: bool, version: str) -> ReportRelease:
     """``releaseFromReports``: release the IPs leaked in *every* report and the handles leaked,
     unchanged, in every report, after calicoctl's safety checks (cluster GUID, calicoctl
@@ -89,14 +98,16 @@ def release_from_reports(core: Core, reports: Sequence[CheckReport], *, force: b
     current = False
     for report in reports:
         if spec.cluster_guid != report.cluster_guid:
-            raise IPAMError(
-                f"cluster does not match the provided report ({report.source}): mismatched cluster GUID. Refusing to release"
+            raise ReleaseRefused(
+                f"cluster does not match the provided report ({report.source}): mismatched cluster GUID. Refusing to release",
+                outcome.warnings,
             )
         if version != report.version:
             if not force:
-                raise IPAMError(
+                raise ReleaseRefused(
                     f"the provided report ({report.source}) was produced using a different version "
-                    f"({report.version}) of calicoctl. Refusing to release"
+                    f"({report.version}) of calicoctl. Refusing to release",
+                    outcome.warnings,
                 )
             outcome.warnings.append(
                 "WARNING: Report was produced using a different version of calicoctl. Ignoring due to --force option"
@@ -104,13 +115,16 @@ def release_from_reports(core: Core, reports: Sequence[CheckReport], *, force: b
         if info.metadata.resource_version == report.cluster_info_revision:
             current = True
     if not current:
-        raise IPAMError(
+        raise ReleaseRefused(
             "the provided reports are all stale - at least one should be up-to-date. Please generate a new report "
-            "while the data store is locked and try again"
+            "while the data store is locked and try again",
+            outcome.warnings,
         )
     if spec.datastore_ready is None or spec.datastore_ready:
         if not force:
-            raise IPAMError("data store is not locked. Either lock the data store, or re-run with --force")
+            raise ReleaseRefused(
+                "data store is not locked. Either lock the data store, or re-run with --force", outcome.warnings
+            )
         outcome.warnings.append("WARNING: Data store is not locked. Ignoring due to --force option")
     ips, handles = _merge(reports)
     if ips:

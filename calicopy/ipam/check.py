@@ -123,6 +123,9 @@ class CheckReport:
     good_handles: int = 0
     missing_handles: list[str] = field(default_factory=list)
     source: str = ""
+    #: The step :func:`run_check` was at ("cluster", "blocks", "pools", "nodes", "services",
+    #: "workloads", "handles"; "done" at the end): where a check that failed stopped.
+    stage: str = ""
 
     @property
     def num_allocations(self) -> int:
@@ -296,23 +299,35 @@ class _Checker:
         checked.events.append(("allocated", ip, alloc.attr_text))
 
 
-def run_check(core: Core, version: str, services: Iterable[Mapping[str, Any]] | None = None) -> CheckReport:
-    """Walk the datastore as ``checkIPAM`` does and return what it found (nothing is printed)."""
+def run_check(
+    core: Core,
+    version: str,
+    services: Iterable[Mapping[str, Any]] | None = None,
+    *,
+    report: CheckReport | None = None,
+) -> CheckReport:
+    """Walk the datastore as ``checkIPAM`` does and return what it found (nothing is printed).
+
+    ``report``, when given, is filled in place, so that a caller whose check failed sees how far
+    it got (``report.stage``), as calicoctl has printed that much before its error.
+    """
+    report = report if report is not None else CheckReport()
+    report.version, report.stage = version, "cluster"
     backend = core.store.backend
     info = backend.get("ClusterInformation", "default")
     spec = info.spec  # type: ignore[attr-defined]
-    report = CheckReport(
-        version=version,
-        cluster_guid=spec.cluster_guid,
-        datastore_locked=spec.datastore_ready is not None and not spec.datastore_ready,
-        cluster_info_revision=info.metadata.resource_version,
-        cluster_type=spec.cluster_type,
-    )
+    report.cluster_guid = spec.cluster_guid
+    report.datastore_locked = spec.datastore_ready is not None and not spec.datastore_ready
+    report.cluster_info_revision = info.metadata.resource_version
+    report.cluster_type = spec.cluster_type
+    report.stage = "blocks"
     checker = _Checker(report)
     report.blocks = [checker.record_block(b) for b in core.store.list_blocks()]
+    report.stage = "pools"
     for pool in core.pools.list_pools():
         if not pool.spec.disabled:
             report.active_pools.append(pool.spec.cidr)
+    report.stage = "nodes"
     for node in backend.list("Node").items:
         nspec = node.spec  # type: ignore[attr-defined]
         candidates = [
@@ -325,6 +340,7 @@ def run_check(core: Core, version: str, services: Iterable[Mapping[str, Any]] | 
                 ip = _normalise_ip(text)
                 report.node_ips.append((ip, f"Node({node.metadata.name})"))
                 checker.record_in_use(ip, f"Node({node.metadata.name})")
+    report.stage = "services"
     kcc = backend.get("KubeControllersConfiguration", "default")
     lb = kcc.spec.controllers.load_balancer  # type: ignore[attr-defined]
     if lb is not None:
@@ -337,12 +353,14 @@ def run_check(core: Core, version: str, services: Iterable[Mapping[str, Any]] | 
                     ip = ingress.get("ip", "")
                     report.load_balancer_ips.append((ip, name))
                     checker.record_in_use(ip, name)
+    report.stage = "workloads"
     for wep in backend.list("WorkloadEndpoint").items:
         for text in wep.spec.ip_networks:  # type: ignore[attr-defined]
             ip = _normalise_ip(text)
             friendly = f"Workload({wep.metadata.namespace}/{wep.metadata.name})"
             report.workload_ips.append((ip, friendly))
             checker.record_in_use(ip, friendly)
+    report.stage = "handles"
     handles = {h.spec.handle_id: h for h in core.store.list_handles()}
     used_handles = {a.handle for allocs in report.allocations.values() for a in allocs if a.handle}
     report.leaked_ips = sorted(ip for ip in report.allocations if ip not in report.in_use)
@@ -362,6 +380,7 @@ def run_check(core: Core, version: str, services: Iterable[Mapping[str, Any]] | 
         h = handles[handle_id]
         report.leaked_handles.append(HandleInfo(handle_id, h.metadata.uid or None, h.metadata.resource_version))
     report.missing_handles = sorted(used_handles - set(handles))
+    report.stage = "done"
     return report
 
 

@@ -163,10 +163,13 @@ class IPAM:
             kube_virt_vm_address_persistence=kube_virt_vm_address_persistence,
         )
 
-    def check(self, *, services: Iterable[Mapping[str, Any]] | None = None) -> CheckReport:
+    def check(
+        self, *, services: Iterable[Mapping[str, Any]] | None = None, report: CheckReport | None = None
+    ) -> CheckReport:
         """``calicoctl ipam check``.  Kubernetes Services are not part of calicopy's datastores:
-        pass them (dicts, e.g. from the ``kubernetes`` client) to count LoadBalancer addresses."""
-        return run_check(self.core, self.version, services)
+        pass them (dicts, e.g. from the ``kubernetes`` client) to count LoadBalancer addresses.
+        ``report`` is filled in place when given (``report.stage``: where a failed check stopped)."""
+        return run_check(self.core, self.version, services, report=report)
 
     def verify(self, *, exact_handles: bool = False) -> list[str]:
         """The IPAM invariants this datastore breaks (:mod:`calicopy.ipam.invariants`); empty when consistent."""

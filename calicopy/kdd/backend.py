@@ -138,7 +138,7 @@ class KubernetesBackend:
     ) -> KubernetesBackend:
         """A backend for resolved connection settings (builds and owns its HTTP client)."""
         client = http_client(connection)
-        limiter = RateLimiter(connection.qps, connection.burst, clock=clock, sleep=sleep)
+        limiter = RateLimiter.for_client(connection.qps, connection.burst, clock=clock, sleep=sleep)
         return cls(
             client,
             api_group=api_group,

@@ -33,6 +33,7 @@ from .. import __version__
 from .._go.url import redacted
 from ..errors import ConfigError
 from .kubeconfig import KubeConnection
+from .kubeconfig_files import read_token_file
 
 __all__ = ["USER_AGENT", "KubeHTTP", "http_client", "read_token"]
 
@@ -162,7 +163,6 @@ def http_client(connection: KubeConnection) -> KubeHTTP:
 def read_token(path: str) -> str:
     """A bearer token file's content, stripped."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read().strip()
+        return read_token_file(path).strip()
     except OSError as exc:
         raise ConfigError(f"cannot read the bearer token file {path}: {exc.strerror}") from None

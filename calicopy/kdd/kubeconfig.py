@@ -20,7 +20,7 @@ from .._go.url import redacted
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
 from ..config import DEFAULT_K8S_BURST, DEFAULT_K8S_QPS, CalicoAPIConfig, _go_errno_text
 from ..errors import ConfigError
-from .kubeconfig_files import Kubeconfig, load_kubeconfig_files, parse_kubeconfig
+from .kubeconfig_files import Kubeconfig, load_kubeconfig_files, parse_kubeconfig, read_token_file
 
 __all__ = ["SERVICE_ACCOUNT_DIR", "KubeConnection", "kube_connection"]
 
@@ -193,8 +193,7 @@ def _direct(
     token_file = str(user.get("tokenFile") or "")
     if not token and token_file:
         try:
-            with open(token_file, encoding="utf-8") as fh:
-                token = fh.read()
+            token = read_token_file(token_file)
         except OSError as exc:
             raise ConfigError(f"open {token_file}: {_go_errno_text(exc)}") from None
     return KubeConnection(
@@ -247,8 +246,7 @@ def _in_cluster(
     """client-go's rest.InClusterConfig plus the overrides in-cluster configs accept (server, token, CA)."""
     token_file = os.path.join(sa_dir, "token")
     try:
-        with open(token_file, encoding="utf-8") as fh:
-            token = fh.read()
+        token = read_token_file(token_file)
     except OSError as exc:
         raise ConfigError(f"open {token_file}: {_go_errno_text(exc)}") from None
     ca_file = os.path.join(sa_dir, "ca.crt")

@@ -7,27 +7,36 @@ whether or not the chosen context uses it.  The errors say what Go's ``encoding/
 after the file and the entry (cluster, user or context name); they never quote a value, so no
 token or key reaches them.
 
-Pure functions apart from :func:`load_kubeconfig_files`, which reads the files.
+The YAML is read as client-go reads it (go-yaml v2 through sigs.k8s.io/yaml, repeated keys
+allowed), by calicopy's hardened reader: aliases, nesting and size are capped.  Pure functions
+apart from :func:`load_kubeconfig_files` and :func:`read_token_file`, which read files (at most
+:data:`~calicopy.config.MAX_CONFIG_BYTES` and :data:`MAX_TOKEN_BYTES`).
 """
 
 from __future__ import annotations
 
-import datetime
+import errno
 import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from .._go import yaml_load
 from .._go.base64 import std_decode
 
 # _go_errno_text is Go's syscall.Errno text; it moves to calicopy._go with the other Go helpers.
-from ..config import _go_errno_text
+from ..config import MAX_CONFIG_BYTES, _go_errno_text, read_capped
 from ..errors import ConfigError
 
-__all__ = ["Kubeconfig", "load_kubeconfig_files", "merge_kubeconfigs", "parse_kubeconfig"]
+__all__ = [
+    "MAX_TOKEN_BYTES",
+    "Kubeconfig",
+    "load_kubeconfig_files",
+    "merge_kubeconfigs",
+    "parse_kubeconfig",
+    "read_token_file",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -129,8 +138,6 @@ def _typed(value: Any, go_type: str, struct: str, path: str) -> Any:
     """``value`` as client-go's field of ``go_type`` holds it (``None``: the zero value)."""
     if value is None:
         return None
-    if isinstance(value, datetime.date):  # PyYAML reads timestamps; go-yaml v2 keeps their text
-        value = value.isoformat()
     if go_type == _STRING:
         if not isinstance(value, str):
             raise _type_error(value, struct, path, go_type)
@@ -193,13 +200,11 @@ def parse_kubeconfig(data: bytes | str, origin: str, base_dir: str | None) -> Ku
     Within one document the first entry of a name wins, as client-go's merge does across files.
     """
     try:
-        raw = yaml.safe_load(data)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ConfigError(f"error loading config file {origin}: yaml: {line}{exc.problem or exc.context}") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"error loading config file {origin}: invalid YAML") from None
+        # client-go decodes with sigs.k8s.io/yaml's YAMLToJSON: go-yaml v2, repeated keys allowed.
+        raw, _ = yaml_load.load(data, unique_keys=False, max_bytes=MAX_CONFIG_BYTES)
+    except yaml_load.LoadError as exc:
+        line = f"line {exc.line + 1}: " if exc.rule is yaml_load.Rule.SYNTAX and exc.line is not None else ""
+        raise ConfigError(f"error loading config file {origin}: yaml: {line}{exc.reason}") from None
     config = Kubeconfig()
     if raw is None:
         return config
@@ -236,8 +241,25 @@ def merge_kubeconfigs(configs: Iterable[Kubeconfig]) -> Kubeconfig:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+    return read_capped(path, MAX_CONFIG_BYTES)
+
+
+#: The most calicopy reads of a bearer token file (service-account tokens are a few kilobytes).
+MAX_TOKEN_BYTES = 1024 * 1024
+
+
+def read_token_file(path: str) -> str:
+    """A bearer token file's text, as it is (callers strip it where client-go does).
+
+    Raises ``OSError``: ``open()``'s, :class:`~calicopy.config.FileTooLarge` past
+    :data:`MAX_TOKEN_BYTES`, or ``EILSEQ`` for bytes that are not UTF-8 (no HTTP header could
+    carry them).
+    """
+    data = read_capped(path, MAX_TOKEN_BYTES)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OSError(errno.EILSEQ, "the token is not UTF-8 text", path) from None
 
 
 def load_kubeconfig_files(kubeconfig: str) -> Kubeconfig:

@@ -29,7 +29,8 @@ only when they would read back as something else); ``fmt="json"`` as ``-o json``
 no trailing newline).  One resource prints as that object, several as a list.
 
 The package: :mod:`~calicopy.manifests.reading` (input, size caps, document splitting),
-:mod:`~calicopy.manifests.builder` (YAML events to data, the go-yaml v2 way),
+:mod:`~calicopy.manifests.builder` (what a manifest may be, on calicopy's one hardened YAML reader,
+:mod:`calicopy._go.yaml_load`),
 :mod:`~calicopy.manifests.documents` (data to resources), :mod:`~calicopy.manifests.loader`
 (the reading API) and :mod:`~calicopy.manifests.dump` (output).
 """

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import CalicoError, ManifestError, ValidationError
+from .._go.fmt import format_v
+from ..errors import CalicoError, ErroredField, ManifestError, ValidationError
 from ..kdd.convert import from_crd
 from ..resources.meta import API_VERSION, ListMeta, Resource
 from ..resources.registry import KINDS
@@ -138,33 +139,29 @@ _LIST_FIELDS = {"kind": "kind", "apiversion": "apiVersion", "metadata": "metadat
 
 
 def _typed_list(obj: dict[str, Any], item_kind: str, path: str, source: str, number: int) -> list[Resource]:
+    """A typed list's own keys (every unknown one and every metadata problem reported together), then its items."""
     list_kind = item_kind + "List"
     fields: dict[str, Any] = {}
+    problems: list[ErroredField] = []
     for k, v in obj.items():
         name = _LIST_FIELDS.get(k.casefold()) if isinstance(k, str) else None
         if name is None:
-            raise ManifestError(
-                f"field in document is not recognized or is in the wrong location: {k}",
-                source=source,
-                document=number,
-                field=join_path(path, str(k)),
+            problems.append(
+                ErroredField(str(k), f"field in document is not recognized or is in the wrong location: {k}")
             )
-        fields[name] = v
+        else:
+            fields[name] = v
     meta = fields.get("metadata")
     if meta is not None:
         if not isinstance(meta, dict):
-            raise ManifestError(
-                f"{list_kind} metadata must be a mapping, not {describe(meta)}",
-                source=source,
-                document=number,
-                field=join_path(path, "metadata"),
-            )
-        try:
-            ListMeta.from_dict(meta)
-        except ValidationError as exc:
-            prefixed = exc.prefixed(join_path(path, "metadata"))
-            first = prefixed.fields[0].path if prefixed.fields else None
-            raise ManifestError(str(prefixed), source=source, document=number, field=first, cause=prefixed) from None
+            problems.append(ErroredField("metadata", f"{list_kind} metadata must be a mapping, not {describe(meta)}"))
+        else:
+            try:
+                ListMeta.from_dict(meta)
+            except ValidationError as exc:
+                problems.extend(exc.prefixed("metadata").fields)
+    if problems:
+        raise _invalid(ValidationError(problems), path, source, number)
     items = fields.get("items")
     if items is None:
         return []
@@ -229,10 +226,7 @@ def _from_dict(model: type[Resource], obj: dict[str, Any], path: str, source: st
     try:
         return model.from_dict(obj)
     except ValidationError as exc:
-        first = exc.fields[0].path if exc.fields else ""
-        raise ManifestError(
-            str(exc), source=source, document=number, field=join_path(path, first) or None, cause=exc
-        ) from None
+        raise _invalid(exc, path, source, number) from None
     except CalicoError as exc:
         raise ManifestError(str(exc), source=source, document=number, field=path or None) from exc
     except RecursionError:
@@ -247,3 +241,25 @@ def _from_dict(model: type[Resource], obj: dict[str, Any], path: str, source: st
             document=number,
             field=path or None,
         ) from exc
+
+
+def _invalid(cause: ValidationError, path: str, source: str, number: int) -> ManifestError:
+    """A resource (or typed list) at ``path`` that fails validation, naming each failing field once.
+
+    One field: the error's ``field`` names it and the reason says the rest (the resource, the
+    value, why, the hint).  Several: the reason lists them all, each with its path.  Either way
+    ``cause`` keeps every field, with paths from the document's top.
+    """
+    placed = cause.prefixed(path) if path else cause
+    if len(placed.fields) != 1:
+        return ManifestError(str(placed), source=source, document=number, cause=placed)
+    (only,) = placed.fields
+    parts = [placed.resource] if placed.resource else []
+    if only.value is not None:
+        parts.append(f"value '{format_v(only.value)}'" + (f" ({only.reason})" if only.reason else ""))
+    elif only.reason:
+        parts.append(only.reason)
+    text = ": ".join(parts) or "invalid value"
+    if only.hint:
+        text += f" -- hint: {only.hint}"
+    return ManifestError(text, source=source, document=number, field=only.path, cause=placed)

@@ -31,6 +31,9 @@ from calicopy.kdd.backend import KubernetesBackend
 from calicopy.kdd.kinds import is_custom_resource
 from calicopy.resources.registry import KINDS
 from calicopy.testing import FakeKubeAPIServer
+from calicopy.testing.etcd import EtcdServer
+
+from .ipam_state import seed_ipam
 
 REAL_KUBECONFIG = os.environ.get("CALICOPY_TEST_KUBECONFIG")
 
@@ -182,6 +185,34 @@ def cli(tmp_path: Path) -> Iterator[Cli]:
         finally:
             if env._client is not None:
                 env._client.close()
+
+
+ETCD_CONFIG = """\
+apiVersion: projectcalico.org/v3
+kind: CalicoAPIConfig
+metadata: {{}}
+spec:
+  datastoreType: etcdv3
+  etcdEndpoints: {endpoint}
+"""
+
+
+@pytest.fixture
+def etcd_cli(etcd: EtcdServer, tmp_path: Path) -> Cli:
+    """The command against the tests' real etcd (emptied for the test); ``Cli.client`` is not
+    for it (it reaches a Kubernetes datastore): use ``Client(etcd.config())``."""
+    config = tmp_path / "etcd.cfg"
+    config.write_text(ETCD_CONFIG.format(endpoint=etcd.endpoint))
+    return Cli(tmp_path, config, "")
+
+
+@pytest.fixture
+def ipam(cli: Cli) -> Cli:
+    """``cli`` on a datastore holding :mod:`.ipam_state`'s IPAM state (fake API server only)."""
+    cli.fake_only("writes IPAM state")
+    assert cli.server is not None
+    seed_ipam(cli.server, cli.client)
+    return cli
 
 
 @pytest.fixture

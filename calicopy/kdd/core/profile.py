@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import ConversionError
 from ...resources.generated.profile import Profile
 from ...resources.meta import Resource
+from ...resources.static import DEFAULT_ALLOW_PROFILE, default_allow_profile
 from ..convert import _go_time
 from .common import NAME_LABEL, as_map, as_str, check_kind, convert_k8s_uid, make_resource, sort_map, string_map
 
@@ -32,7 +33,6 @@ NAMESPACE_LABEL_PREFIX = "pcns."
 NAMESPACE_PROFILE_PREFIX = "kns."
 SERVICE_ACCOUNT_LABEL_PREFIX = "pcsa."
 SERVICE_ACCOUNT_PROFILE_PREFIX = "ksa."
-DEFAULT_ALLOW_PROFILE = "projectcalico-default-allow"
 
 
 def join_profile_revisions(ns_revision: str, sa_revision: str) -> str:
@@ -92,11 +92,3 @@ def profile_from_k8s(obj: Mapping[str, Any]) -> Resource:
     check_kind(obj, "Namespace", "ServiceAccount")
     kind = obj.get("kind") or ("ServiceAccount" if as_map(obj.get("metadata")).get("namespace") else "Namespace")
     return _service_account_profile(obj) if kind == "ServiceAccount" else _namespace_profile(obj)
-
-
-def default_allow_profile() -> Profile:
-    """The static ``projectcalico-default-allow`` profile (``lib/resources/static.go``, revision ``"1"``)."""
-    metadata = {"name": DEFAULT_ALLOW_PROFILE, "resourceVersion": "1"}
-    profile = make_resource(Profile, metadata, {"ingress": _allow_all(), "egress": _allow_all()})
-    assert isinstance(profile, Profile)
-    return profile
