@@ -1,6 +1,6 @@
 """Retries and client-side rate limiting for datastore requests, independent of any HTTP library.
 
-* :class:`RetryPolicy` (data) + :func:`call_with_retry` (tenacity's retry loop, written out): exponential
+* :class:`RetryPolicy` (data) + :func:`call_with_retry` (tenacity, imported for the first retry): exponential
   backoff with full jitter and a cap, a maximum attempt count, ``Retry-After`` honoured, and
   retries that never repeat a write that may already have happened.
 * :class:`RateLimiter`: a thread-safe token bucket (client-go's QPS/burst).
@@ -198,39 +198,81 @@ def call_with_retry(
                 raise _Retry(exc, failure._replace(retry_after=None)) from exc
             raise
 
-    # The loop tenacity's Retrying ran here, step for step (the wait is computed before the stop
-    # is asked, so the deadline judges it; the log line before each sleep), without importing
-    # tenacity: its import (asyncio, and tornado where installed) was a tenth of the start-up of a
-    # ``calicopy`` command.
     start = clock()
-    attempt_number = 1
-    while True:
-        try:
-            return attempt()
-        except _Retry as exc:
-            wait = policy.backoff(attempt_number, random(), exc.failure.retry_after)
-            if attempt_number >= policy.max_attempts or _out_of_time(policy, verb, lambda: clock() - start, wait):
-                raise exc.original from None
-            status = exc.failure.status
-            _log.debug(
-                "%s failed (status %s), retry %d/%d in %.3fs",
-                verb.upper(),
-                "connection error" if status is None else status,
-                attempt_number,
-                policy.max_attempts - 1,
-                wait,
-            )
-            sleep(wait)
-            attempt_number += 1
+    try:
+        # Most calls succeed at once: tenacity (whose import pulls in asyncio, and tornado where
+        # installed: a tenth of a ``calicopy`` command's start-up) is imported only for a retry.
+        return attempt()
+    except _Retry as first:
+        return _retry_after(first, attempt, policy, verb, sleep, random, lambda: clock() - start)
 
 
-def _out_of_time(policy: RetryPolicy, verb: str, elapsed: Callable[[], float], wait: float) -> bool:
-    """Whether a retry after ``wait`` more seconds would pass the policy's deadline (the clock is
-    read only when there is a deadline)."""
-    if policy.deadline is None or elapsed() + wait <= policy.deadline:
-        return False
-    _log.debug("%s: a retry in %.3fs would pass the %.3gs deadline; giving up", verb.upper(), wait, policy.deadline)
-    return True
+def _retry_after(
+    first: _Retry,
+    attempt: Callable[[], T],
+    policy: RetryPolicy,
+    verb: str,
+    sleep: Callable[[float], None],
+    random: Callable[[], float],
+    elapsed: Callable[[], float],
+) -> T:
+    """The retries after a first attempt failed with ``first``: tenacity's loop, with that failure
+    replayed as its first attempt (same attempt numbers, waits, random draws and clock reads as
+    when tenacity ran the first attempt too)."""
+    import tenacity
+
+    replay: list[_Retry] = [first]
+
+    def next_attempt() -> T:
+        if replay:
+            raise replay.pop()
+        return attempt()
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        retry_after = exc.failure.retry_after if isinstance(exc, _Retry) else None
+        return policy.backoff(state.attempt_number, random(), retry_after)
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        status = exc.failure.status if isinstance(exc, _Retry) else None
+        delay = state.next_action.sleep if state.next_action is not None else 0.0
+        _log.debug(
+            "%s failed (status %s), retry %d/%d in %.3fs",
+            verb.upper(),
+            "connection error" if status is None else status,
+            state.attempt_number,
+            policy.max_attempts - 1,
+            delay,
+        )
+
+    attempts_used = tenacity.stop_after_attempt(policy.max_attempts)
+
+    def out_of_time(state: tenacity.RetryCallState) -> bool:
+        # tenacity computes the wait (upcoming_sleep) before it asks whether to stop, so the
+        # deadline judges the retry's start, not the failed attempt's end.
+        if policy.deadline is None or elapsed() + state.upcoming_sleep <= policy.deadline:
+            return False
+        _log.debug(
+            "%s: a retry in %.3fs would pass the %.3gs deadline; giving up",
+            verb.upper(),
+            state.upcoming_sleep,
+            policy.deadline,
+        )
+        return True
+
+    retrying = tenacity.Retrying(
+        stop=lambda state: attempts_used(state) or out_of_time(state),
+        wait=wait,
+        retry=tenacity.retry_if_exception_type(_Retry),
+        sleep=sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
+    try:
+        return retrying(next_attempt)
+    except _Retry as exc:
+        raise exc.original from None
 
 
 class RateLimiter:

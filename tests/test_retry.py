@@ -332,13 +332,13 @@ def test_deadline_default_and_none() -> None:
         RetryPolicy(deadline=0)
 
 
-# -- parity with the tenacity loop call_with_retry used to run -------------------------------------
+# -- parity with a tenacity loop that runs the first attempt too -------------------------------------
 
 
 def _tenacity_reference(
     fn: Script, policy: RetryPolicy, verb: str, sleep: object, random: object, clock: object
 ) -> object:
-    """call_with_retry as it was built on tenacity.Retrying (no reconcile hook)."""
+    """call_with_retry with tenacity.Retrying running every attempt (no reconcile hook)."""
     import tenacity
 
     from calicopy.retry import _Retry
@@ -393,8 +393,9 @@ outcomes = st.lists(
 def test_same_attempts_waits_and_errors_as_the_tenacity_loop(
     script: list[object], max_attempts: int, deadline: float | None, verb: str
 ) -> None:
-    # The loop replaced tenacity.Retrying: for any sequence of failures, the same attempts, the same
-    # waits (and random draws, and clock reads), and the same result or error.
+    # tenacity takes over after a first failed attempt (replayed to it): for any sequence of
+    # failures, the same attempts, waits (and random draws, and clock reads), and result or error
+    # as tenacity.Retrying running every attempt.
     policy = RetryPolicy(max_attempts=max_attempts, base_delay=0.5, max_delay=4.0, deadline=deadline)
 
     def errors() -> list[BaseException]:
