@@ -13,10 +13,13 @@ reported as absolute times and as ratios:
   ``calicopy apply -f DIR --sequential``, calicoctl's one-at-a-time semantics, in the same run:
   (a) creating them on an empty datastore, (b) applying the same directory again (nothing
   changed: the usual case of a GitOps pipeline), (c) again with one policy in ten changed.
-  Both paths use calicoctl's default client limits (50 requests/s, burst 100), as a user's
-  calicoctl.cfg does; requests are counted at the server.
+  Both paths always run with the same client-side limits, printed with the results: by default
+  calicoctl's (50 requests/s, burst 100), as a user's calicoctl.cfg has them, and then again
+  with the limit lifted on both (``k8sClientQPS`` 100000) so that what is left is the work each
+  path does.  Requests are counted at the server.  Under a fixed request budget the ratio cannot
+  exceed the ratio of the requests made (plus the burst): the benchmark prints that bound.
 
-Run: ``python benchmarks/bench_cli.py [--quick] [--runs N] [--policies N]``.
+Run: ``python benchmarks/bench_cli.py [--quick] [--runs N] [--policies N] [--limits default|unlimited|both]``.
 """
 
 from __future__ import annotations
@@ -44,7 +47,18 @@ metadata: {{}}
 spec:
   datastoreType: kubernetes
   kubeconfig: {kubeconfig}
-"""
+{limits}"""
+#: calicoctl's client-side limits when the configuration sets none (client-go's rest.Config defaults
+#: as libcalico-go sets them), and the lifted setting of the second apply run.
+DEFAULT_LIMITS = (50.0, 100)
+LIFTED_LIMITS = (100_000.0, 100_000)
+
+
+def _config(kubeconfig: str, limits: tuple[float, int] | None = None) -> str:
+    extra = f"  k8sClientQPS: {limits[0]}\n  k8sClientBurst: {limits[1]}\n" if limits else ""
+    return CONFIG.format(kubeconfig=kubeconfig, limits=extra)
+
+
 POLICY = """\
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
@@ -105,7 +119,7 @@ def startup(env: dict[str, str], runs: int) -> None:
 def get_ippools(env: dict[str, str], runs: int, workdir: Path) -> None:
     with FakeKubeAPIServer() as server:
         config = workdir / "get.cfg"
-        config.write_text(CONFIG.format(kubeconfig=server.kubeconfig_path))
+        config.write_text(_config(str(server.kubeconfig_path)))
         manifests = workdir / "pools.yaml"
         manifests.write_text(
             "---\n".join(
@@ -135,16 +149,21 @@ def _requests(server: FakeKubeAPIServer) -> tuple[int, int]:
     return len(seen), sum(1 for method, _ in seen if method in WRITES)
 
 
-def apply_directory(env: dict[str, str], count: int, workdir: Path) -> None:
-    print(f"\ncalicopy apply -f DIR of {count} GlobalNetworkPolicies (one file each), calicoctl's default limits")
+def apply_directory(env: dict[str, str], count: int, workdir: Path, limits: tuple[float, int] | None) -> None:
+    qps, burst = limits or DEFAULT_LIMITS
+    setting = "calicoctl's default limits" if limits is None else "limits lifted (k8sClientQPS/k8sClientBurst)"
+    print(
+        f"\ncalicopy apply -f DIR of {count} GlobalNetworkPolicies (one file each); both paths: {setting}, "
+        f"{qps:g} requests/s, burst {burst}"
+    )
     policies = workdir / "policies"
     _write_policies(policies, count)
     command = [sys.executable, "-m", "calicopy", "apply", "-f", str(policies)]
-    results: dict[str, dict[str, float]] = {"bulk": {}, "sequential": {}}
+    results: dict[str, dict[str, tuple[float, int]]] = {"bulk": {}, "sequential": {}}
     for mode, extra in (("bulk", []), ("sequential", ["--sequential"])):
         with FakeKubeAPIServer() as server:
             config = workdir / f"{mode}.cfg"
-            config.write_text(CONFIG.format(kubeconfig=server.kubeconfig_path))
+            config.write_text(_config(str(server.kubeconfig_path), limits))
             argv = [*command, "-c", str(config), *extra]
             for phase, changed in (
                 ("create", None),
@@ -156,16 +175,26 @@ def apply_directory(env: dict[str, str], count: int, workdir: Path) -> None:
                 before = _requests(server)
                 took = _time(argv, env)
                 after = _requests(server)
-                results[mode][phase] = took
+                results[mode][phase] = (took, after[0] - before[0])
                 print(
                     f"  {mode:10} {phase:26} {took:7.2f} s   {after[0] - before[0]:5} requests "
                     f"({after[1] - before[1]:5} writes)"
                 )
             _write_policies(policies, count)
-    print("  ratios (sequential / bulk, same run):")
-    for phase, took in results["bulk"].items():
-        ratio = results["sequential"][phase] / took
-        print(f"    {phase:26} x{ratio:5.1f}")
+    print(
+        "  ratios (sequential / bulk, same run)"
+        + ("; bound: the ratio the request budget allows" if limits is None else "")
+    )
+    for phase, (took, requests) in results["bulk"].items():
+        seq_took, seq_requests = results["sequential"][phase]
+        line = f"    {phase:26} x{seq_took / took:5.1f}"
+        if limits is None:
+            # At qps requests/s after a burst, n requests take at least (n - burst) / qps seconds.
+            floor = max(requests - burst, 0) / qps
+            seq_floor = max(seq_requests - burst, 0) / qps
+            bound = f"x{seq_floor / floor:5.1f}" if floor > 0 else "unbounded (within the burst)"
+            line += f"   (bound {bound}: {seq_requests} vs {requests} requests)"
+        print(line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,6 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs per timed command (default 11, quick 5)")
     parser.add_argument("--policies", type=int, default=None, help="policies to apply (default 1000, quick 200)")
     parser.add_argument("--skip-apply", action="store_true", help="only startup and get")
+    parser.add_argument(
+        "--limits",
+        choices=("default", "unlimited", "both"),
+        default="both",
+        help="client-side limits of the apply runs (the same on both paths)",
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (5 if args.quick else 11)
     count = args.policies or (200 if args.quick else 1000)
@@ -185,7 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         startup(env, runs)
         get_ippools(env, runs, workdir)
         if not args.skip_apply:
-            apply_directory(env, count, workdir)
+            if args.limits in ("default", "both"):
+                apply_directory(env, count, workdir, None)
+            if args.limits in ("unlimited", "both"):
+                apply_directory(env, count, workdir, LIFTED_LIMITS)
     return 0
 
 

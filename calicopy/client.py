@@ -20,11 +20,10 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
-from .backends.memory import MemoryBackend
 from .bulk import apply_all
 from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metadata_for_update
 from .clientv3.kinds import Operation
@@ -38,21 +37,21 @@ from .errors import (
     OperationNotSupported,
     ResourceAlreadyExists,
     ResourceConflict,
+    ResourceNotFound,
     UnknownKindError,
     ValidationError,
     VersionMismatchError,
     resource_identifier,
 )
-from .etcd.backend import EtcdBackend
-from .ipam import IPAM
-from .kdd.backend import KubernetesBackend
 from .notebook import ResourceList
 from .outcomes import ApplyOutcome, LabelResult
 from .resources.meta import Resource
 from .resources.model import normalise_keys
 from .resources.registry import KINDS, KindInfo, kind_for_name
 from .retry import RetryPolicy, retry_on_conflict
-from .selector import parse_cached
+
+if TYPE_CHECKING:
+    from .ipam import IPAM
 
 __all__ = [
     "CALICO_VERSION",
@@ -164,6 +163,9 @@ class Client(KindAccessors):
     @classmethod
     def in_memory(cls, *, sleep: Callable[[float], None] = time.sleep) -> Client:
         """An embedded datastore (no cluster): :class:`calicopy.backends.memory.MemoryBackend`."""
+        # The datastores are imported when one is chosen (see _backend_for).
+        from .backends.memory import MemoryBackend
+
         return cls(backend=MemoryBackend(), sleep=sleep)
 
     def __repr__(self) -> str:
@@ -176,6 +178,9 @@ class Client(KindAccessors):
     @functools.cached_property
     def ipam(self) -> IPAM:
         """Calico IPAM on this datastore: usage, lookup, borrowed, check, assign... (``docs/ipam.md``)."""
+        # Imported on first use: most commands never touch IPAM, and the package is large.
+        from .ipam import IPAM
+
         return IPAM(self.backend, pool_writer=IPPoolWriter(self.v3), version=CALICO_VERSION, sleep=self._sleep)
 
     def __enter__(self) -> Client:
@@ -260,8 +265,13 @@ class Client(KindAccessors):
     ) -> ListResult:
         """As :meth:`list`, with the list's resourceVersion (to continue with :meth:`watch`)."""
         info = self.kind_info(kind)
-        # Parsed before the request, so that a bad selector costs no round trip.
-        matcher = parse_cached(selector) if selector is not None else None
+        matcher = None
+        if selector is not None:
+            # Parsed before the request, so that a bad selector costs no round trip.  The parser is
+            # imported here: a list without a Calico selector (calicopy get) does not load it.
+            from .selector import parse_cached
+
+            matcher = parse_cached(selector)
         result = self.v3.list(info.kind, self._scope(info, namespace), label_selector)
         if matcher is None:
             return result
@@ -387,6 +397,23 @@ class Client(KindAccessors):
             return self.v3.create_prepared(prepared, batch)
         except (ResourceAlreadyExists, OperationNotSupported):
             return self._replace(info, resource)
+
+    def apply_over(self, info: KindInfo, resource: R, prepared: R, stored: Resource, batch: Batch | None = None) -> R:
+        """:meth:`apply_prepared` of ``resource`` already seen stored as ``stored``: the create
+        attempt is skipped (it could only fail) and the update goes over ``stored`` at once.
+
+        The outcome is apply's: a ``stored`` changed since it was read is read again and replaced
+        (as apply's replace would), one deleted since is created; a ``resourceVersion`` given by
+        the caller is checked by apply's own path.
+        """
+        if resource.metadata.resource_version:
+            return self.apply_prepared(info, resource, prepared, batch)
+        try:
+            return self.v3.update(merge_metadata_for_update(stored, resource), stored)
+        except ResourceConflict:
+            return self._replace(info, resource)
+        except ResourceNotFound:
+            return self.apply_prepared(info, resource, prepared, batch)
 
     def delete(
         self,
@@ -600,10 +627,16 @@ def _backend_for(
     env: Mapping[str, str] | None = None,
     retry_policy: RetryPolicy | None = None,
 ) -> Backend:
+    # Each datastore is imported only when a configuration chooses it: a command talks to one,
+    # and importing both took longer than the command itself.
     datastore = config.spec.datastore_type or "etcdv3"
     if datastore == "kubernetes":
+        from .kdd.backend import KubernetesBackend
+
         backend: Backend = KubernetesBackend.from_config(config, context=context, env=env, retry_policy=retry_policy)
         return backend
     if datastore == "etcdv3":
+        from .etcd.backend import EtcdBackend
+
         return EtcdBackend.from_config(config)
     raise ConfigError(f"unknown datastore type: {datastore}")

@@ -1,6 +1,6 @@
 """Retries and client-side rate limiting for datastore requests, independent of any HTTP library.
 
-* :class:`RetryPolicy` (data) + :func:`call_with_retry` (built on ``tenacity``): exponential
+* :class:`RetryPolicy` (data) + :func:`call_with_retry` (tenacity, imported for the first retry): exponential
   backoff with full jitter and a cap, a maximum attempt count, ``Retry-After`` honoured, and
   retries that never repeat a write that may already have happened.
 * :class:`RateLimiter`: a thread-safe token bucket (client-go's QPS/burst).
@@ -23,8 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
-
-import tenacity
 
 from .errors import ConfigError, ResourceConflict
 
@@ -200,6 +198,36 @@ def call_with_retry(
                 raise _Retry(exc, failure._replace(retry_after=None)) from exc
             raise
 
+    start = clock()
+    try:
+        # Most calls succeed at once: tenacity (whose import pulls in asyncio, and tornado where
+        # installed: a tenth of a ``calicopy`` command's start-up) is imported only for a retry.
+        return attempt()
+    except _Retry as first:
+        return _retry_after(first, attempt, policy, verb, sleep, random, lambda: clock() - start)
+
+
+def _retry_after(
+    first: _Retry,
+    attempt: Callable[[], T],
+    policy: RetryPolicy,
+    verb: str,
+    sleep: Callable[[float], None],
+    random: Callable[[], float],
+    elapsed: Callable[[], float],
+) -> T:
+    """The retries after a first attempt failed with ``first``: tenacity's loop, with that failure
+    replayed as its first attempt (same attempt numbers, waits, random draws and clock reads as
+    when tenacity ran the first attempt too)."""
+    import tenacity
+
+    replay: list[_Retry] = [first]
+
+    def next_attempt() -> T:
+        if replay:
+            raise replay.pop()
+        return attempt()
+
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         retry_after = exc.failure.retry_after if isinstance(exc, _Retry) else None
@@ -218,12 +246,12 @@ def call_with_retry(
             delay,
         )
 
-    start = clock()
     attempts_used = tenacity.stop_after_attempt(policy.max_attempts)
 
     def out_of_time(state: tenacity.RetryCallState) -> bool:
-        # tenacity computes the wait (upcoming_sleep) before it asks whether to stop.
-        if policy.deadline is None or clock() - start + state.upcoming_sleep <= policy.deadline:
+        # tenacity computes the wait (upcoming_sleep) before it asks whether to stop, so the
+        # deadline judges the retry's start, not the failed attempt's end.
+        if policy.deadline is None or elapsed() + state.upcoming_sleep <= policy.deadline:
             return False
         _log.debug(
             "%s: a retry in %.3fs would pass the %.3gs deadline; giving up",
@@ -242,7 +270,7 @@ def call_with_retry(
         reraise=True,
     )
     try:
-        return retrying(attempt)
+        return retrying(next_attempt)
     except _Retry as exc:
         raise exc.original from None
 

@@ -363,6 +363,24 @@ def test_policy_tier_must_exist(ds: Datastore, client: Client) -> None:
     assert stored.spec.types == ["Ingress"]
 
 
+def test_a_missing_tier_is_reported_before_an_existing_policy(ds: Datastore, client: Client) -> None:
+    # The tier check is the create's own (a compare of etcd's create transaction, a read elsewhere):
+    # it still comes first, as libcalico-go's read before the create does.
+    sec = ds.n("sec")
+    client.create(Tier(metadata={"name": sec}, spec={"order": 10}))
+    client.create(gnp(ds.n("gnp1"), tier=sec))
+    with pytest.raises(ResourceAlreadyExists):
+        client.create(gnp(ds.n("gnp1"), tier=sec))
+    client.delete("GlobalNetworkPolicy", ds.n("gnp1"))
+    client.create(gnp(ds.n("gnp1"), tier=sec))
+    with contextlib.suppress(OperationNotSupported):  # a non-empty tier cannot be deleted through the client
+        client.delete("Tier", sec)
+    client.backend.delete("Tier", sec)
+    with pytest.raises(ResourceNotFound, match=rf"^resource does not exist: Tier\({sec}\) with error: <nil>$") as info:
+        client.create(gnp(ds.n("gnp1"), tier=sec))
+    assert type(info.value) is ResourceNotFound and (info.value.kind, info.value.name) == ("Tier", sec)
+
+
 def test_policy_in_default_tier_gets_label_and_tier(ds: Datastore, client: Client) -> None:
     stored = client.create(gnp(ds.n("gnp1")))
     assert stored.spec.tier == "default"
@@ -1090,6 +1108,47 @@ def test_apply_all_reads_each_tier_once_per_batch(ds: Datastore, client: Client)
     assert {o.action for o in outcomes} == {"created"}
     tier_reads = [p for m, p in list(ds.server.requests)[before:] if m == "GET" and "/tiers/" in p]
     assert len(tier_reads) == 1
+
+
+def test_apply_all_updates_what_it_found_without_a_create_attempt(ds: Datastore, client: Client) -> None:
+    # issue 10: an object the plan found stored is updated at once (no POST that can only fail,
+    # no second read): one write request per changed object.
+    names = [ds.n(f"g{i}") for i in range(6)]
+    client.ensure_initialized()
+    client.apply_all([gnp(name, order=1.0) for name in names])
+    before = len(ds.server.requests) if ds.server is not None else 0
+    outcomes = client.apply_all([gnp(name, order=2.0 if i % 2 else 1.0) for i, name in enumerate(names)])
+    if ds.server is not None:
+        seen = list(ds.server.requests)[before:]
+        assert [m for m, _ in seen if m in WRITE_METHODS] == ["PUT"] * 3
+        assert not [p for m, p in seen if m == "GET" and "/globalnetworkpolicies/" in p]
+    assert [o.action for o in outcomes] == ["unchanged", "updated"] * 3
+    assert all(o.error is None for o in outcomes)
+    assert [client.get("GlobalNetworkPolicy", name).spec.order for name in names] == [1.0, 2.0] * 3
+
+
+def test_apply_over_a_stale_or_vanished_object_is_apply(ds: Datastore, client: Client) -> None:
+    # What the bulk write does with an object it listed: if the object changed since, apply's
+    # replace reads it again; if it was deleted since, apply creates it.
+    changed, gone = ds.n("changed"), ds.n("gone")
+    info = KINDS["GlobalNetworkPolicy"]
+    client.create(gnp(changed, order=1.0))
+    client.create(gnp(gone, order=1.0))
+    listed = {r.metadata.name: r for r in client.list("GlobalNetworkPolicy") if r.metadata.name in (changed, gone)}
+    client.patch("GlobalNetworkPolicy", changed, {"spec": {"order": 5.0}})
+    client.delete("GlobalNetworkPolicy", gone)
+    for name in (changed, gone):
+        wanted = gnp(name, order=3.0)
+        prepared = client.v3.prepare_create(wanted, info, for_apply=True)
+        stored = client.apply_over(info, wanted, prepared, listed[name])
+        assert stored.spec.order == 3.0
+        assert client.get("GlobalNetworkPolicy", name).spec.order == 3.0
+    assert client.get("GlobalNetworkPolicy", gone).metadata.uid != listed[gone].metadata.uid  # created anew
+    # A resourceVersion given by the caller is apply's precondition, as ever.
+    wanted = gnp(changed, order=4.0)
+    wanted.metadata.resource_version = listed[changed].metadata.resource_version
+    with pytest.raises(ResourceConflict):
+        client.apply_over(info, wanted, client.v3.prepare_create(wanted, info, for_apply=True), listed[changed])
 
 
 # -- issue 9.19: Calico selectors on list, JSON-text patches -------------------------------------------

@@ -18,6 +18,7 @@ import pytest
 import urllib3
 
 from calicopy import Client
+from calicopy.backends.base import RequirementMissing
 from calicopy.errors import (
     DatastoreError,
     ResourceAlreadyExists,
@@ -34,6 +35,7 @@ from calicopy.resources.generated.ipamconfig import IPAMConfiguration
 from calicopy.resources.generated.ipamhandle import IPAMHandle
 from calicopy.resources.generated.ippool import IPPool
 from calicopy.resources.generated.networkpolicy import NetworkPolicy
+from calicopy.resources.generated.tier import Tier
 from calicopy.testing.etcd import EtcdServer, etcd_binary
 
 ROOT = "/calico/resources/v3/projectcalico.org"
@@ -131,6 +133,37 @@ def test_create_update_delete_are_compare_and_swap(etcd: EtcdServer, backend: Et
     with pytest.raises(ResourceNotFound):
         backend.delete("IPPool", "p1")
     other.close()
+
+
+def test_create_requirements_are_compares_of_the_create_transaction(
+    etcd: EtcdServer, backend: EtcdBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 12: a policy's tier is checked inside its create transaction (one round trip).
+    calls: list[str] = []
+    real_call = backend.transport.call
+
+    def counting_call(path: str, body: object, *, idempotent: bool) -> dict[str, object]:
+        calls.append(path)
+        return real_call(path, body, idempotent=idempotent)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backend.transport, "call", counting_call)
+    policy = GlobalNetworkPolicy(metadata={"name": "sec.p1"}, spec={"tier": "sec", "selector": "all()"})
+    with pytest.raises(RequirementMissing) as info:
+        backend.create(policy, requires=[("Tier", "sec")])
+    assert (info.value.kind, info.value.name) == ("Tier", "sec")
+    assert raw(etcd, f"{ROOT}/globalnetworkpolicies/sec.p1") is None
+    assert calls == ["kv/txn"]
+    backend.create(Tier(metadata={"name": "sec"}, spec={"order": 10}))
+    calls.clear()
+    created = backend.create(policy, requires=[("Tier", "sec")])
+    assert calls == ["kv/txn"]
+    assert created.metadata.resource_version == str(raw(etcd, f"{ROOT}/globalnetworkpolicies/sec.p1")[1])  # type: ignore[index]
+    with pytest.raises(ResourceAlreadyExists):
+        backend.create(policy, requires=[("Tier", "sec")])
+    # A missing requirement is reported before an existing object, as reading it first would.
+    backend.delete("Tier", "sec")
+    with pytest.raises(RequirementMissing):
+        backend.create(policy, requires=[("Tier", "sec")])
 
 
 def test_delete_with_a_uid_precondition(backend: EtcdBackend) -> None:

@@ -488,7 +488,7 @@ def test_every_request_passes_the_rate_limiter(fake_kube: FakeKubeAPIServer) -> 
     limiter = RateLimiter(10.0, 2, clock=lambda: clock[0], sleep=sleep)
     conn = KubeConnection(server=fake_kube.url)
     backend = KubernetesBackend(
-        KubernetesBackend.from_connection(conn)._transport.api_client,
+        KubernetesBackend.from_connection(conn)._transport.http,
         api_group=GROUP_V1,
         rate_limiter=limiter,
         sleep=sleep,
@@ -662,7 +662,7 @@ def test_from_config_rejects_etcd() -> None:
 
 def test_urllib3_retries_are_off(fake_kube: FakeKubeAPIServer) -> None:
     backend, _ = backend_for(fake_kube, retry_policy=RetryPolicy(max_attempts=1))
-    assert backend._transport.api_client.configuration.retries is False
+    assert backend._transport.http.pool_manager.connection_pool_kw["retries"].total is False  # urllib3's Retry(False)
     fault = fake_kube.faults.fail(503, method="GET", path=r"/ippools/p1", retry_after=1, times=5)
     with pytest.raises(DatastoreError):
         backend.get("IPPool", "p1")

@@ -854,3 +854,31 @@ def test_from_crd_shares_nothing_with_its_input() -> None:
     obj["spec"]["futureField"]["nested"].append(2)
     obj["spec"]["nets"].append("192.168.0.0/16")
     assert res.to_dict()["spec"] == {"nets": ["10.0.0.0/8"], "futureField": {"nested": [1]}}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-01-02T03:04:05Z",
+        "2024-13-02T03:04:05Z",  # not a date: left alone either way
+        "2024-01-02T03:04:60Z",
+        "0005-01-02T03:04:05Z",
+        "2024-01-02T03:04:05.123Z",
+        "2024-01-02T04:04:05+01:00",
+        "2024-01-02 03:04:05Z",
+        "yesterday",
+        "",
+    ],
+)
+def test_go_time_reads_as_a_parse_would(text: str) -> None:
+    # Text already in Go's form skips the parse: the result must be what the parse gives.
+    from datetime import UTC, datetime
+
+    from calicopy.kdd.convert import _go_time
+
+    try:
+        parsed = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        parsed = None
+    expected = parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if parsed and parsed.tzinfo else text
+    assert _go_time(text) == expected

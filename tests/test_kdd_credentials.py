@@ -6,6 +6,8 @@ import datetime
 import logging
 import os
 import ssl
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -86,8 +88,8 @@ def test_inline_client_key_is_never_written(mtls_server: Any, monkeypatch: pytes
     if hasattr(os, "memfd_create"):
         assert written == []  # the key went to the TLS context through memory only
     assert all(not os.path.exists(path) for path in written)
-    configuration = backend._transport.api_client.configuration
-    assert configuration.key_file is None and configuration.cert_file is None
+    pool = backend._transport.http.pool_manager.connection_pool_kw
+    assert pool["key_file"] is None and pool["cert_file"] is None
     backend.close()
 
 
@@ -107,7 +109,7 @@ def test_bad_inline_key_is_a_config_error() -> None:
     cert, _ = client_certificate()
     conn = KubeConnection(server="https://127.0.0.1:9", cert_data=cert, key_data=b"-----BEGIN PRIVATE KEY-----\nAAAA\n")
     with pytest.raises(ConfigError, match="client certificate and key") as info:
-        credentials.api_client(conn)
+        credentials.http_client(conn)
     assert "AAAA" not in str(info.value)
 
 
@@ -146,6 +148,107 @@ def test_password_in_server_url_never_shown(fake_kube: FakeKubeAPIServer, caplog
 def test_temp_dir_of_credentials_never_outlives_build(tmp_path: Path) -> None:
     # A connection without inline data writes nothing at all.
     before = temp_dirs()
-    client = credentials.api_client(KubeConnection(server="https://127.0.0.1:9", key_file="/k", cert_file="/c"))
+    client = credentials.http_client(KubeConnection(server="https://127.0.0.1:9", key_file="/k", cert_file="/c"))
     assert temp_dirs() == before
     client.close()
+
+
+# -- the HTTP client (urllib3, no kubernetes package): every TLS and auth setting reaches the server ---
+
+TOKEN = "t0ken-for-the-fake"
+
+
+@pytest.fixture
+def tls_server() -> Any:
+    with FakeKubeAPIServer(tls=True, token=TOKEN, groups=[GROUP_V1]) as server:
+        yield server
+
+
+def pools(connection: KubeConnection) -> list[Any]:
+    with KubernetesBackend.from_connection(
+        connection, api_group=GROUP_V1, retry_policy=RetryPolicy(max_attempts=1), sleep=lambda s: None
+    ) as backend:
+        return backend.list("IPPool").items
+
+
+def test_tls_settings_reach_the_connection(tls_server: FakeKubeAPIServer) -> None:
+    ca = tls_server.ca_path
+    assert ca is not None
+    url = tls_server.url  # https://127.0.0.1:<port>; the certificate names 127.0.0.1 and localhost
+    assert pools(KubeConnection(server=url, ca_file=str(ca), bearer_token=TOKEN)) == []
+    assert pools(KubeConnection(server=url, ca_data=ca.read_bytes(), bearer_token=TOKEN)) == []
+    assert pools(KubeConnection(server=url, ca_file=str(ca), tls_server_name="localhost", bearer_token=TOKEN)) == []
+    with pytest.raises(DatastoreError, match=r"elsewhere\.example"):
+        pools(KubeConnection(server=url, ca_file=str(ca), tls_server_name="elsewhere.example", bearer_token=TOKEN))
+    with pytest.raises(DatastoreError, match="CERTIFICATE_VERIFY_FAILED"):  # the system roots do not know the fake CA
+        pools(KubeConnection(server=url, bearer_token=TOKEN))
+    assert pools(KubeConnection(server=url, insecure_skip_tls_verify=True, bearer_token=TOKEN)) == []
+
+
+def test_bearer_tokens_and_token_files(tls_server: FakeKubeAPIServer, tmp_path: Path) -> None:
+    ca = str(tls_server.ca_path)
+    with pytest.raises(DatastoreError, match="Unauthorized"):
+        pools(KubeConnection(server=tls_server.url, ca_file=ca, bearer_token="wrong"))
+    with pytest.raises(DatastoreError, match="Unauthorized"):
+        pools(KubeConnection(server=tls_server.url, ca_file=ca))
+    # A token file is read again for every request (projected tokens rotate); one that cannot be
+    # read any more keeps the last token.
+    token_file = tmp_path / "token"
+    token_file.write_text("expired\n")
+    connection = KubeConnection(server=tls_server.url, ca_file=ca, bearer_token_file=str(token_file))
+    with KubernetesBackend.from_connection(
+        connection, api_group=GROUP_V1, retry_policy=RetryPolicy(max_attempts=1), sleep=lambda s: None
+    ) as backend:
+        with pytest.raises(DatastoreError, match="Unauthorized"):
+            backend.list("IPPool")
+        token_file.write_text(TOKEN + "\n")
+        assert backend.list("IPPool").items == []
+        token_file.unlink()
+        assert backend.list("IPPool").items == []
+    # An explicit token wins over a token file; a token file missing at the start is a ConfigError.
+    assert pools(KubeConnection(server=tls_server.url, ca_file=ca, bearer_token=TOKEN, bearer_token_file="/nope")) == []
+    with pytest.raises(ConfigError, match="cannot read the bearer token file /nope"):
+        pools(KubeConnection(server=tls_server.url, ca_file=ca, bearer_token_file="/nope"))
+
+
+def test_client_certificate_files(mtls_server: Any, tmp_path: Path) -> None:
+    server, cert, key = mtls_server
+    (tmp_path / "cert.pem").write_bytes(cert)
+    (tmp_path / "key.pem").write_bytes(key)
+    files = KubeConnection(
+        server=server.url,
+        ca_file=str(server.ca_path),
+        cert_file=str(tmp_path / "cert.pem"),
+        key_file=str(tmp_path / "key.pem"),
+    )
+    assert pools(files) == []
+    only_key_inline = KubeConnection(
+        server=server.url, ca_file=str(server.ca_path), cert_file=str(tmp_path / "cert.pem"), key_data=key
+    )
+    assert pools(only_key_inline) == []
+    with pytest.raises(DatastoreError):  # the server demands a certificate
+        pools(KubeConnection(server=server.url, ca_file=str(server.ca_path)))
+
+
+def test_a_kubernetes_api_client_is_still_accepted(fake_kube: FakeKubeAPIServer) -> None:
+    # KubernetesBackend(api_client) takes a kubernetes.client.ApiClient as before (its host, auth
+    # and pool are used).
+    with KubernetesBackend(fake_kube.api_client(), api_group=GROUP_V1, owns_client=True) as backend:
+        assert backend.list("IPPool").items == []
+        assert repr(backend) == f"KubernetesBackend(server={fake_kube.url!r}, api_group={GROUP_V1!r})"
+
+
+def test_the_kubernetes_datastore_does_not_import_the_kubernetes_package_or_tenacity(
+    fake_kube: FakeKubeAPIServer,
+) -> None:
+    # Both cost start-up time a command does not need: tenacity is imported for a first retry only.
+    script = (
+        "import sys\n"
+        "from calicopy import Client, CalicoAPIConfig\n"
+        f"config = CalicoAPIConfig.from_dict({{'spec': {{'datastoreType': 'kubernetes', 'kubeconfig': {str(fake_kube.kubeconfig_path)!r}}}}})\n"
+        "with Client(config) as client:\n"
+        "    client.list('IPPool')\n"
+        "print('kubernetes' in sys.modules, 'tenacity' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False False", done.stderr

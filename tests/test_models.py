@@ -346,3 +346,62 @@ def test_storage_round_trip_every_kind(info: registry.KindInfo, data: st.DataObj
     again = info.model.from_storage(obj.to_dict())
     assert again == obj
     assert again.to_dict() == obj.to_dict()
+
+
+# -- deep copies (issue 12: the create pipeline copies every object it is given) ----------------------
+
+
+def test_deep_copy_is_independent_and_equal() -> None:
+    np = NetworkPolicy.from_storage(
+        {
+            "metadata": {"name": "p", "namespace": "ns", "labels": {"a": "b"}, "futureMeta": {"x": [1]}},
+            "spec": {
+                "order": 5,
+                "ingress": [{"action": "Allow", "source": {"nets": ["10.0.0.0/8"]}, "destination": {"ports": [80]}}],
+                "futureField": {"nested": ["v"]},
+            },
+        }
+    )
+    copy_ = np.model_copy(deep=True)
+    assert copy_ == np and copy_.to_dict() == np.to_dict()
+    assert copy_.model_fields_set == np.model_fields_set
+    assert copy_.spec.ingress[0].model_fields_set == np.spec.ingress[0].model_fields_set
+    copy_.metadata.labels["a"] = "changed"
+    copy_.spec.ingress[0].source.nets.append("10.1.0.0/16")
+    copy_.spec.model_extra["futureField"]["nested"].append("w")  # type: ignore[index]
+    copy_.metadata.model_extra["futureMeta"]["x"].append(2)  # type: ignore[index]
+    assert np.metadata.labels == {"a": "b"}
+    assert np.spec.ingress[0].source.nets == ["10.0.0.0/8"]
+    assert np.spec.model_extra == {"futureField": {"nested": ["v"]}}
+    assert np.metadata.model_extra == {"futureMeta": {"x": [1]}}
+    # Ports are immutable values: shared, as a tuple of numbers would be.
+    assert copy_.spec.ingress[0].destination.ports[0] is np.spec.ingress[0].destination.ports[0]
+
+
+def test_deep_copy_keeps_shared_objects_shared() -> None:
+    # As copy.deepcopy: an object held twice is copied once, and both places hold the copy.
+    rule = NetworkPolicy.from_storage({"spec": {"ingress": [{"action": "Allow"}]}}).spec.ingress[0]
+    np = NetworkPolicy.from_storage({"metadata": {"name": "p"}, "spec": {}})
+    np.spec.__dict__["ingress"] = [rule, rule]
+    copied = np.model_copy(deep=True)
+    assert copied.spec.ingress[0] is copied.spec.ingress[1]
+    assert copied.spec.ingress[0] is not rule
+
+
+def test_memoised_ports_and_protocols_decode_as_before() -> None:
+    # Ports and protocols are parsed once per value; a bool is still no number, and the memo
+    # never confuses "6" with 6 or True with 1.
+    from calicopy.resources.generated.policy_common import EntityRule, Rule
+
+    for _ in range(2):
+        rule = Rule.from_storage({"protocol": "6", "destination": {"ports": [1, "1", "80:81", "http"]}})
+        assert rule.protocol == 6
+        assert [p.to_json() for p in rule.destination.ports] == [1, 1, "80:81", "http"]
+        assert Rule.from_storage({"protocol": "TCP"}).protocol == "TCP"
+        assert Rule.from_storage({"protocol": "256"}).protocol == "256"
+        with pytest.raises(ValidationError, match="into a protocol"):
+            Rule.from_storage({"protocol": True})
+        with pytest.raises(ValidationError, match="into a port"):
+            EntityRule.from_storage({"ports": [True]})
+        with pytest.raises(ValidationError, match="invalid port format"):
+            EntityRule.from_storage({"ports": ["70000"]})

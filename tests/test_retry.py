@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calicopy.errors import ResourceConflict
 from calicopy.retry import (
@@ -328,3 +330,114 @@ def test_deadline_default_and_none() -> None:
     assert clock.sleeps == [100.0, 100.0, 100.0]  # only max_attempts bounds it
     with pytest.raises(ValueError, match="deadline"):
         RetryPolicy(deadline=0)
+
+
+# -- parity with a tenacity loop that runs the first attempt too -------------------------------------
+
+
+def _tenacity_reference(
+    fn: Script, policy: RetryPolicy, verb: str, sleep: object, random: object, clock: object
+) -> object:
+    """call_with_retry with tenacity.Retrying running every attempt (no reconcile hook)."""
+    import tenacity
+
+    from calicopy.retry import _Retry
+
+    def attempt() -> object:
+        try:
+            return fn()
+        except Exception as exc:
+            failure = classify(exc)
+            if failure is None or not is_retryable(failure, verb):
+                raise
+            raise _Retry(exc, failure) from exc
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        retry_after = exc.failure.retry_after if isinstance(exc, _Retry) else None
+        return policy.backoff(state.attempt_number, random(), retry_after)  # type: ignore[operator]
+
+    start = clock()  # type: ignore[operator]
+    attempts_used = tenacity.stop_after_attempt(policy.max_attempts)
+
+    def out_of_time(state: tenacity.RetryCallState) -> bool:
+        return policy.deadline is not None and clock() - start + state.upcoming_sleep > policy.deadline  # type: ignore[operator]
+
+    retrying = tenacity.Retrying(
+        stop=lambda state: attempts_used(state) or out_of_time(state),
+        wait=wait,
+        retry=tenacity.retry_if_exception_type(_Retry),
+        sleep=sleep,  # type: ignore[arg-type]
+        reraise=True,
+    )
+    try:
+        return retrying(attempt)
+    except _Retry as exc:
+        raise exc.original from None
+
+
+outcomes = st.lists(
+    st.sampled_from([None, 503, 500, 429, 404])
+    | st.tuples(st.sampled_from([503, 429]), st.floats(min_value=0, max_value=100, allow_nan=False)),
+    max_size=7,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    outcomes,
+    st.integers(min_value=1, max_value=6),
+    st.none() | st.floats(min_value=0.5, max_value=60),
+    st.sampled_from(["GET", "POST", "DELETE"]),
+)
+def test_same_attempts_waits_and_errors_as_the_tenacity_loop(
+    script: list[object], max_attempts: int, deadline: float | None, verb: str
+) -> None:
+    # tenacity takes over after a first failed attempt (replayed to it): for any sequence of
+    # failures, the same attempts, waits (and random draws, and clock reads), and result or error
+    # as tenacity.Retrying running every attempt.
+    policy = RetryPolicy(max_attempts=max_attempts, base_delay=0.5, max_delay=4.0, deadline=deadline)
+
+    def errors() -> list[BaseException]:
+        out: list[BaseException] = []
+        for item in script:
+            if isinstance(item, tuple):
+                out.append(ApiError(item[0], item[1]))
+            else:
+                out.append(ApiError(item))
+        return out
+
+    def observed(call: object) -> tuple[object, ...]:
+        fn = Script(*errors())
+        sleeps: list[float] = []
+        draws = iter([0.3, 0.9, 0.5, 0.1, 0.7, 1.0, 0.2] * 3)
+        now = [0.0]
+        clock_reads = [0]
+
+        def clock() -> float:
+            clock_reads[0] += 1
+            now[0] += 1.5
+            return now[0]
+
+        def sleep(seconds: float) -> None:
+            sleeps.append(float(seconds))
+            now[0] += seconds
+
+        try:
+            result: object = call(fn, policy, verb, sleep, lambda: next(draws), clock)  # type: ignore[operator]
+        except ApiError as exc:
+            result = ("raised", exc.status, exc.retry_after)
+        return result, fn.calls, sleeps, clock_reads[0]
+
+    def ours(fn: Script, policy: RetryPolicy, verb: str, sleep: object, random: object, clock: object) -> object:
+        return call_with_retry(
+            fn,
+            policy=policy,
+            verb=verb,
+            classify=classify,
+            sleep=sleep,
+            random=random,
+            clock=clock,  # type: ignore[arg-type]
+        )
+
+    assert observed(ours) == observed(_tenacity_reference)

@@ -5,6 +5,10 @@ it.  Semantics every backend keeps:
 
 * ``create`` fails with :class:`~calicopy.errors.ResourceAlreadyExists`; the backend assigns
   ``resourceVersion`` (and ``uid``/``creationTimestamp`` when the caller left them empty).
+  ``requires`` names cluster-scoped objects that must be stored for the create to happen (a
+  policy's Tier: libcalico-go's "the tier must exist at create"); a missing one is
+  :class:`RequirementMissing`, checked before the object's own existence.  A backend with
+  transactions checks them in the create's own transaction (etcd); others read them first.
 * ``update`` needs ``metadata.resourceVersion``; a stale one is
   :class:`~calicopy.errors.ResourceConflict`, a missing object
   :class:`~calicopy.errors.ResourceNotFound`.
@@ -18,13 +22,33 @@ it.  Semantics every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from ..errors import ResourceNotFound
 from ..resources.meta import Resource
 
-__all__ = ["Backend", "ListResult", "WatchEvent", "WatchEventType"]
+__all__ = ["Backend", "ListResult", "RequirementMissing", "WatchEvent", "WatchEventType", "check_requirements"]
+
+#: What a create requires to be stored: (kind, name) of cluster-scoped objects.
+Requirements = Sequence[tuple[str, str]]
+
+
+class RequirementMissing(ResourceNotFound):
+    """An object a create requires (``requires=``) is not stored; ``kind``/``name`` name it.
+
+    The layer that asked for the requirement turns it into its own error."""
+
+
+def check_requirements(backend: Backend, requires: Requirements) -> None:
+    """``requires`` checked by reading each object (for backends without transactions)."""
+    for kind, name in requires:
+        try:
+            backend.get(kind, name)
+        except ResourceNotFound:
+            raise RequirementMissing(kind=kind, name=name) from None
+
 
 WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
 
@@ -49,7 +73,7 @@ class WatchEvent:
 class Backend(Protocol):
     """What the Client needs from a datastore."""
 
-    def create(self, resource: Resource) -> Resource: ...
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource: ...
 
     def update(self, resource: Resource) -> Resource: ...
 

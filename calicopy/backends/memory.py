@@ -43,7 +43,7 @@ from ..labelselector import LabelSelector, parse_label_selector
 from ..resources.meta import Resource
 from ..resources.registry import KINDS, KindInfo
 from ..resources.static import DEFAULT_ALLOW_PROFILE, default_allow_profile
-from .base import ListResult, WatchEvent
+from .base import ListResult, Requirements, WatchEvent, check_requirements
 from .watchview import WatchView
 
 __all__ = ["DEFAULT_ALLOW_PROFILE", "MemoryBackend"]
@@ -109,7 +109,8 @@ class MemoryBackend:
 
     # -- Backend protocol ---------------------------------------------------------------------
 
-    def create(self, resource: Resource) -> Resource:
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource:
+        check_requirements(self, requires)
         info = _info(resource.KIND)
         data = self._to_storage(info, resource)
         meta = data["metadata"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,7 +125,11 @@ class _Main(DocoptGroup):
         # demo) keeps its own logging setup afterwards.
         level, handlers = _log.level, list(_log.handlers)
         try:
-            return self._run_logged(argv, prog_name, complete_var, extra)
+            with warnings.catch_warnings():
+                # calicoctl connects to a cluster whose kubeconfig says insecure-skip-tls-verify
+                # without a word; urllib3 would warn on every request.
+                warnings.filterwarnings("ignore", message="Unverified HTTPS request")
+                return self._run_logged(argv, prog_name, complete_var, extra)
         finally:
             _log.setLevel(level)
             _log.handlers[:] = handlers

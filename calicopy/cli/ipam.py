@@ -24,7 +24,7 @@ from ..config import CalicoAPIConfig, CalicoAPIConfigSpec
 from ..errors import CalicoError
 from ..ipam import CheckReport
 from ..ipam.admin import ReleaseRefused
-from ..kdd.credentials import api_client
+from ..kdd.credentials import http_client
 from ..kdd.kubeconfig import KubeConnection, kube_connection
 from ..kdd.requests import ApiError, ConnectionFailure, Request
 from ..kdd.transport import Transport
@@ -168,8 +168,8 @@ def _services(connection: KubeConnection) -> Iterator[Mapping[str, Any]]:
     """The cluster's Services (``CoreV1().Services("").List``), read when first iterated: only the
     LoadBalancer check (when the kube-controllers configuration manages load balancers) needs them."""
     transport = Transport(
-        api_client(connection),
-        limiter=RateLimiter(connection.qps, connection.burst),
+        http_client(connection),
+        limiter=RateLimiter.for_client(connection.qps, connection.burst),
         policy=RetryPolicy(),
         owns_client=True,
     )

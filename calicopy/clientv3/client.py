@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from ..backends.base import Backend, ListResult, WatchEvent
-from ..errors import CalicoError, ErroredField, ValidationError
+from ..backends.base import Backend, ListResult, RequirementMissing, WatchEvent
+from ..errors import CalicoError, ErroredField, ResourceNotFound, ValidationError
 from ..resources.defaults import apply_read_defaults, default_in_place
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KindInfo
@@ -170,12 +170,23 @@ class ClientV3:
 
     def check_create(self, prepared: R, batch: Batch | None = None) -> R:
         """Create's datastore checks for an object :meth:`prepare_create` returned; the object to
-        store.  ``batch`` shares datastore answers between the writes of one bulk operation."""
+        store.  ``batch`` shares datastore answers between the writes of one bulk operation.
+        Without a batch, the kind's create requirements (a policy's tier) are not read here:
+        :meth:`create_prepared` has the backend's create check them."""
         return hooks_for(prepared.KIND).check_create(self, prepared, batch)
 
     def create_prepared(self, prepared: R, batch: Batch | None = None) -> R:
-        """The datastore half of Create: :meth:`check_create`, then the backend's create."""
-        return self.read(self.backend.create(self.check_create(prepared, batch)))  # type: ignore[return-value]
+        """The datastore half of Create: :meth:`check_create`, then the backend's create (which
+        checks the kind's requirements when no batch has read them)."""
+        hooks = hooks_for(prepared.KIND)
+        checked = hooks.check_create(self, prepared, batch)
+        requires = hooks.create_requirements(checked) if batch is None else ()
+        try:
+            created = self.backend.create(checked, requires=requires) if requires else self.backend.create(checked)
+        except RequirementMissing as missing:
+            # libcalico-go's text for a missing tier, whichever backend noticed it.
+            raise ResourceNotFound(kind=missing.kind, name=missing.name) from None
+        return self.read(created)  # type: ignore[return-value]
 
     def check_update(self, new: R, old: Resource, batch: Batch | None = None) -> R:
         """Every check of Update of ``new`` (the caller's private object) over the stored ``old``;

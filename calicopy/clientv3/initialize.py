@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING, cast
 
 from ..backends.base import Backend
 from ..errors import CalicoError, ResourceAlreadyExists, ResourceConflict, ResourceNotFound
-from ..resources.generated.clusterinfo import ClusterInformation
-from ..resources.generated.tier import Tier
+from ..resources.registry import KINDS
 from .static import STATIC_TIERS
+
+if TYPE_CHECKING:
+    # The models load through the registry when first used: a command that only reads (and
+    # checks the version) never builds the Tier model.
+    from ..resources.generated.clusterinfo import ClusterInformation
+    from ..resources.generated.tier import Tier
 
 __all__ = ["cluster_version", "ensure_initialized", "static_tiers"]
 
@@ -53,8 +59,9 @@ def ensure_initialized(backend: Backend, calico_version: str = "", cluster_type:
 
 def static_tiers() -> list[Tier]:
     """The tiers EnsureInitialized writes: ``default``, ``kube-admin``, ``kube-baseline``."""
+    tier = KINDS["Tier"].model
     return [
-        Tier.from_storage({"metadata": {"name": name}, "spec": {"order": order, "defaultAction": action}})
+        cast("Tier", tier.from_storage({"metadata": {"name": name}, "spec": {"order": order, "defaultAction": action}}))
         for name, (action, order) in STATIC_TIERS.items()
     ]
 
@@ -66,7 +73,7 @@ def _ensure_cluster_information(backend: Backend, calico_version: str, cluster_t
         try:
             info = backend.get("ClusterInformation", "default")
         except ResourceNotFound:
-            new = ClusterInformation.from_storage(
+            new = KINDS["ClusterInformation"].model.from_storage(
                 {
                     "metadata": {"name": "default"},
                     "spec": {
@@ -82,8 +89,8 @@ def _ensure_cluster_information(backend: Backend, calico_version: str, cluster_t
             except ResourceAlreadyExists:
                 continue
             return
-        assert isinstance(info, ClusterInformation)
-        spec = info.spec
+        assert isinstance(info, KINDS["ClusterInformation"].model)
+        spec = cast("ClusterInformation", info).spec
         changed = False
         if calico_version and spec.calico_version != calico_version:
             spec.calico_version, changed = calico_version, True
@@ -111,5 +118,5 @@ def cluster_version(backend: Backend) -> str | None:
         info = backend.get("ClusterInformation", "default")
     except ResourceNotFound:
         return None
-    assert isinstance(info, ClusterInformation)
-    return info.spec.calico_version or None
+    assert isinstance(info, KINDS["ClusterInformation"].model)
+    return cast("ClusterInformation", info).spec.calico_version or None

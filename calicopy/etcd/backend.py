@@ -3,7 +3,8 @@
 ``libcalico-go/lib/backend/etcdv3/etcdv3.go`` in calicopy's terms (v3 models in and out):
 
 * resourceVersion is the key's ``mod_revision``; a list's is the response header revision;
-* create is a transaction ``If(version(key) == 0) Then(Put) Else(Get)``; update
+* create is a transaction ``If(version(key) == 0) Then(Put) Else(Get)`` (each of its ``requires``,
+  a policy's tier, one more compare ``create_revision(key) > 0``); update
   ``If(mod_revision(key) == rv) Then(Put) Else(Get)`` (missing -> not found, else conflict);
   delete ``[If(mod_revision(key) == rv)] Then(Delete, prev_kv) Else(Get)`` and returns the
   previous value;
@@ -29,7 +30,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from ..backends.base import ListResult, WatchEvent
+from ..backends.base import ListResult, RequirementMissing, Requirements, WatchEvent
+from ..backends.gcpause import gc_paused
 from ..config import CalicoAPIConfig
 from ..errors import (
     ConnectionUnauthorized,
@@ -87,6 +89,13 @@ def _revision(rv: str, label: str | None) -> int:
         return int(rv, 10)
     except ValueError:
         raise ValidationError([ErroredField("ResourceVersion", "", rv)], resource=label) from None
+
+
+def _required_key(kind: str, name: str) -> str:
+    keys = codec_for(kind).keys_for_name(name, None)
+    if len(keys) != 1:
+        raise ValueError(f"a create cannot require a {kind}: it has no single key")
+    return keys[0]
 
 
 def _first_kv(response: dict[str, Any]) -> KV | None:
@@ -159,7 +168,9 @@ class EtcdBackend:
 
     # -- Backend protocol -------------------------------------------------------------------------
 
-    def create(self, resource: Resource) -> Resource:
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource:
+        """The create transaction; each of ``requires`` is one more compare in it (its key's
+        ``create_revision`` > 0, i.e. it exists), so the check and the write are one round trip."""
         codec = codec_for(resource.KIND)
         meta = resource.metadata
         about: dict[str, Any] = {"kind": codec.info.kind, "name": meta.name, "namespace": meta.namespace or None}
@@ -183,15 +194,29 @@ class EtcdBackend:
             )
         resource = self._prepared(codec, resource)
         key, value = codec.key_of(resource), codec.encode(resource)
+        required = [(kind, name, _required_key(kind, name)) for kind, name in requires]
+        compare: list[dict[str, Any]] = [{"key": b64(key), "target": "VERSION", "result": "EQUAL", "version": 0}]
+        compare += [
+            {"key": b64(k), "target": "CREATE", "result": "GREATER", "create_revision": 0} for _, _, k in required
+        ]
         response = self._call(
             about,
             lambda: self.transport.txn(
-                [{"key": b64(key), "target": "VERSION", "result": "EQUAL", "version": 0}],
+                compare,
                 [{"request_put": {"key": b64(key), "value": b64(value)}}],
-                [{"request_range": {"key": b64(key)}}],
+                # libcalico-go's Else(Get), then which requirement failed (a missing one wins over
+                # an existing object, as reading the requirements first would).
+                [
+                    {"request_range": {"key": b64(key)}},
+                    *({"request_range": {"key": b64(k), "count_only": True}} for _, _, k in required),
+                ],
             ),
         )
         if not response.get("succeeded"):
+            answers = list(response.get("responses", ()))[1:]
+            for (kind, name, _), answer in zip(required, answers, strict=False):
+                if not int((answer.get("response_range") or {}).get("count", 0) or 0):
+                    raise RequirementMissing(kind=kind, name=name)
             raise ResourceAlreadyExists(**about)
         return self._written(codec, key, value, int(response["header"]["revision"]))
 
@@ -270,7 +295,7 @@ class EtcdBackend:
         """One list (at ``revision``, or the current one); the next page is fetched while this one
         is decoded (etcd works meanwhile)."""
         items: list[tuple[Resource, KV]] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calicopy-etcd-list") as prefetch:
+        with gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="calicopy-etcd-list") as prefetch:
             for start, end in codec.ranges(namespace):
                 response = self._call(
                     about, partial(self.transport.range, start, end, revision=revision, limit=self.page_size)

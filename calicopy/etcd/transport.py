@@ -38,6 +38,7 @@ from typing import Any
 
 import urllib3
 
+from ..backends.fastjson import loads
 from .connection import EtcdConnection
 
 __all__ = [
@@ -348,7 +349,7 @@ def _describe(exc: BaseException | None) -> str:
 def _decode(response: Any) -> JSON:
     data = response.data if hasattr(response, "data") else b""
     try:
-        decoded = json.loads(data) if data else {}
+        decoded = loads(data) if data else {}
     except ValueError:
         decoded = {}
     if response.status != 200 or ("error" in decoded and "code" in decoded):
@@ -380,9 +381,9 @@ class WatchStream:
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
                     if line.strip():
-                        self._queue.put(json.loads(line))
+                        self._queue.put(loads(line))
             if buffer.strip():
-                self._queue.put(json.loads(buffer))
+                self._queue.put(loads(buffer))
             self._queue.put(EtcdUnavailable("etcd closed the watch stream"))
         except Exception as exc:
             if not self._closed.is_set():

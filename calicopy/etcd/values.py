@@ -16,13 +16,13 @@ it and drops it, and a policy without it in the default tier loses a ``default.`
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import pydantic
 
 from .._go import json as go_json
+from ..backends.fastjson import loads
 from ..errors import ConversionError
 from ..resources.meta import API_VERSION, ObjectMeta, Resource
 from ..resources.model import CalicoModel
@@ -135,7 +135,7 @@ def _policy_name(name: str, annotations: dict[str, str], tier: str) -> str:
     stored = annotations.get(METADATA_ANNOTATION)
     if stored:
         try:
-            parsed = json.loads(stored)
+            parsed = loads(stored)
         except ValueError as exc:
             raise ConversionError(f'CRD annotation "{METADATA_ANNOTATION}" contained invalid JSON: {exc}') from None
         del annotations[METADATA_ANNOTATION]

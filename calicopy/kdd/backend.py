@@ -5,16 +5,15 @@ transport, finds the API group (``discovery.go``) and hands each operation to th
 kind (:data:`calicopy.kdd.resources.CLIENTS`).  The parts:
 
 * :mod:`calicopy.kdd.kubeconfig` (with :mod:`calicopy.kdd.kubeconfig_files`) and
-  :mod:`calicopy.kdd.credentials`: connection settings and the ``kubernetes.client.ApiClient``
-  built from them;
+  :mod:`calicopy.kdd.credentials`: connection settings and the HTTP client (urllib3) built from them;
 * :mod:`calicopy.kdd.requests` (pure): request building, response decoding, error mapping;
 * :mod:`calicopy.kdd.transport`: HTTP, rate limiting and retries;
 * :mod:`calicopy.kdd.resources`: one client per kind (custom resources; Node, Profile,
   WorkloadEndpoint and KubernetesNetworkPolicy derived from core objects, read-only);
 * :mod:`calicopy.kdd.watcher`: watches.
 
-``docs/kdd-backend.md`` describes the behaviour in full.  Importing this module does not import
-``kubernetes``; only :meth:`KubernetesBackend.from_config` / :meth:`KubernetesBackend.from_connection` do.
+``docs/kdd-backend.md`` describes the behaviour in full.  The backend does not use the
+``kubernetes`` package (a caller may still hand it a ``kubernetes.client.ApiClient``).
 """
 
 from __future__ import annotations
@@ -25,14 +24,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..backends.base import ListResult, WatchEvent
+from ..backends.base import ListResult, Requirements, WatchEvent, check_requirements
 from ..config import CalicoAPIConfig
 from ..errors import ConfigError, DatastoreError, OperationNotSupported
 from ..labelselector import LabelSelector, LabelSelectorError, parse_label_selector
 from ..resources.meta import Resource
 from ..retry import RateLimiter, RetryPolicy
 from .convert import GROUP_V1
-from .credentials import api_client
+from .credentials import http_client
 from .discovery import api_group_from_setting, choose_api_group, group_names
 from .kubeconfig import KubeConnection, kube_connection
 from .requests import ApiError, ConnectionFailure, Request, is_not_found
@@ -50,8 +49,9 @@ DEFAULT_PAGE_SIZE = 500
 class KubernetesBackend:
     """The Kubernetes datastore (see the module docstring and ``docs/kdd-backend.md``).
 
-    ``api_client`` is a ``kubernetes.client.ApiClient`` (only its configuration, auth and
-    connection pool are used).  ``api_group``: ``"crd.projectcalico.org/v1"``,
+    ``api_client`` is the HTTP client: calicopy's own (:class:`calicopy.kdd.credentials.KubeHTTP`,
+    what :meth:`from_config` and :meth:`from_connection` build) or a ``kubernetes.client.ApiClient``
+    (only its configuration, auth and connection pool are used).  ``api_group``: ``"crd.projectcalico.org/v1"``,
     ``"projectcalico.org/v3"`` (any other non-empty value means v1, as libcalico-go's
     ``calicoAPIGroup``), or ``None`` to discover it on first use.  ``retry_policy``,
     ``rate_limiter``, ``sleep``, ``random`` and ``clock`` make retries, deadlines and throttling testable;
@@ -136,8 +136,8 @@ class KubernetesBackend:
         random: Callable[[], float] = _random.random,
         clock: Callable[[], float] = time.monotonic,
     ) -> KubernetesBackend:
-        """A backend for resolved connection settings (builds and owns the ``ApiClient``)."""
-        client = api_client(connection)
+        """A backend for resolved connection settings (builds and owns its HTTP client)."""
+        client = http_client(connection)
         limiter = RateLimiter.for_client(connection.qps, connection.burst, clock=clock, sleep=sleep)
         return cls(
             client,
@@ -161,7 +161,7 @@ class KubernetesBackend:
         self.close()
 
     def close(self) -> None:
-        """Release connections (and close the ``ApiClient`` this backend built)."""
+        """Release connections (and close the HTTP client this backend built)."""
         self._transport.close()
 
     # -- API group --------------------------------------------------------------------------------
@@ -238,8 +238,10 @@ class KubernetesBackend:
 
     # -- Backend ----------------------------------------------------------------------------------
 
-    def create(self, resource: Resource) -> Resource:
-        """POST the resource's custom resource (see :class:`~calicopy.kdd.resources.customresource.CustomResourceClient`)."""
+    def create(self, resource: Resource, *, requires: Requirements = ()) -> Resource:
+        """POST the resource's custom resource (see :class:`~calicopy.kdd.resources.customresource.CustomResourceClient`);
+        ``requires`` is read first (Kubernetes has no transactions across objects)."""
+        check_requirements(self, requires)
         return self._client(resource.KIND).create(resource)
 
     def update(self, resource: Resource) -> Resource:

@@ -11,7 +11,7 @@ explains every rule with an example.
 from __future__ import annotations
 
 import copy
-import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -19,6 +19,7 @@ from typing import Any
 
 from .._go.json import jsoniter_marshal as go_marshal
 from .._go.json import sort_map
+from ..backends.fastjson import loads
 from ..errors import CalicoError, ConversionError
 from ..resources.defaults import apply_read_defaults
 from ..resources.defaults.policy import DEFAULT_TIER, DEFAULT_TIER_ORDER
@@ -51,6 +52,7 @@ CONVERSION_ERRORS: tuple[type[Exception], ...] = (CalicoError, ValueError, TypeE
 
 # ObjectMeta fields in metav1.ObjectMeta declaration order (the annotation's JSON order).
 _META_FIELDS = tuple(p.alias for p in ObjectMeta.__calico_plan__.fields)
+_META_FIELD_SET = frozenset(_META_FIELDS)
 _TIME_FIELDS = ("creationTimestamp", "deletionTimestamp")
 
 
@@ -68,9 +70,14 @@ _BY_V3_KIND: Mapping[str, KindInfo] = MappingProxyType({info.kind: info for info
 # -- Go value formatting ----------------------------------------------------------------------
 
 
+# metav1.Time as Go writes it (UTC, whole seconds, a four-digit year): already in its final form,
+# parseable or not, so a read of thousands of objects need not parse it.
+_GO_TIME_TEXT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
 def _go_time(value: Any) -> Any:
     """metav1.Time as Go writes it: RFC 3339, UTC, whole seconds.  Unparseable text is left alone."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or _GO_TIME_TEXT.fullmatch(value):
         return value
     try:
         parsed = datetime.fromisoformat(value)
@@ -269,13 +276,12 @@ def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
             own["uid"] = convert_uid(uid)
         return own
     try:
-        meta = json.loads(stored)
+        parsed = loads(stored)
     except ValueError as exc:
         raise ConversionError(f"invalid {METADATA_ANNOTATION} annotation: {exc}") from None
     annotations = {k: v for k, v in stored_annotations.items() if k != METADATA_ANNOTATION}
-    if not isinstance(meta, dict):
-        meta = {}
-    meta = {k: meta[k] for k in _META_FIELDS if k in meta}  # Go drops unknown keys
+    # Go drops unknown keys.
+    meta = {k: v for k, v in parsed.items() if k in _META_FIELD_SET} if isinstance(parsed, dict) else {}
     for key in _TIME_FIELDS:
         meta[key] = _go_time(meta.get(key))
     refs = meta.get("ownerReferences") or []
@@ -294,7 +300,8 @@ def _v1_metadata_to_v3(cr: Mapping[str, Any], info: KindInfo) -> dict[str, Any]:
     meta["annotations"] = merged_annotations
     if not meta.get("creationTimestamp"):
         meta["creationTimestamp"] = rom.get("creationTimestamp")
-    return {k: v for k, v in meta.items() if v not in (None, "", [], {})}
+    # Empty values are dropped (a truthy JSON value is never one of them).
+    return {k: v for k, v in meta.items() if v or v not in (None, "", [], {})}
 
 
 def from_crd(obj: Mapping[str, Any]) -> Resource:

@@ -1,9 +1,11 @@
-"""A ``kubernetes.client.ApiClient`` for a :class:`~calicopy.kdd.kubeconfig.KubeConnection`.
+"""The HTTP client of the Kubernetes datastore for a :class:`~calicopy.kdd.kubeconfig.KubeConnection`.
 
-The client is configured through the ``kubernetes`` package's public ``Configuration``: server,
-TLS (CA, client certificate and key, server name, verification), the bearer token and, for a
-token file, a refresh hook that re-reads it (projected service-account tokens rotate, and
-client-go re-reads the file too).
+:class:`KubeHTTP` is what talking to one API server takes, on ``urllib3`` alone: the server URL,
+a connection pool with the connection's TLS (CA file or data, client certificate and key,
+server name, verification) and the bearer token, re-read from a token file for every request
+(projected service-account tokens rotate, and client-go re-reads the file too).  It does what
+the ``kubernetes`` package's ``ApiClient`` did for calicopy (configuration, auth, pool) without
+importing that package, whose import alone took longer than a whole ``calicopy get``.
 
 Inline client certificate and key data never stay on disk.  The ``ssl`` module reads a key only
 from a path, once, into an ``SSLContext``; so the key is loaded here, once, into the context every
@@ -11,8 +13,6 @@ connection of the client uses.  On Linux the path is an anonymous in-memory file
 (``memfd_create``), so the key is never written anywhere; elsewhere it is a private (0600)
 temporary file removed as soon as the key is loaded.  Nothing is left to clean up, whether or
 not the client is ever closed.
-
-``kubernetes`` is imported only when a client is built: ``import calicopy.kdd`` stays cheap.
 """
 
 from __future__ import annotations
@@ -23,19 +23,26 @@ import os
 import shutil
 import ssl
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import urllib3
 from urllib3.util.ssl_ import create_urllib3_context
 
+from .. import __version__
 from .._go.url import redacted
 from ..errors import ConfigError
 from .kubeconfig import KubeConnection
 from .kubeconfig_files import read_token_file
 
-__all__ = ["api_client", "read_token"]
+__all__ = ["USER_AGENT", "KubeHTTP", "http_client", "read_token"]
 
 _log = logging.getLogger(__name__)
+
+#: What every request says it is (the API server logs it, as client-go's default user agent).
+USER_AGENT = f"calicopy/{__version__}"
+# As many pooled connections per host as the kubernetes package kept (5 per CPU).
+_POOL_SIZE = (os.cpu_count() or 1) * 5
 
 
 @contextlib.contextmanager
@@ -92,54 +99,65 @@ def _client_tls_context(connection: KubeConnection) -> ssl.SSLContext:
     return context
 
 
-def api_client(connection: KubeConnection) -> Any:
-    """A ``kubernetes.client.ApiClient`` for ``connection`` with urllib3's retries switched off
-    (calicopy's retry policy is the only one)."""
-    # Lazy: kubernetes is slow to import and only a live connection needs it.
-    from kubernetes import client
+class KubeHTTP:
+    """One API server's URL, connection pool (TLS settings included) and request headers (auth).
 
-    configuration = client.Configuration()
-    configuration.host = connection.server.rstrip("/")
-    configuration.retries = False
-    configuration.client_go_retries = False
-    configuration.verify_ssl = not connection.insecure_skip_tls_verify
-    if connection.insecure_skip_tls_verify:
-        # Said once per client built (one per Client), never per request.
-        _log.warning(
-            "TLS verification of %s is disabled (insecure-skip-tls-verify): the server's identity is not checked",
-            redacted(connection.server),
-        )
-    if connection.ca_file:
-        configuration.ssl_ca_cert = connection.ca_file
-    if connection.ca_data:
-        configuration.ca_cert_data = connection.ca_data.decode("ascii", "replace")
-    if connection.tls_server_name:
-        configuration.tls_server_name = connection.tls_server_name
-    inline = bool(connection.cert_data or connection.key_data)
-    if not inline:
-        configuration.cert_file = connection.cert_file or None
-        configuration.key_file = connection.key_file or None
-    if connection.bearer_token or connection.bearer_token_file:
-        configuration.api_key_prefix["authorization"] = "Bearer"
-        configuration.api_key["authorization"] = connection.bearer_token or read_token(connection.bearer_token_file)
-        if connection.bearer_token_file and not connection.bearer_token:
-            configuration.refresh_api_key_hook = _token_refresher(connection.bearer_token_file)  # type: ignore[assignment]
-    tls_context = _client_tls_context(connection) if inline else None
-    api = client.ApiClient(configuration)
-    if tls_context is not None:
-        # Every pool the manager makes gets this context (PoolManager.connection_pool_kw is
-        # urllib3's documented per-pool settings); urllib3 still applies the CA and verification.
-        api.rest_client.pool_manager.connection_pool_kw["ssl_context"] = tls_context
-    return api
+    urllib3's own retries are off (calicopy's retry policy is the only one).  The token of a
+    token file is read when the client is built (an unreadable file is a ``ConfigError``) and
+    again before every request; a file that cannot be read then keeps the last token.
+    """
+
+    def __init__(self, connection: KubeConnection) -> None:
+        self.host = connection.server.rstrip("/")
+        verify = not connection.insecure_skip_tls_verify
+        if not verify:
+            # Said once per client built (one per Client), never per request.
+            _log.warning(
+                "TLS verification of %s is disabled (insecure-skip-tls-verify): the server's identity is not checked",
+                redacted(connection.server),
+            )
+        inline = bool(connection.cert_data or connection.key_data)
+        pool: dict[str, Any] = {
+            "cert_reqs": ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
+            "ca_certs": connection.ca_file or None,
+            "cert_file": None if inline else connection.cert_file or None,
+            "key_file": None if inline else connection.key_file or None,
+            "ca_cert_data": connection.ca_data.decode("ascii", "replace") if connection.ca_data else None,
+            "retries": False,
+            "maxsize": _POOL_SIZE,
+        }
+        if connection.tls_server_name:
+            pool["server_hostname"] = connection.tls_server_name
+        if inline:
+            # Every pool the manager makes gets this context; urllib3 still applies the CA and
+            # the verification settings to it.
+            pool["ssl_context"] = _client_tls_context(connection)
+        self.pool_manager = urllib3.PoolManager(**pool)
+        self._token = connection.bearer_token
+        self._token_file = "" if connection.bearer_token else connection.bearer_token_file
+        if self._token_file:
+            self._token = read_token(self._token_file)
+
+    def __repr__(self) -> str:
+        return f"KubeHTTP(host={redacted(self.host)!r})"
+
+    def prepare(self, method: str, target: str, headers: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        """The URL of ``target`` (a path with its query) and the headers to send with ``headers``."""
+        full = {**headers, "User-Agent": USER_AGENT}
+        if self._token_file:
+            with contextlib.suppress(ConfigError):
+                self._token = read_token(self._token_file)
+        if self._token:
+            full["authorization"] = f"Bearer {self._token}"
+        return self.host + target, full
+
+    def close(self) -> None:
+        self.pool_manager.clear()
 
 
-def _token_refresher(token_file: str) -> Callable[[Any], None]:
-    def refresh(configuration: Any) -> None:
-        # A token file that cannot be read now keeps the last token (the server decides).
-        with contextlib.suppress(OSError):
-            configuration.api_key["authorization"] = read_token(token_file)
-
-    return refresh
+def http_client(connection: KubeConnection) -> KubeHTTP:
+    """The HTTP client for ``connection`` (a key that cannot be loaded is a ``ConfigError``)."""
+    return KubeHTTP(connection)
 
 
 def read_token(path: str) -> str:

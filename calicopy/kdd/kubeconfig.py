@@ -3,7 +3,7 @@
 libcalico-go v3.32.1's ``lib/backend/k8s/client.go`` ``CreateKubernetesClientset`` with client-go's
 ``clientcmd`` loading rules (merging, contexts, overrides, ``rest.InClusterConfig``),
 reimplemented without client-go and without importing ``kubernetes``: the result is a
-:class:`KubeConnection`, which :func:`calicopy.kdd.credentials.api_client` turns into a client.
+:class:`KubeConnection`, which :func:`calicopy.kdd.credentials.http_client` turns into a client.
 ``docs/configuration.md`` describes the rules.
 """
 

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ..backends.fastjson import loads
 from ..errors import (
     ConnectionUnauthorized,
     DatastoreError,
@@ -250,7 +251,7 @@ def decode_response(status: int, payload: bytes, retry_after: str | None = None)
     """
     decoded: Any
     try:
-        decoded = json.loads(payload) if payload else {}
+        decoded = loads(payload) if payload else {}
     except ValueError:
         decoded = None
     if status >= 400:
@@ -266,7 +267,7 @@ def decode_response(status: int, payload: bytes, retry_after: str | None = None)
 def decode_watch_line(line: bytes) -> tuple[str, Mapping[str, Any]] | None:
     """One watch event line as (type, object); None when the line is not JSON."""
     try:
-        event = json.loads(line)
+        event = loads(line)
     except ValueError:
         return None
     if not isinstance(event, Mapping):

@@ -1,5 +1,5 @@
 """The one module of the Kubernetes datastore that does HTTP: sends :class:`~calicopy.kdd.requests.Request`
-objects through a ``kubernetes.client.ApiClient``'s connection pool.
+objects through an :class:`HTTPClient`'s connection pool.
 
 Every request passes the rate limiter (client-go's QPS/burst token bucket); :meth:`Transport.call`
 applies the retry policy (:class:`calicopy.retry.RetryPolicy`: urllib3's own retries are off).
@@ -7,8 +7,9 @@ Responses are decoded by :func:`calicopy.kdd.requests.decode_response`; failures
 :class:`~calicopy.kdd.requests.ApiError` (the server answered) or
 :class:`~calicopy.kdd.requests.ConnectionFailure` (no complete answer), for the caller to map.
 
-This is also the only module that reaches into the ``kubernetes`` package's objects beyond their
-configuration (``ApiClient.param_serialize``, ``rest_client.pool_manager``); each place says why.
+The HTTP client is calicopy's own (:class:`calicopy.kdd.credentials.KubeHTTP`) or a
+``kubernetes.client.ApiClient`` a caller passes in (:class:`ApiClientHTTP`, the only place that
+reaches into that package's objects: ``ApiClient.param_serialize``, ``rest_client.pool_manager``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import contextlib
 import logging
 import random as _random
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 import urllib3
 
@@ -26,12 +27,62 @@ from .._go.url import redacted
 from ..retry import Done, RateLimiter, Resolution, RetryPolicy
 from .requests import ConnectionFailure, JSONDict, Request, classify, decode_response
 
-__all__ = ["StreamResponse", "Transport"]
+__all__ = ["ApiClientHTTP", "HTTPClient", "StreamResponse", "Transport", "http_of"]
 
 _log = logging.getLogger(__name__)
 _JSON = "application/json"
 #: Longest wait for a TCP connection, whatever the request timeout.
 _CONNECT_TIMEOUT = 30.0
+
+
+class HTTPClient(Protocol):
+    """What the transport needs of an HTTP client: the server URL, a urllib3 pool, and the URL
+    and headers (auth included) of one request."""
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def pool_manager(self) -> Any: ...
+
+    def prepare(self, method: str, target: str, headers: Mapping[str, str]) -> tuple[str, dict[str, str]]: ...
+
+    def close(self) -> None: ...
+
+
+class ApiClientHTTP:
+    """A ``kubernetes.client.ApiClient`` as an :class:`HTTPClient` (``api_client`` is kept as given)."""
+
+    def __init__(self, api_client: Any) -> None:
+        self.api_client = api_client
+
+    @property
+    def host(self) -> str:
+        return str(getattr(getattr(self.api_client, "configuration", None), "host", "?"))
+
+    @property
+    def pool_manager(self) -> Any:
+        return self.api_client.rest_client.pool_manager
+
+    def prepare(self, method: str, target: str, headers: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        # ApiClient.param_serialize is how the generated API methods build a request: it adds the
+        # host, the default headers (User-Agent), cookies and the bearer token, refreshing a token
+        # file through the configuration's hook.  Reusing it keeps auth exactly as the package does
+        # it, without the generated model layer (which would drop fields it does not know).
+        _, url, full_headers, _, _ = self.api_client.param_serialize(
+            method, target, header_params=dict(headers), auth_settings=["BearerToken"]
+        )
+        return str(url), dict(full_headers)
+
+    def close(self) -> None:
+        self.api_client.close()
+
+
+def http_of(client: Any) -> HTTPClient:
+    """``client`` as an :class:`HTTPClient`: a ``kubernetes.client.ApiClient`` is wrapped."""
+    if hasattr(client, "param_serialize") and hasattr(client, "rest_client"):
+        return ApiClientHTTP(client)
+    return client  # type: ignore[no-any-return]
 
 
 class StreamResponse:
@@ -65,16 +116,17 @@ class StreamResponse:
 
 
 class Transport:
-    """HTTP for the Kubernetes datastore over ``api_client`` (its configuration, auth and pool).
+    """HTTP for the Kubernetes datastore over ``http`` (an :class:`HTTPClient`, or a
+    ``kubernetes.client.ApiClient``).
 
     ``request_timeout`` is the read timeout of ordinary requests in seconds (watches pass their
     own).  ``clock`` measures the retry policy's deadline and watch streams.  ``owns_client``:
-    :meth:`close` closes ``api_client``.
+    :meth:`close` closes ``http``.
     """
 
     def __init__(
         self,
-        api_client: Any,
+        http: Any,
         *,
         limiter: RateLimiter,
         policy: RetryPolicy,
@@ -84,7 +136,7 @@ class Transport:
         request_timeout: float = 60.0,
         owns_client: bool = False,
     ) -> None:
-        self.api_client = api_client
+        self.http = http_of(http)
         self.limiter = limiter
         self.policy = policy
         self.sleep = sleep
@@ -97,16 +149,16 @@ class Transport:
     @property
     def host(self) -> str:
         """The server URL, its password (if any) redacted."""
-        return redacted(str(getattr(getattr(self.api_client, "configuration", None), "host", "?")))
+        return redacted(self.http.host)
 
     def close(self) -> None:
-        """Release connections (closing ``api_client`` when this transport owns it)."""
+        """Release connections (closing the HTTP client when this transport owns it)."""
         if self._closed:
             return
         self._closed = True
         if self._owns_client:
             with contextlib.suppress(Exception):
-                self.api_client.close()
+                self.http.close()
 
     def backoff(self, retry_number: int) -> float:
         """The policy's wait before re-trying something for the ``retry_number``-th time."""
@@ -118,14 +170,7 @@ class Transport:
         headers = {"Accept": _JSON}
         if request.body is not None:
             headers["Content-Type"] = _JSON
-        # ApiClient.param_serialize is how the generated API methods build a request: it adds the
-        # host, the default headers (User-Agent), cookies and the bearer token, refreshing a token
-        # file through the configuration's hook.  Reusing it keeps auth exactly as the package does
-        # it, without the generated model layer (which would drop fields it does not know).
-        _, url, full_headers, _, _ = self.api_client.param_serialize(
-            request.method, request.target, header_params=headers, auth_settings=["BearerToken"]
-        )
-        return str(url), dict(full_headers)
+        return self.http.prepare(request.method, request.target, headers)
 
     def send(self, request: Request, *, stream: bool = False, read_timeout: float | None = None) -> Any:
         """One HTTP request (rate-limited, no retries): the decoded JSON object, or (``stream``) a
@@ -137,10 +182,10 @@ class Transport:
         timeout = urllib3.Timeout(connect=min(self._timeout, _CONNECT_TIMEOUT), read=read_timeout or self._timeout)
         _log.debug("%s %s", request.method, request.target)
         try:
-            # The pool manager directly rather than ApiClient.request / RESTClientObject.request:
-            # those read the whole body (no streaming for watches), apply their own timeouts and
-            # retries, and turn error statuses into ApiException without the Retry-After header.
-            raw = self.api_client.rest_client.pool_manager.request(
+            # The pool manager directly (for an ApiClient too, rather than its request methods:
+            # those read the whole body, so no streaming for watches, apply their own timeouts and
+            # retries, and turn error statuses into ApiException without the Retry-After header).
+            raw = self.http.pool_manager.request(
                 request.method,
                 url,
                 body=data,

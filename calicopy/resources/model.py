@@ -16,6 +16,7 @@ hot paths need.
 
 from __future__ import annotations
 
+import copy
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -317,6 +318,29 @@ class CalicoModel(BaseModel):
                 )
             raise error from None
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        # pydantic's deep copy runs copy.deepcopy over every field value; a model holds
+        # JSON-shaped values (str, numbers, lists, dicts, models, frozen scalars), which
+        # _deep_copy copies directly, keeping deepcopy's memo (shared objects stay shared).
+        if memo is None:
+            memo = {}
+        cls = type(self)
+        new = cls.__new__(cls)
+        memo[id(self)] = new
+        shared = SHARED_ON_COPY
+        _set = object.__setattr__
+        _set(
+            new,
+            "__dict__",
+            {k: v if type(v) in shared else _deep_copy(v, memo) for k, v in self.__dict__.items()},
+        )
+        extra = self.__pydantic_extra__
+        _set(new, "__pydantic_extra__", None if extra is None else _deep_copy(extra, memo))
+        _set(new, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        private = self.__pydantic_private__
+        _set(new, "__pydantic_private__", None if private is None else copy.deepcopy(private, memo))
+        return new
+
     # -- conversion helpers shared by every model -------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -352,6 +376,33 @@ class CalicoModel(BaseModel):
 
 
 M = typing.TypeVar("M", bound=CalicoModel)
+
+#: Types whose values a deep copy shares: immutable ones (a frozen scalar type of
+#: :mod:`.types` adds itself, and returns itself from ``__deepcopy__`` for copy.deepcopy too).
+SHARED_ON_COPY: set[type] = {str, int, float, bool, NoneType, bytes}
+
+
+def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
+    kind = type(value)
+    shared = SHARED_ON_COPY
+    if kind in shared:
+        return value
+    if kind is list:
+        done = memo.get(id(value))
+        if done is None:
+            done = memo[id(value)] = []
+            done.extend([v if type(v) in shared else _deep_copy(v, memo) for v in value])
+        return done
+    if kind is dict:
+        done = memo.get(id(value))
+        if done is None:
+            done = memo[id(value)] = {}
+            done.update({k: v if type(v) in shared else _deep_copy(v, memo) for k, v in value.items()})
+        return done
+    if isinstance(value, CalicoModel):
+        done = memo.get(id(value))
+        return done if done is not None else value.__deepcopy__(memo)
+    return copy.deepcopy(value, memo)
 
 
 def shallow_copy(model: M) -> M:

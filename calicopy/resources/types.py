@@ -14,7 +14,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import PydanticCustomError, core_schema
 
 from .._go.json import go_float_json
-from .model import StrictDecode
+from .model import SHARED_ON_COPY, StrictDecode
 
 __all__ = [
     "DSCP",
@@ -129,15 +129,27 @@ class Port:
     def __str__(self) -> str:
         return str(self.to_json())
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Port:
+        return self  # immutable, like a tuple of numbers: copies share it
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> Port:
-            if isinstance(value, Port):
+            # Lists of thousands of policies hold the same few ports: each is parsed once.
+            kind = type(value)
+            if kind is int or kind is str:
+                port = _PARSED_PORTS.get(value)
+                if port is not None:
+                    return port
+            elif isinstance(value, Port):
                 return value
             try:
-                return cls.parse(value)
+                port = cls.parse(value)
             except ValueError as exc:
                 raise PydanticCustomError("go_decode", str(exc), {"hint": PORT_HINT}) from None
+            if (kind is int or kind is str) and len(_PARSED_PORTS) < _MEMO_SIZE:
+                _PARSED_PORTS[value] = port
+            return port
 
         return core_schema.no_info_plain_validator_function(
             validate,
@@ -146,8 +158,26 @@ class Port:
         )
 
 
+SHARED_ON_COPY.add(Port)
+
+
+# Parsed scalars by value (the validators' results are immutable), for lists of many objects;
+# bounded, so that a stream of distinct values cannot grow them without end.  ``int`` and ``str``
+# keys only: ``True == 1`` must not find 1's entry.
+_MEMO_SIZE = 4096
+_PARSED_PORTS: dict[int | str, Port] = {}
+_PROTOCOL_TEXTS: dict[str, int | str] = {}
+
+
 def _uint8_or_string(value: Any) -> int | str:
     """``numorstring.Uint8OrString``: a numeric string becomes a number, any other string is kept verbatim."""
+    if type(value) is str:
+        known = _PROTOCOL_TEXTS.get(value)
+        if known is None:
+            known = int(value) if _DIGITS.fullmatch(value) and int(value) <= 0xFF else value
+            if len(_PROTOCOL_TEXTS) < _MEMO_SIZE:
+                _PROTOCOL_TEXTS[value] = known
+        return known
     if _int_not_bool(value):
         if not 0 <= value <= 0xFF:
             raise PydanticCustomError(

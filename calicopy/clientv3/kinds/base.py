@@ -10,7 +10,7 @@ pipeline calls each hook unconditionally and a kind overrides only what it needs
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Literal, Protocol, TypeVar
 
 from ...backends.base import Backend
@@ -127,8 +127,14 @@ class KindHooks:
         return []
 
     def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
-        """Create-time checks that read the datastore; returns the object to store."""
+        """Create-time checks that read the datastore; returns the object to store.  Outside a
+        batch, what :meth:`create_requirements` names is left to the backend's create."""
         return resource
+
+    def create_requirements(self, resource: Resource) -> Sequence[tuple[str, str]]:
+        """Objects that must be stored for a create of ``resource`` to happen, checked by the
+        backend's create itself (in its transaction where it has one): (kind, name) pairs."""
+        return ()
 
     def before_update(self, client: Pipeline, new: R, old: Resource) -> R:
         """Update-time checks before defaulting and validation (immutable fields, refusals)."""

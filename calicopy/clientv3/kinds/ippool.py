@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from ...errors import ErroredField, OperationNotSupported, ValidationError
-from ...ipam import IPAM
 from ...resources.defaults.infra import check_ippool_create, check_ippool_update
-from ...resources.generated.ipamblock import IPAMBlock
 from ...resources.generated.ippool import IPPool
 from ...resources.meta import Resource
+from ...resources.registry import KINDS
 from .base import Batch, KindHooks, Pipeline, listed
+
+if TYPE_CHECKING:
+    from ...resources.generated.ipamblock import IPAMBlock
 
 __all__ = ["OPERATOR_LABEL", "IPPoolHooks"]
 
@@ -68,11 +70,12 @@ class IPPoolHooks(KindHooks):
         except OperationNotSupported:
             return
         net = ipaddress.ip_network(pool.spec.cidr, strict=False)
+        block_model = KINDS["IPAMBlock"].model  # loaded here: reading pools needs no IPAM model
         for block in blocks:
-            if not isinstance(block, IPAMBlock):
+            if not isinstance(block, block_model):
                 continue
             try:
-                bnet = ipaddress.ip_network(block.spec.cidr, strict=False)
+                bnet = ipaddress.ip_network(cast("IPAMBlock", block).spec.cidr, strict=False)
             except ValueError:
                 continue
             if bnet.version == net.version and bnet.overlaps(net) and bnet.prefixlen != pool.spec.block_size:
@@ -114,6 +117,10 @@ class IPPoolHooks(KindHooks):
 
 def _release_pool_affinities(client: Pipeline, pool: IPPool) -> None:
     """``ipam.ReleasePoolAffinities`` (:mod:`calicopy.ipam`): every host's affinity to the pool's blocks."""
+    # Imported here, deliberately: IPAM (the whole package) is needed by this one step of a pool's
+    # Delete, and reading pools (calicopy get ippools) should not pay for importing it.
+    from ...ipam import IPAM
+
     try:
         IPAM(client.backend, sleep=client.sleep).release_pool_affinities(pool.spec.cidr)
     except (OperationNotSupported, ValueError):

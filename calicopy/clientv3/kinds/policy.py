@@ -4,6 +4,7 @@ libcalico-go's etcd mode shows as NetworkPolicies named ``knp.default.*``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from ...errors import OperationNotSupported
@@ -23,11 +24,16 @@ _KNP_VERBS = {"create": "create or apply", "apply": "create or apply", "replace"
 
 class TieredPolicyHooks(KindHooks):
     def check_create(self, client: Pipeline, resource: R, batch: Batch | None) -> R:
-        tier = tier_of(resource)
-        # In a batch: one read per distinct tier (after the batch's own Tiers are written).
-        owner = batch if batch is not None else Batch()
-        check_tier_exists(resource, {tier} if owner.exists(client, "Tier", tier) else set())
+        # In a batch: one read per distinct tier (after the batch's own Tiers are written).  A
+        # single create leaves the check to the backend's create (create_requirements): one
+        # round trip on etcd instead of two.
+        if batch is not None:
+            tier = tier_of(resource)
+            check_tier_exists(resource, {tier} if batch.exists(client, "Tier", tier) else set())
         return resource
+
+    def create_requirements(self, resource: Resource) -> Sequence[tuple[str, str]]:
+        return (("Tier", tier_of(resource)),)
 
 
 class KubernetesManagedPolicyHooks(TieredPolicyHooks):
