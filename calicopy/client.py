@@ -14,13 +14,10 @@ Sources (Calico v3.32.1): ``calicoctl/calicoctl/resourcemgr/resourcemgr.go``,
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
-import json
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .accessors import KindAccessor, KindAccessors
 from .backends.base import Backend, ListResult, WatchEvent
@@ -29,6 +26,7 @@ from .clientv3 import Batch, ClientV3, default_namespace, hooks_for, merge_metad
 from .clientv3.kinds import Operation
 from .clientv3.pool_writer import IPPoolWriter
 from .config import CalicoAPIConfig, load_config
+from .edits import LabelAction, ObjectLocks, merge_patch, patch_document, relabel
 from .errors import (
     CalicoError,
     ConfigError,
@@ -83,19 +81,6 @@ def version_supported(version: str) -> bool:
     return low <= (major, minor) <= high
 
 
-def _json_merge(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch (maps merge, ``None`` deletes, lists and scalars replace)."""
-    if not isinstance(patch, Mapping):
-        return patch
-    result: dict[str, Any] = dict(target) if isinstance(target, Mapping) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = _json_merge(result.get(key), value)
-    return result
-
-
 class Client(KindAccessors):
     """calicoctl's verbs from Python (see ``docs/client.md``).
 
@@ -135,8 +120,7 @@ class Client(KindAccessors):
         self._sleep = sleep
         kdd = config is not None and config.spec.datastore_type == "kubernetes"
         self.v3 = ClientV3(backend, kdd=kdd, sleep=sleep)
-        self._rmw_locks: dict[tuple[str, str, str], tuple[threading.Lock, int]] = {}
-        self._rmw_locks_guard = threading.Lock()
+        self._object_locks = ObjectLocks()
 
     # -- constructors and lifecycle -----------------------------------------------------------
 
@@ -451,7 +435,7 @@ class Client(KindAccessors):
         """
         info = self.kind_info(kind)
         ns = default_namespace(info, namespace)
-        patch = _patch_document(patch, info.kind, name)
+        patch = patch_document(patch, info.kind, name)
         normalised, problems = normalise_keys(info.model, dict(patch), "")
         if problems:
             raise ValidationError(
@@ -465,19 +449,9 @@ class Client(KindAccessors):
 
         def attempt() -> Resource:
             stored = self.v3.get(info.kind, name, ns)
-            stored_meta = stored.to_dict()["metadata"]
-            merged = _json_merge(stored.to_dict(), normalised)
-            merged["metadata"] = dict(merged.get("metadata") or {})
-            for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp"):
-                value = stored_meta.get(key)
-                if value:
-                    merged["metadata"][key] = value
-                else:
-                    merged["metadata"].pop(key, None)
-            merged["kind"], merged["apiVersion"] = info.kind, stored.API_VERSION
-            return self.v3.update(info.model.from_storage(merged), stored)
+            return self.v3.update(merge_patch(stored, normalised), stored)
 
-        with self._object_lock(info.kind, name, ns):
+        with self._object_locks.hold(info.kind, name, ns):
             return self._retry_rmw(attempt)
 
     def label(
@@ -508,26 +482,12 @@ class Client(KindAccessors):
                 raise LabelError("invalid", key=key, **about)
             key, value = parts
 
-        action: builtins.list[Literal["set", "updated", "removed"]] = []
+        action: builtins.list[LabelAction] = []
 
         def attempt() -> Resource:
             stored = self.v3.get(info.kind, name, ns)
-            labels = dict(stored.metadata.labels)
-            if remove:
-                if key not in labels:
-                    raise LabelError("missing", key=key, **about)
-                del labels[key]
-                action[:] = ["removed"]
-            elif key in labels:
-                if not (overwrite or labels[key] == value):
-                    raise LabelError("exists", key=key, value=labels[key], **about)
-                labels[key] = value or ""
-                action[:] = ["updated"]
-            else:
-                labels[key] = value or ""
-                action[:] = ["set"]
-            changed = stored.model_copy(deep=True)
-            changed.metadata.labels = labels
+            changed, done = relabel(stored, key, value, remove=remove, overwrite=overwrite, about=about)
+            action[:] = [done]
             try:
                 return self.v3.update(changed, stored)
             except ResourceConflict:
@@ -535,7 +495,7 @@ class Client(KindAccessors):
             except CalicoError as exc:
                 raise LabelError("not-updated", key=key, cause=exc, **about) from exc
 
-        with self._object_lock(info.kind, name, ns):
+        with self._object_locks.hold(info.kind, name, ns):
             result = self._retry_rmw(attempt)
         return LabelResult(result, action[0], key, typed, name)
 
@@ -561,30 +521,6 @@ class Client(KindAccessors):
 
     # -- read-modify-write helpers ------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _object_lock(self, kind: str, name: str, namespace: str) -> Iterator[None]:
-        """Serialise this Client's read-modify-writes of one object (patch, label).
-
-        Without it, N threads patching one object over a network datastore mostly conflict with
-        each other and can run out of retries; with it only writers outside this Client (other
-        processes) can conflict, and those are retried.  Every write still carries the
-        resourceVersion it read, so the lock is an optimisation, never the guarantee.
-        """
-        key = (kind, namespace, name)
-        with self._rmw_locks_guard:
-            lock, users = self._rmw_locks.get(key, (threading.Lock(), 0))
-            self._rmw_locks[key] = (lock, users + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._rmw_locks_guard:
-                lock, users = self._rmw_locks[key]
-                if users == 1:
-                    del self._rmw_locks[key]
-                else:
-                    self._rmw_locks[key] = (lock, users - 1)
-
     def _retry(self, fn: Callable[[], R], attempts: int, delay: float, *, jitter: float = 0.1) -> R:
         return retry_on_conflict(fn, attempts, delay=delay, jitter=jitter, sleep=self._sleep)
 
@@ -598,26 +534,6 @@ class Client(KindAccessors):
             max_delay=self.rmw_max_delay,
             sleep=self._sleep,
         )
-
-
-def _patch_document(patch: Mapping[str, Any] | str, kind: str, name: str) -> Mapping[str, Any]:
-    """A merge patch given as JSON text (calicoctl's ``-p``) decoded, or the mapping as given."""
-    if not isinstance(patch, str):
-        return patch
-    try:
-        decoded = json.loads(patch)
-    except ValueError as exc:
-        raise ValidationError(
-            [ErroredField("patch", f"not valid JSON: {exc}", patch)], kind=kind, name=name, operation="patch"
-        ) from None
-    if not isinstance(decoded, dict):
-        raise ValidationError(
-            [ErroredField("patch", "a merge patch must be a JSON object", patch)],
-            kind=kind,
-            name=name,
-            operation="patch",
-        )
-    return decoded
 
 
 def _backend_for(
