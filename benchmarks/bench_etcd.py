@@ -166,6 +166,7 @@ def main() -> int:
         print(f"    calicopy Client.create                   {t_calicopy:7.3f}s  {creates / t_calicopy:8.0f}/s")
         create_ratio = raw_best / t_calicopy
         print(f"    ratio calicopy/raw (rate)                {create_ratio:7.2f}x   (target >= 0.5x)")
+        print(f"    ratio calicopy/etcd3gw-style (rate)      {t_requests / t_calicopy:7.2f}x")
         print(
             f"    raw put on {args.concurrency} threads                     {t_raw_concurrent:7.3f}s  {creates / t_raw_concurrent:8.0f}/s"
         )
@@ -173,7 +174,7 @@ def main() -> int:
             f"    calicopy apply_all(concurrency={args.concurrency})         {t_bulk:7.3f}s  {creates / t_bulk:8.0f}/s"
         )
         bulk_ratio = t_raw_concurrent / t_bulk
-        print(f"    ratio bulk calicopy/raw (rate)           {bulk_ratio:7.2f}x   (target >= 0.5x)")
+        print(f"    ratio bulk calicopy/raw (rate)           {bulk_ratio:7.2f}x   (for comparison)")
 
         # (b) list: clear, then store M policies with raw puts of calicopy's values.
         etcd.request("kv/deleterange", {"key": b64(PREFIX), "range_end": b64(prefix_range_end(PREFIX))})
@@ -212,7 +213,8 @@ def main() -> int:
             f"    ratio calicopy/raw (time)                {list_ratio:7.2f}x   (best x{min(list_times) / min(raw_times):.2f})"
             "   (target <= 1.5x)"
         )
-        ok = max(create_ratio, bulk_ratio) >= 0.5 and list_ratio <= 1.5
+        # The targets: one-at-a-time creates against the faster raw put, and the list.
+        ok = create_ratio >= 0.5 and list_ratio <= 1.5
         print("targets met" if ok else "targets NOT met")
         return 0 if ok else 1
 
