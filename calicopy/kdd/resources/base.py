@@ -34,7 +34,7 @@ from ..requests import (
     resource_target,
 )
 from ..transport import Transport
-from .list_pager import list_all
+from .list_pager import iter_pages
 
 __all__ = [
     "Context",
@@ -168,10 +168,20 @@ def _list_converted(
     label_selector: str | None,
     resource_version: str,
 ) -> tuple[list[Resource], str]:
+    out: list[Resource] = []
+    revision = ""
     try:
-        raw_items, revision = list_all(
+        # Each page is converted as it arrives (iter_pages).
+        for page in iter_pages(
             context.transport, collection, namespace, label_selector, context.page_size, resource_version
-        )
+        ):
+            if page.restart:
+                out = []
+            revision = page.revision
+            for raw in page.items:
+                resource = convert_item(source, raw)
+                if resource is not None:
+                    out.append(resource)
     except ApiError as exc:
         # libcalico-go lists a kind whose CRD is not installed as empty; calicopy does so only
         # where the group-version is served (else the API group is wrong, or Calico is absent).
@@ -181,9 +191,4 @@ def _list_converted(
         raise context.error(exc, collection_target(source.kind, namespace), collection) from None
     except ConnectionFailure as exc:
         raise calico_error(exc, collection_target(source.kind, namespace)) from None
-    out: list[Resource] = []
-    for raw in raw_items:
-        resource = convert_item(source, raw)
-        if resource is not None:
-            out.append(resource)
     return out, revision
