@@ -11,8 +11,9 @@ import base64
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import urllib3
@@ -152,7 +153,8 @@ def test_create_requirements_are_compares_of_the_create_transaction(
         backend.create(policy, requires=[("Tier", "sec")])
     assert (info.value.kind, info.value.name) == ("Tier", "sec")
     assert raw(etcd, f"{ROOT}/globalnetworkpolicies/sec.p1") is None
-    assert calls == ["kv/txn"]
+    # The write, then (only because it failed) why, read at the failed transaction's revision.
+    assert calls == ["kv/txn", "kv/txn"]
     backend.create(Tier(metadata={"name": "sec"}, spec={"order": 10}))
     calls.clear()
     created = backend.create(policy, requires=[("Tier", "sec")])
@@ -164,6 +166,47 @@ def test_create_requirements_are_compares_of_the_create_transaction(
     backend.delete("Tier", "sec")
     with pytest.raises(RequirementMissing):
         backend.create(policy, requires=[("Tier", "sec")])
+
+
+def test_a_failed_write_is_explained_by_the_state_its_compares_saw(
+    etcd: EtcdServer, backend: EtcdBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reason is read after the failed transaction, at its revision: a writer that changes
+    # things in between does not change the answer (libcalico-go reads it in the Else branch).
+    other = EtcdBackend.from_config(etcd.config())
+    real_call = backend.transport.call
+    meddle: list[Callable[[], object]] = []
+
+    def call_then_meddle(path: str, body: Any, *, idempotent: bool) -> dict[str, Any]:
+        answer = real_call(path, body, idempotent=idempotent)
+        while meddle:
+            meddle.pop()()
+        return answer
+
+    monkeypatch.setattr(backend.transport, "call", call_then_meddle)
+    policy = GlobalNetworkPolicy(metadata={"name": "sec.p1"}, spec={"tier": "sec", "selector": "all()"})
+    meddle.append(lambda: other.create(Tier(metadata={"name": "sec"}, spec={"order": 10})))
+    with pytest.raises(RequirementMissing):
+        backend.create(policy, requires=[("Tier", "sec")])
+    created = backend.create(pool("p1"))
+    stale = created.model_copy(deep=True)
+    backend.update(created)
+    meddle.append(lambda: other.delete("IPPool", "p1"))
+    with pytest.raises(ResourceConflict):  # it existed, at another revision, when the compare failed
+        backend.update(stale)
+    with pytest.raises(ResourceNotFound):
+        backend.update(stale)
+    # Compacted past the failed revision before the reason is read: the current state answers.
+    backend.create(pool("p2"))
+
+    def write_and_compact() -> None:
+        other.create(pool("p3"))  # a revision after the failed one, so that it can be compacted away
+        other.transport.compact(int(other.get("IPPool", "p3").metadata.resource_version))
+
+    meddle.append(write_and_compact)
+    with pytest.raises(ResourceAlreadyExists):
+        backend.create(pool("p2"))
+    other.close()
 
 
 def test_delete_with_a_uid_precondition(backend: EtcdBackend) -> None:

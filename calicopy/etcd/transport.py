@@ -282,7 +282,9 @@ class EtcdTransport:
         return self.call("kv/range", body, idempotent=True)
 
     def txn(self, compare: list[JSON], success: list[JSON], failure: list[JSON] | None = None) -> JSON:
-        body = {"compare": compare, "success": success, "failure": failure or []}
+        body: JSON = {"compare": compare, "success": success}
+        if failure:
+            body["failure"] = failure
         reads_only = all("request_range" in op for op in success + (failure or []))
         return self.call("kv/txn", body, idempotent=reads_only)
 
