@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from calicopy._go import json as go_json
 from calicopy._go.json import (
     format_float,
     go_float_json,
@@ -194,3 +195,14 @@ def test_sort_map_is_byte_order() -> None:
         "b": {"x": [{"c": 2, "d": 1}], "y": 1},
     }
     assert list(sort_map({"b": {"y": 1, "x": 2}, "a": 0})["b"]) == ["y", "x"]
+
+
+@pytest.mark.parametrize("jsoniter", [False, True])
+def test_quote_takes_the_c_escaper_only_where_it_writes_what_go_writes(jsoniter: bool) -> None:
+    # quote() hands strings without HTML characters, \b or \f to the json module's C escaper;
+    # every code point must come out as Go's escaping rule (the regular expression) writes it.
+    escaper = go_json._JSONITER_ESCAPE if jsoniter else go_json._STD_ESCAPE
+    points = [*range(0x3000), 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFEFF, 0xFFFD, 0x10000, 0x10FFFF]
+    for point in points:
+        text = f"a{chr(point)}b\\{chr(point)}"
+        assert go_json.quote(text, jsoniter=jsoniter) == '"' + go_json._NEEDS_ESCAPE.sub(escaper, text) + '"', hex(point)

@@ -16,117 +16,195 @@ it and drops it, and a policy without it in the default tier loses a ``default.`
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
+from pydantic_core import to_jsonable_python
 
 from .._go import json as go_json
+from .._go.json import format_float, jsoniter_quote
 from ..backends.fastjson import loads
 from ..errors import ConversionError
 from ..resources.meta import API_VERSION, ObjectMeta, Resource
-from ..resources.model import CalicoModel
+from ..resources.model import CalicoModel, FieldPlan, is_go_zero
 from ..resources.registry import KindInfo
+from ..resources.types import Port
 
 __all__ = [
     "METADATA_ANNOTATION",
     "decode_resource",
     "encode_resource",
-    "go_shape",
-    "resource_dict",
 ]
 
 METADATA_ANNOTATION = "projectcalico.org/metadata"
 _DEFAULT_TIER_PREFIX = "default."
-# metav1.ObjectMeta fields in Go declaration order.
-_META_ORDER = tuple(plan.alias for plan in ObjectMeta.__calico_plan__.fields)
+# clientv3 moves resourceVersion into the KVPair before a write; selfLink is the server's.
+_NOT_STORED = ("resourceVersion", "selfLink")
+_WRITTEN_FIRST = frozenset(("kind", "apiVersion", "metadata"))
+_KIND_KEY, _METADATA_KEY = '"kind":', '"metadata":'
+_API_VERSION_TEXT = f'"apiVersion":"{API_VERSION}"'
 
 
-def go_shape(model: type[CalicoModel], data: Mapping[str, Any]) -> dict[str, Any]:
-    """``data`` (a ``to_dict()`` of ``model``) as libcalico-go's jsoniter writes it.
+def _text(value: Any, sort_maps: bool) -> str:
+    """A value that is not a model field's own struct, as jsoniter writes it; ``sort_maps``: it
+    is (in) a Go map, whose keys are written sorted at every depth."""
+    kind = type(value)
+    if kind is str:
+        return jsoniter_quote(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return format_float(value)
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_text(item, sort_maps) for item in value]) + "]"
+    if kind is dict:
+        keys = sorted(value) if sort_maps else value
+        return "{" + ",".join([_key(k) + _text(value[k], sort_maps) for k in keys]) + "}"
+    if kind is Port:
+        return _text(value.to_json(), False)
+    if isinstance(value, CalicoModel):
+        return _model_text(value)[0]
+    # Anything else a model may hold is written as pydantic serialises it.
+    return _text(to_jsonable_python(value), sort_maps)
 
-    Struct fields keep the order ``to_dict`` gives them (Go's declaration order); every Go map's
-    keys are sorted, at every depth; keys the model does not know (kept from a newer Calico) stay.
-    jsoniter (v1.1.12) ignores ``omitzero``, so a zero struct field so tagged (a rule's empty
-    ``source``/``destination`` in v3.32.1) is written as ``{}`` where ``encoding/json`` and
-    ``to_dict`` leave it out.
-    """
-    plan = model.__calico_plan__
-    out: dict[str, Any] = {}
-    for field in plan.fields:
-        if field.alias not in data:
-            if field.go.omit == "zero" and field.model is not None and not field.container:
-                out[field.alias] = _zero_struct(field.model)
-            continue
-        value = data[field.alias]
-        if value is None:
-            out[field.alias] = value
-        elif field.container == "map" and isinstance(value, Mapping):
-            nested = field.model
-            if nested is None:
-                out[field.alias] = go_json.sort_map(value, deep=True)
-            else:
-                out[field.alias] = {
-                    k: go_shape(nested, v) if isinstance(v, Mapping) else v for k, v in sorted(value.items())
-                }
-        elif field.container == "list" and field.model is not None and isinstance(value, list):
-            nested = field.model
-            out[field.alias] = [go_shape(nested, v) if isinstance(v, Mapping) else v for v in value]
-        elif field.model is not None and isinstance(value, Mapping):
-            out[field.alias] = go_shape(field.model, value)
-        else:
-            out[field.alias] = value
-    for alias, value in data.items():
-        if alias not in out and alias not in plan.by_alias:
-            out[alias] = value
-    return out
+
+def _key(name: Any) -> str:
+    return jsoniter_quote(name if type(name) is str else str(name)) + ":"
+
+
+# Values whose truth is Go's zero test (models and Ports are never false: they are tested as
+# serialised).
+_PLAIN_ZEROABLE = frozenset((str, int, float, bool, list, dict))
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """One field as the writer needs it (built once per model class)."""
+
+    field: FieldPlan
+    name: str
+    key: str  # '"alias":'
+    never_omitted: bool  # no omitempty/omitzero: a nil pointer is written as null
+    zero_omitted: bool  # omitempty/omitzero: the zero value is left out
+    # omitzero on a struct: left out by to_dict(), yet written as the zero struct (jsoniter
+    # ignores omitzero, so a rule's empty ``source`` is ``{}``).
+    zero_struct: type[CalicoModel] | None
 
 
 @functools.cache
-def _zero_struct(model: type[CalicoModel]) -> dict[str, Any]:
-    """A struct's zero value as jsoniter writes it (shared: callers only serialise it)."""
-    return go_shape(model, model.from_storage({}).to_dict())
+def _slots(model: type[CalicoModel]) -> tuple[_Slot, ...]:
+    return tuple(
+        _Slot(
+            field,
+            field.name,
+            _key(field.alias),
+            field.go.omit == "never",
+            field.go.omit in ("empty", "zero"),
+            field.model if field.go.omit == "zero" and not field.container else None,
+        )
+        for field in model.__calico_plan__.fields
+    )
 
 
-def _go_metadata(meta: Mapping[str, Any]) -> dict[str, Any]:
-    shaped = go_shape(ObjectMeta, meta)
-    out: dict[str, Any] = {}
-    for alias in _META_ORDER:
+def _field_text(field: FieldPlan, value: Any) -> tuple[str, bool]:
+    """A field's non-None value as jsoniter writes it, and whether it is zero as ``to_dict()``
+    serialises it (the test omitempty and omitzero apply)."""
+    if field.container == "map" and type(value) is dict:
+        if field.model is None:
+            return _text(value, True), not value
+        return "{" + ",".join([_key(k) + _text(value[k], False) for k in sorted(value)]) + "}", not value
+    if field.container == "list" and type(value) is list:
+        return _text(value, False), not value
+    if isinstance(value, CalicoModel):
+        return _model_text(value)
+    serialised = value.to_json() if type(value) is Port else value
+    return _text(serialised, False), is_go_zero(serialised)
+
+
+def _fields_text(model: CalicoModel, parts: list[str], skip: frozenset[str] = frozenset()) -> bool:
+    """Append ``model``'s fields (Go's order) and unknown keys to ``parts``; whether any of them
+    is in ``to_dict()`` (which decides whether an omitempty field holding ``model`` is written)."""
+    values = model.__dict__
+    written = False
+    for slot in _slots(type(model)):
+        if skip and slot.field.alias in skip:
+            continue
+        value = values[slot.name]
+        if value is None:
+            if slot.never_omitted:
+                parts.append(slot.key + "null")
+                written = True
+                continue
+        elif not (slot.zero_omitted and not value and type(value) in _PLAIN_ZEROABLE):
+            text, zero = _field_text(slot.field, value)
+            if not (zero and slot.zero_omitted):
+                parts.append(slot.key + text)
+                written = True
+                continue
+        if slot.zero_struct is not None:
+            parts.append(slot.key + _zero_struct(slot.zero_struct))
+    extra = model.__pydantic_extra__
+    if extra:
+        written = True
+        parts.extend([_key(k) + _text(v, False) for k, v in extra.items()])
+    return written
+
+
+def _model_text(model: CalicoModel) -> tuple[str, bool]:
+    """``model`` as jsoniter writes it, and whether ``to_dict()`` of it is empty."""
+    parts: list[str] = []
+    written = _fields_text(model, parts)
+    return "{" + ",".join(parts) + "}", not written
+
+
+@functools.cache
+def _zero_struct(model: type[CalicoModel]) -> str:
+    return _model_text(model.from_storage({}))[0]
+
+
+def _metadata_text(info: KindInfo, meta: ObjectMeta) -> str:
+    """The stored metadata: without resourceVersion (the key's revision) and selfLink, without
+    a namespace for a cluster-wide kind, ``creationTimestamp`` always (a Go struct: ``null``
+    when zero), and a tiered policy's v3 name in the metadata annotation."""
+    parts: list[str] = []
+    values = meta.__dict__
+    for slot in _slots(ObjectMeta):
+        alias = slot.field.alias
+        value = values[slot.name]
+        if alias in _NOT_STORED or (alias == "namespace" and not info.namespaced):
+            continue
         if alias == "creationTimestamp":
-            out[alias] = shaped.get(alias) or None
-        elif alias in shaped:
-            out[alias] = shaped[alias]
-    for alias, value in shaped.items():
-        out.setdefault(alias, value)
-    return out
-
-
-def resource_dict(info: KindInfo, resource: Resource) -> dict[str, Any]:
-    """The v3 object as libcalico-go's etcdv3 backend stores it (before JSON encoding)."""
-    data = resource.to_dict()
-    data["kind"] = info.kind
-    data["apiVersion"] = API_VERSION
-    meta = dict(data.get("metadata") or {})
-    meta.pop("resourceVersion", None)
-    meta.pop("selfLink", None)
-    if not info.namespaced:
-        meta.pop("namespace", None)
-    if info.is_policy:
-        annotations = dict(meta.get("annotations") or {})
-        annotations[METADATA_ANNOTATION] = go_json.marshal({"name": meta.get("name", "")})
-        meta["annotations"] = annotations
-    shaped = go_shape(type(resource), {k: v for k, v in data.items() if k != "metadata"})
-    ordered: dict[str, Any] = {}
-    for key in ("kind", "apiVersion"):
-        ordered[key] = shaped.pop(key)
-    ordered["metadata"] = _go_metadata(meta)
-    ordered.update(shaped)
-    return ordered
+            parts.append(slot.key + (_text(value, False) if value else "null"))
+            continue
+        if alias == "annotations" and info.is_policy:
+            value = {**(value or {}), METADATA_ANNOTATION: go_json.marshal({"name": meta.name or ""})}
+        if value is None:
+            continue  # every other ObjectMeta field is omitempty
+        text, zero = _field_text(slot.field, value)
+        if not (zero and slot.zero_omitted):
+            parts.append(slot.key + text)
+    if meta.__pydantic_extra__:
+        parts.extend([_key(k) + _text(v, False) for k, v in meta.__pydantic_extra__.items()])
+    return "{" + ",".join(parts) + "}"
 
 
 def encode_resource(info: KindInfo, resource: Resource) -> str:
-    """``model.SerializeValue`` of the v3 object: the exact text libcalico-go puts in etcd."""
-    return go_json.jsoniter_marshal(resource_dict(info, resource))
+    """``model.SerializeValue`` of the v3 object: the exact text libcalico-go puts in etcd.
+
+    jsoniter's output of what ``to_dict()`` holds, written in one pass over the model (a create
+    spends much of its Python time here): ``kind``, ``apiVersion``, the stored metadata, then
+    the rest in Go's field order; every Go map's keys sorted at every depth; unknown keys (kept
+    from a newer Calico) where ``to_dict()`` has them.
+    """
+    parts = [_KIND_KEY + jsoniter_quote(info.kind), _API_VERSION_TEXT]
+    parts.append(_METADATA_KEY + _metadata_text(info, resource.metadata))
+    _fields_text(resource, parts, _WRITTEN_FIRST)
+    return "{" + ",".join(parts) + "}"
 
 
 def _policy_name(name: str, annotations: dict[str, str], tier: str) -> str:
