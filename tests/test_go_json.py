@@ -205,4 +205,6 @@ def test_quote_takes_the_c_escaper_only_where_it_writes_what_go_writes(jsoniter:
     points = [*range(0x3000), 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFEFF, 0xFFFD, 0x10000, 0x10FFFF]
     for point in points:
         text = f"a{chr(point)}b\\{chr(point)}"
-        assert go_json.quote(text, jsoniter=jsoniter) == '"' + go_json._NEEDS_ESCAPE.sub(escaper, text) + '"', hex(point)
+        assert go_json.quote(text, jsoniter=jsoniter) == '"' + go_json._NEEDS_ESCAPE.sub(escaper, text) + '"', hex(
+            point
+        )
