@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from model_strategies import model_strategy
 
-from calicopy import BGPConfiguration, IPAMConfiguration, KubeControllersConfiguration, ValidationError
+from calicopy import BGPConfiguration, CalicoError, IPAMConfiguration, KubeControllersConfiguration, ValidationError
 from calicopy.backends.memory import MemoryBackend
 from calicopy.clientv3 import HOOKS, ClientV3, KindHooks, hooks_for
+from calicopy.resources import registry
 from calicopy.resources.meta import Resource
 from calicopy.resources.registry import KINDS
 
@@ -105,3 +110,36 @@ def test_bad_namespaces_never_reach_the_backend(namespace: str) -> None:
         with pytest.raises(ValidationError) as err:
             call()
         assert err.value.fields[0].path == "metadata.namespace" and err.value.namespace == namespace
+
+
+# -- prepare_create copies on write -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("info", list(registry.all_kinds()), ids=lambda i: i.kind)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_prepare_create_never_changes_what_it_was_given(info: registry.KindInfo, data: st.DataObject) -> None:
+    # The prepared object shares nested objects with the caller's (defaulting rebinds what it
+    # fills): the caller's object, nested parts included, must come out as it went in.
+    raw = data.draw(model_strategy(info.model))
+    meta = dict(raw.get("metadata") or {})
+    meta["name"] = "p"
+    meta.pop("resourceVersion", None)
+    if info.namespaced:
+        meta["namespace"] = "ns"
+    raw["metadata"] = meta
+    try:
+        given_ = info.model.from_storage(raw)
+    except ValidationError:
+        return
+    before = copy.deepcopy(given_)
+    nested_before = {id(v) for v in given_.__dict__.values()}
+    try:
+        prepared = ClientV3(MemoryBackend()).prepare_create(given_, info)
+    except (CalicoError, ValueError):
+        assert given_ == before and given_.to_dict() == before.to_dict()
+        return
+    assert given_ == before and given_.to_dict() == before.to_dict()
+    assert given_.model_fields_set == before.model_fields_set
+    assert prepared is not given_ and prepared.metadata is not given_.metadata
+    assert {id(v) for v in given_.__dict__.values()} == nested_before

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from ..backends.base import Backend, ListResult, RequirementMissing, WatchEvent
 from ..errors import CalicoError, ErroredField, ResourceNotFound, ValidationError
-from ..resources.defaults import apply_read_defaults, default_in_place
+from ..resources.defaults import apply_read_defaults, default_in_place, defaultable_copy
 from ..resources.meta import ObjectMeta, Resource
 from ..resources.registry import KindInfo
 from . import initialize
@@ -132,7 +132,8 @@ class ClientV3:
     def prepare_create(self, resource: R, info: KindInfo, *, for_apply: bool = False) -> R:
         """calicoctl's ``prepareMetadataForCreate`` and clientv3's stamping, then :meth:`prepare`.
 
-        Returns a defaulted, validated copy (the only copy made; ``resource`` is not changed).
+        Returns a defaulted, validated copy that shares nested objects with ``resource`` (which is
+        not changed): callers that hand it out or change it in place copy it first.
         ``for_apply``: apply's create attempt, which ignores the given resourceVersion.
         """
         meta = resource.metadata
@@ -165,8 +166,10 @@ class ClientV3:
                 "uid": str(uuid.uuid4()),
             }
         )
-        # A deep copy of everything but the metadata, which is replaced (as assigning it would).
-        return self.prepare(resource.model_copy(update={"metadata": fresh}, deep=True))
+        # Copy-on-write: defaulting writes only what defaultable_copy copies, and nothing after it
+        # changes the object or keeps it (the datastores store what they encode; a bulk dry run
+        # hands out a deep copy), so the nested objects are shared with ``resource``.
+        return self.prepare(defaultable_copy(resource, fresh))
 
     def check_create(self, prepared: R, batch: Batch | None = None) -> R:
         """Create's datastore checks for an object :meth:`prepare_create` returned; the object to

@@ -22,7 +22,7 @@ from ..model import CalicoModel, shallow_copy
 from . import infra, policy
 
 if TYPE_CHECKING:
-    from ..meta import Resource
+    from ..meta import ObjectMeta, Resource
 
 __all__ = [
     "DEFAULTERS",
@@ -32,6 +32,7 @@ __all__ = [
     "create_view",
     "default",
     "default_in_place",
+    "defaultable_copy",
 ]
 
 R = TypeVar("R", bound="Resource")
@@ -63,25 +64,34 @@ def default(resource: R) -> R:
     return default_in_place(resource.model_copy(deep=True))
 
 
-def create_view(resource: R) -> R:
-    """``resource`` as clientv3 validates it on create: defaulted, without touching ``resource``.
+def defaultable_copy(resource: R, metadata: ObjectMeta | None = None) -> R:
+    """A copy of ``resource`` that defaulting may fill without touching ``resource``.
 
-    Every model construction runs this, so it copies only what defaulting writes: the resource,
-    its metadata (with fresh ``labels``) and its spec, each shallowly.  That holds because the
-    defaulters rebind attributes and never change a nested object in place (a nested struct they
-    fill is replaced by a filled copy); ``labels`` is the one container they write into.
-    A kind without create-time defaults is its own view.
+    It copies only what defaulting writes: the resource, its metadata (with fresh ``labels``;
+    or ``metadata`` itself, which the caller owns) and its spec, each shallowly; everything
+    nested is shared.  That holds because the defaulters rebind attributes and never change a
+    nested object in place (a nested struct they fill is replaced by a filled copy); ``labels``
+    is the one container they write into.
     """
+    copy = shallow_copy(resource)
+    if metadata is None:
+        metadata = shallow_copy(resource.metadata)
+        metadata.__dict__["labels"] = dict(metadata.labels)
+    copy.__dict__["metadata"] = metadata
+    spec = getattr(resource, "spec", None)
+    if isinstance(spec, CalicoModel):
+        copy.__dict__["spec"] = shallow_copy(spec)
+    return copy
+
+
+def create_view(resource: R) -> R:
+    """``resource`` as clientv3 validates it on create: defaulted, without touching ``resource``
+    (every model construction runs this: see :func:`defaultable_copy`).  A kind without
+    create-time defaults is its own view."""
     fills = DEFAULTERS.get(type(resource).__name__)
     if not fills:
         return resource
-    view = shallow_copy(resource)
-    meta = shallow_copy(resource.metadata)
-    meta.__dict__["labels"] = dict(meta.labels)
-    view.__dict__["metadata"] = meta
-    spec = getattr(resource, "spec", None)
-    if isinstance(spec, CalicoModel):
-        view.__dict__["spec"] = shallow_copy(spec)
+    view = defaultable_copy(resource)
     for fill in fills:
         fill(view)
     return view

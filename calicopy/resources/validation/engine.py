@@ -118,8 +118,9 @@ class Validator:
 
     def walk(self, obj: CalicoModel, path: str, report: Report) -> None:
         cls = type(obj)
+        values = obj.__dict__  # every field is there (pydantic's own storage; getattr is slower)
         for fp in cls.__calico_plan__.checked:
-            value = getattr(obj, fp.name)
+            value = values[fp.name]
             if value is None:
                 if not fp.go.required:
                     continue
@@ -127,10 +128,9 @@ class Validator:
                 continue
             if fp.tags or fp.has_markers:
                 self._check_field(fp, value, path, report)
-            sub = fp.model
-            if sub is None or value is None:
+            if fp.model is None or value is None:
                 continue
-            fpath = json_path(path, fp.alias)
+            fpath = f"{path}.{fp.alias}" if path else fp.alias
             if fp.container == "list":
                 for i, item in enumerate(value):
                     if isinstance(item, CalicoModel):
@@ -149,7 +149,7 @@ class Validator:
     # -- one field ------------------------------------------------------------------------------
 
     def _check_field(self, fp: FieldPlan, value: Any, parent: str, report: Report) -> None:
-        path = json_path(parent, fp.alias)
+        path = f"{parent}.{fp.alias}" if parent else fp.alias  # json_path for a field name
         if fp.tags and not self._run_tags(fp.go, fp.tags, value, path, report):
             return  # one failure per field, as go-playground stops at a field's first failing tag
         if fp.pattern is not None and isinstance(value, str) and value and not fp.pattern.search(value):
