@@ -16,9 +16,10 @@ policy objects for calicopy, the keys and values (the bytes calicopy stores) for
   for the bulk comparison.
   Target: calicopy >= 0.5x the raw rate.
 
-  The machine is shared, so the sides are interleaved: the creates go in ``--chunks`` chunks,
-  each chunk timed on every side in turn (the order rotating), and each side's time is the sum
-  of its chunks; the bulk run sits between two halves of the raw threaded puts.
+  The machine is shared and its speed drifts within seconds, so the sides are interleaved: the
+  creates go in ``--chunks`` chunks (default 40, 25 creates each), each chunk timed on every
+  side in turn (the order rotating), and each side's time is the sum of its chunks; the bulk run
+  sits between two halves of the raw threaded puts.
 
 (b) Listing M policies (default 10,000), ``--repeat`` times each side, alternating:
 
@@ -94,7 +95,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="200 creates, 2,000 listed")
     parser.add_argument("--no-fsync", action="store_true")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--chunks", type=int, default=10, help="interleaved chunks of the creates")
+    parser.add_argument("--chunks", type=int, default=40, help="interleaved chunks of the creates")
     parser.add_argument("--repeat", type=int, default=5, help="lists per side")
     args = parser.parse_args()
     creates, listed = (200, 2000) if args.quick else (args.creates, args.listed)
