@@ -14,7 +14,7 @@ from model_strategies import model_strategy
 import calicopy
 from calicopy import GlobalNetworkPolicy, IPPool, NetworkPolicy, Tier, ValidationError
 from calicopy.resources import registry
-from calicopy.resources.model import CalicoModel
+from calicopy.resources.model import CalicoModel, set_checked
 from calicopy.resources.types import Port, format_go_duration, parse_go_duration
 
 # -- import hygiene ---------------------------------------------------------------------------
@@ -352,3 +352,18 @@ def test_memoised_ports_and_protocols_decode_as_before() -> None:
             EntityRule.from_storage({"ports": [True]})
         with pytest.raises(ValidationError, match="invalid port format"):
             EntityRule.from_storage({"ports": ["70000"]})
+
+
+def test_set_checked_is_assignment_without_validation_for_plain_str_fields_only() -> None:
+    assigned = NetworkPolicy.from_storage({"metadata": {"name": "p"}})
+    stamped = NetworkPolicy.from_storage({"metadata": {"name": "p"}})
+    assigned.metadata.resource_version = "42"
+    set_checked(stamped.metadata, "resource_version", "42")
+    assert stamped == assigned and stamped.to_dict() == assigned.to_dict()
+    assert stamped.metadata.model_fields_set == assigned.metadata.model_fields_set
+    with pytest.raises(TypeError):
+        set_checked(stamped.metadata, "resource_version", 42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        set_checked(stamped.metadata, "creation_timestamp", "yesterday")  # GoTime: checked on input
+    with pytest.raises(TypeError):
+        set_checked(stamped.spec, "order", "1")

@@ -27,7 +27,7 @@ from .._go.json import format_float, jsoniter_quote
 from ..backends.fastjson import loads
 from ..errors import ConversionError
 from ..resources.meta import API_VERSION, ObjectMeta, Resource
-from ..resources.model import CalicoModel, FieldPlan, is_go_zero
+from ..resources.model import CalicoModel, FieldPlan, is_go_zero, set_checked
 from ..resources.registry import KindInfo
 from ..resources.types import Port
 
@@ -240,8 +240,8 @@ def decode_resource(info: KindInfo, value: bytes | str, mod_revision: int) -> Re
         name = _policy_name(meta.name, meta.annotations, str(getattr(spec, "tier", "") or ""))
         if name != meta.name:
             meta.name = name
-    meta.resource_version = str(mod_revision)
     # pydantic's __setattr__ is not free: lists of thousands of objects skip the no-op ones.
+    set_checked(meta, "resource_version", str(mod_revision))
     if resource.kind != info.kind:
         resource.kind = info.kind
     if resource.api_version != API_VERSION:

@@ -17,6 +17,7 @@ hot paths need.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -51,6 +52,7 @@ __all__ = [
     "errors_from_pydantic",
     "is_go_zero",
     "json_path",
+    "set_checked",
     "shallow_copy",
 ]
 
@@ -405,6 +407,25 @@ def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
         done = memo.get(id(value))
         return done if done is not None else value.__deepcopy__(memo)
     return copy.deepcopy(value, memo)
+
+
+def set_checked(model: CalicoModel, name: str, value: str) -> None:
+    """``model.<name> = value`` for a field typed plain ``str`` (no constraint) and a ``str``,
+    without pydantic's assignment validation, which such a value always passes: the decoders
+    stamp a resourceVersion on every object they read, thousands per list."""
+    if type(value) is not str or name not in _plain_str_fields(type(model)):
+        raise TypeError(f"set_checked: {name!r} is not a plain str field, or {value!r} is not a str")
+    model.__dict__[name] = value
+    model.__pydantic_fields_set__.add(name)
+
+
+@functools.cache
+def _plain_str_fields(model: type[CalicoModel]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if info.annotation is str and all(isinstance(m, GoField) for m in info.metadata)
+    )
 
 
 def shallow_copy(model: M) -> M:
