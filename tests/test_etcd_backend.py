@@ -162,6 +162,11 @@ def test_create_requirements_are_compares_of_the_create_transaction(
     assert created.metadata.resource_version == str(raw(etcd, f"{ROOT}/globalnetworkpolicies/sec.p1")[1])  # type: ignore[index]
     with pytest.raises(ResourceAlreadyExists):
         backend.create(policy, requires=[("Tier", "sec")])
+    # Without requirements a failed create can only mean that the key exists: no second read.
+    calls.clear()
+    with pytest.raises(ResourceAlreadyExists):
+        backend.create(Tier(metadata={"name": "sec"}, spec={"order": 10}))
+    assert calls == ["kv/txn"]
     # A missing requirement is reported before an existing object, as reading it first would.
     backend.delete("Tier", "sec")
     with pytest.raises(RequirementMissing):

@@ -221,15 +221,16 @@ class EtcdBackend:
             about, lambda: self.transport.txn(compare, [{"request_put": {"key": b64(key), "value": b64(value)}}])
         )
         if not response.get("succeeded"):
-            # libcalico-go's Else(Get), read at the revision the compares were judged at; then which
-            # requirement failed (a missing one wins over an existing object, as reading the
-            # requirements first would).
+            if not required:  # the key's own compare is the only one that can have failed
+                raise ResourceAlreadyExists(**about)
+            # Which requirement failed, read at the revision the compares were judged at (a
+            # missing one wins over an existing object, as reading the requirements first would).
             seen = self._seen_at(
                 about,
                 int(response["header"]["revision"]),
-                [{"key": b64(key)}, *({"key": b64(k), "count_only": True} for _, _, k in required)],
+                [{"key": b64(k), "count_only": True} for _, _, k in required],
             )
-            for (kind, name, _), answer in zip(required, seen[1:], strict=False):
+            for (kind, name, _), answer in zip(required, seen, strict=False):
                 if not int(answer.get("count", 0) or 0):
                     raise RequirementMissing(kind=kind, name=name)
             raise ResourceAlreadyExists(**about)
