@@ -27,7 +27,7 @@ from .._go.json import format_float, jsoniter_quote
 from ..backends.fastjson import loads
 from ..errors import ConversionError
 from ..resources.meta import API_VERSION, ObjectMeta, Resource
-from ..resources.model import CalicoModel, FieldPlan, is_go_zero, set_checked
+from ..resources.model import CalicoModel, FieldPlan, set_checked
 from ..resources.registry import KindInfo
 from ..resources.types import Port
 
@@ -123,7 +123,7 @@ def _field_text(field: FieldPlan, value: Any) -> tuple[str, bool]:
     if isinstance(value, CalicoModel):
         return _model_text(value)
     serialised = value.to_json() if type(value) is Port else value
-    return _text(serialised, False), is_go_zero(serialised)
+    return _text(serialised, False), not serialised  # a JSON value's falsiness is Go's zero test
 
 
 def _fields_text(model: CalicoModel, parts: list[str], skip: frozenset[str] = frozenset()) -> bool:

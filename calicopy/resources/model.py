@@ -50,7 +50,6 @@ __all__ = [
     "OmitRule",
     "StrictDecode",
     "errors_from_pydantic",
-    "is_go_zero",
     "json_path",
     "set_checked",
     "shallow_copy",
@@ -153,8 +152,7 @@ class ModelPlan:
 _ZERO_SCALARS: tuple[object, ...] = (None, False, 0, "")
 
 
-def is_go_zero(value: object) -> bool:
-    """Whether a JSON-shaped value is its Go type's zero value (what omitempty leaves out)."""
+def _is_go_zero(value: object) -> bool:
     if isinstance(value, (list, dict, str)):
         return len(value) == 0
     if value is None or value is False:
@@ -278,7 +276,7 @@ class CalicoModel(BaseModel):
         fields = type(self).model_fields
         for name, value in self.__dict__.items():
             info = fields.get(name)
-            if info is not None and info.repr and (isinstance(value, CalicoModel) or not is_go_zero(value)):
+            if info is not None and info.repr and (isinstance(value, CalicoModel) or not _is_go_zero(value)):
                 yield name, value
         if self.__pydantic_extra__:
             yield from self.__pydantic_extra__.items()
@@ -304,8 +302,8 @@ class CalicoModel(BaseModel):
             value = data[alias]
             if (
                 value is None
-                or (rule == "empty" and is_go_zero(value))
-                or (rule == "zero" and (value == {} or is_go_zero(value)))
+                or (rule == "empty" and _is_go_zero(value))
+                or (rule == "zero" and (value == {} or _is_go_zero(value)))
             ):
                 del data[alias]
         return data
