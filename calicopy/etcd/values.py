@@ -114,10 +114,8 @@ def _slots(model: type[CalicoModel]) -> tuple[_Slot, ...]:
 def _field_text(field: FieldPlan, value: Any) -> tuple[str, bool]:
     """A field's non-None value as jsoniter writes it, and whether it is zero as ``to_dict()``
     serialises it (the test omitempty and omitzero apply)."""
-    if field.container == "map" and type(value) is dict:
-        if field.model is None:
-            return _text(value, True), not value
-        return "{" + ",".join([_key(k) + _text(value[k], False) for k in sorted(value)]) + "}", not value
+    if field.container == "map" and type(value) is dict:  # a Go map: keys sorted (its models keep Go order)
+        return _text(value, True), not value
     if field.container == "list" and type(value) is list:
         return _text(value, False), not value
     if isinstance(value, CalicoModel):

@@ -130,7 +130,7 @@ class Validator:
                 self._check_field(fp, value, path, report)
             if fp.model is None or value is None:
                 continue
-            fpath = f"{path}.{fp.alias}" if path else fp.alias
+            fpath = json_path(path, fp.alias)
             if fp.container == "list":
                 for i, item in enumerate(value):
                     if isinstance(item, CalicoModel):
@@ -149,7 +149,7 @@ class Validator:
     # -- one field ------------------------------------------------------------------------------
 
     def _check_field(self, fp: FieldPlan, value: Any, parent: str, report: Report) -> None:
-        path = f"{parent}.{fp.alias}" if parent else fp.alias  # json_path for a field name
+        path = json_path(parent, fp.alias)
         if fp.tags and not self._run_tags(fp.go, fp.tags, value, path, report):
             return  # one failure per field, as go-playground stops at a field's first failing tag
         if fp.pattern is not None and isinstance(value, str) and value and not fp.pattern.search(value):
